@@ -1,0 +1,146 @@
+import { Construct } from "constructs";
+import { ITerraformDependable, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { ClusterAccess } from "./constructs/aws/cluster-access";
+import { EcrRepository } from "./constructs/aws/ecr-repository";
+import { EksAddon } from "./constructs/aws/eks-addon";
+import { EksCluster } from "./constructs/aws/eks-cluster";
+import { managedPolicyArn } from "./constructs/aws/iam";
+import { ManagedNodeGroup } from "./constructs/aws/managed-node-group";
+import { Network } from "./constructs/aws/network";
+import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
+import { awsDefaultTags } from "./tags";
+import type { ClusterSettings } from "./settings/schema";
+
+/** Add-ons the nodes need to become Ready (network) and to get AWS credentials (pod identity). */
+export const ADDONS_BEFORE_NODES = ["vpc-cni", "eks-pod-identity-agent"] as const;
+/** Add-ons that schedule pods, so they stay DEGRADED until nodes exist. */
+export const ADDONS_AFTER_NODES = ["coredns", "kube-proxy", "aws-ebs-csi-driver"] as const;
+
+export interface ClusterStackProps {
+  /** One validated cluster entry of the settings. */
+  readonly cluster: ClusterSettings;
+}
+
+/**
+ * Everything AWS for one cluster: network, control plane, access, add-ons, nodes and the
+ * ECR repository its app is pushed to. Its public fields are what the GitOps stack reads
+ * (as cross-stack references).
+ */
+export class ClusterStack extends TerraformStack {
+  readonly clusterName: string;
+  readonly clusterEndpoint: string;
+  readonly clusterCaData: string;
+  readonly ecrRepositoryUrl: string;
+  readonly ecrRepositoryArn: string;
+  readonly region: string;
+
+  constructor(scope: Construct, id: string, props: ClusterStackProps) {
+    super(scope, id);
+    const { cluster } = props;
+
+    new AwsProvider(this, "aws", {
+      region: cluster.region,
+      defaultTags: [{ tags: awsDefaultTags(cluster) }],
+    });
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const caller = new DataAwsCallerIdentity(this, "caller");
+
+    const network = new Network(this, "network", {
+      name: cluster.name,
+      vpcCidr: cluster.network.vpcCidr,
+      availabilityZones: cluster.network.availabilityZones,
+      publicSubnetCidrs: cluster.network.publicSubnets,
+      privateSubnetCidrs: cluster.network.privateSubnets,
+    });
+    const privateSubnetIds = network.privateSubnets.map((s) => s.id);
+
+    const eks = new EksCluster(this, "eks", {
+      name: cluster.name,
+      kubernetesVersion: cluster.eks.kubernetesVersion,
+      supportType: cluster.eks.supportType,
+      subnetIds: privateSubnetIds,
+      endpointPublicAccess: cluster.eks.endpointPublicAccess,
+      publicAccessCidrs: cluster.eks.publicAccessCidrs,
+      logTypes: cluster.eks.logTypes,
+      logRetentionDays: cluster.eks.logRetentionDays,
+      partition,
+    });
+    // Reference the cluster resource's name so everything below waits for the control plane.
+    const clusterName = eks.cluster.name;
+
+    new ClusterAccess(this, "access", {
+      clusterName,
+      partition,
+      adminPrincipalArns: cluster.eks.adminPrincipalArns,
+      grantDeployer: cluster.eks.grantDeployerAdmin,
+      callerArn: caller.arn,
+    });
+
+    const addon = (name: string, dependsOn: ITerraformDependable[] = []) =>
+      new EksAddon(this, `addon-${name}`, {
+        clusterName,
+        kubernetesVersion: cluster.eks.kubernetesVersion,
+        addonName: name,
+        dependsOn,
+      });
+    const earlyAddons = ADDONS_BEFORE_NODES.map((name) => addon(name).addon);
+
+    const nodes = new ManagedNodeGroup(this, "nodes", {
+      clusterName,
+      nodeGroupName: `${cluster.name}-${cluster.nodeGroup.name}`,
+      subnetIds: privateSubnetIds,
+      amiType: cluster.nodeGroup.amiType,
+      capacityType: cluster.nodeGroup.capacityType,
+      instanceTypes: cluster.nodeGroup.instanceTypes,
+      minSize: cluster.nodeGroup.minSize,
+      desiredSize: cluster.nodeGroup.desiredSize,
+      maxSize: cluster.nodeGroup.maxSize,
+      diskSizeGiB: cluster.nodeGroup.diskSizeGiB,
+      partition,
+      instanceTags: awsDefaultTags(cluster),
+      dependsOn: earlyAddons,
+    });
+
+    // The EBS CSI controller gets real permissions (the walkthrough's add-on had none and never provisioned a volume).
+    const ebsCsi = new PodIdentityRole(this, "ebs-csi-identity", {
+      clusterName,
+      namespace: "kube-system",
+      serviceAccount: "ebs-csi-controller-sa",
+      roleName: `${cluster.name}-ebs-csi-driver`,
+      managedPolicyArns: [managedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy")],
+    });
+    for (const name of ADDONS_AFTER_NODES) {
+      addon(name, name === "aws-ebs-csi-driver" ? [nodes.nodeGroup, ebsCsi.association] : [nodes.nodeGroup]);
+    }
+
+    const ecr = new EcrRepository(this, "ecr", {
+      repositoryName: cluster.ecr.repositoryName,
+      keepImages: cluster.ecr.keepImages,
+      untaggedExpiryDays: cluster.ecr.untaggedExpiryDays,
+      forceDelete: cluster.ecr.forceDelete,
+    });
+
+    this.clusterName = clusterName;
+    this.clusterEndpoint = eks.cluster.endpoint;
+    this.clusterCaData = eks.cluster.certificateAuthority.get(0).data;
+    this.ecrRepositoryUrl = ecr.repository.repositoryUrl;
+    this.ecrRepositoryArn = ecr.repository.arn;
+    this.region = cluster.region;
+
+    new TerraformOutput(this, "cluster_name", { value: clusterName, description: "EKS cluster name" });
+    new TerraformOutput(this, "cluster_endpoint", { value: this.clusterEndpoint, description: "Kubernetes API endpoint" });
+    new TerraformOutput(this, "cluster_certificate_authority_data", {
+      value: this.clusterCaData,
+      description: "Base64 PEM of the cluster CA",
+    });
+    new TerraformOutput(this, "region", { value: cluster.region, description: "AWS region of the cluster" });
+    new TerraformOutput(this, "ecr_repository_url", { value: this.ecrRepositoryUrl, description: "Push the app image here" });
+    new TerraformOutput(this, "kubeconfig_command", {
+      value: `aws eks update-kubeconfig --name ${clusterName} --region ${cluster.region}`,
+      description: "Adds this cluster to your kubeconfig",
+    });
+  }
+}

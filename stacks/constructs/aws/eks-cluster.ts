@@ -1,0 +1,110 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { managedPolicyArn, policyDocument, trustPolicy } from "./iam";
+
+export interface EksClusterProps {
+  /** Cluster name. */
+  readonly name: string;
+  /** Kubernetes minor version, e.g. "1.35". */
+  readonly kubernetesVersion: string;
+  /** What happens when standard support ends: STANDARD (auto-upgrade) or EXTENDED (six times the hourly price). */
+  readonly supportType: "STANDARD" | "EXTENDED";
+  /** Private subnets that receive the control plane's network interfaces. */
+  readonly subnetIds: readonly string[];
+  /** Expose the API endpoint publicly as well as privately. */
+  readonly endpointPublicAccess: boolean;
+  /** CIDRs allowed to reach the public endpoint. */
+  readonly publicAccessCidrs: readonly string[];
+  /** Control-plane log types shipped to CloudWatch. */
+  readonly logTypes: readonly string[];
+  /** Retention of the control-plane log group, in days. */
+  readonly logRetentionDays: number;
+  /** AWS partition (aws, aws-cn, aws-us-gov) for managed policy ARNs. */
+  readonly partition: string;
+}
+
+/**
+ * The EKS control plane: its IAM role, a KMS key for envelope encryption of Secrets,
+ * the log group (created first, so EKS does not create an unmanaged one with infinite
+ * retention) and the cluster itself, with API-only authentication (access entries).
+ */
+export class EksCluster extends Construct {
+  readonly cluster: EksClusterResource;
+  readonly role: IamRole;
+  readonly secretsKey: KmsKey;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+
+    this.role = new IamRole(this, "role", {
+      name: `${props.name}-cluster`,
+      description: `EKS control plane of ${props.name}`,
+      assumeRolePolicy: trustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, "cluster-policy", {
+      role: this.role.name,
+      policyArn: managedPolicyArn(props.partition, "AmazonEKSClusterPolicy"),
+    });
+
+    this.secretsKey = new KmsKey(this, "secrets-key", {
+      description: `Envelope encryption of Kubernetes Secrets in ${props.name}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
+    new KmsAlias(this, "secrets-key-alias", {
+      name: `alias/eks/${props.name}`,
+      targetKeyId: this.secretsKey.keyId,
+    });
+    // The default key policy delegates to IAM; grant the control plane just what envelope encryption uses.
+    const keyUse = new IamRolePolicy(this, "secrets-key-use", {
+      name: "secrets-encryption",
+      role: this.role.id,
+      policy: policyDocument([
+        {
+          Effect: "Allow",
+          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+          Resource: this.secretsKey.arn,
+        },
+      ]),
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "control-plane-logs", {
+      name: `/aws/eks/${props.name}/cluster`,
+      retentionInDays: props.logRetentionDays,
+      logGroupClass: "INFREQUENT_ACCESS",
+    });
+
+    this.cluster = new EksClusterResource(this, "cluster", {
+      name: props.name,
+      version: props.kubernetesVersion,
+      roleArn: this.role.arn,
+      enabledClusterLogTypes: [...props.logTypes],
+      upgradePolicy: { supportType: props.supportType },
+      accessConfig: {
+        authenticationMode: "API",
+        // Access is granted explicitly through ClusterAccess, so it is visible and revocable in code.
+        bootstrapClusterCreatorAdminPermissions: false,
+      },
+      // Add-ons are managed as aws_eks_addon resources with versions we choose.
+      bootstrapSelfManagedAddons: false,
+      vpcConfig: {
+        subnetIds: [...props.subnetIds],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: props.endpointPublicAccess,
+        publicAccessCidrs: props.endpointPublicAccess ? [...props.publicAccessCidrs] : undefined,
+      },
+      encryptionConfig: {
+        resources: ["secrets"],
+        provider: { keyArn: this.secretsKey.arn },
+      },
+      dependsOn: [clusterPolicy, keyUse, this.logGroup],
+    });
+  }
+}

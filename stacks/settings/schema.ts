@@ -1,0 +1,331 @@
+import { z } from "zod";
+import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
+
+/*
+ * The one description of every setting the app accepts. Each field's `.describe()` text is
+ * what the README's settings table says; the error messages say what is allowed.
+ *
+ * Secrets have no place here: tokens and keys come from the providers' environment
+ * (AWS credentials, GITLAB_TOKEN) or live only in Terraform state.
+ */
+
+/** Oldest minor version EKS still creates in November 2026 (1.31 leaves extended support on 2026-11-26). */
+export const MIN_KUBERNETES_MINOR = 32;
+/** Newest version verified in standard support (until 2027-03-27) when this default was chosen. */
+export const DEFAULT_KUBERNETES_VERSION = "1.35";
+
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** The retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** AL2 AMIs stopped on 2025-11-26, so only AL2023 and Bottlerocket families are offered. */
+export const AMI_TYPES = [
+  "AL2023_x86_64_STANDARD",
+  "AL2023_ARM_64_STANDARD",
+  "BOTTLEROCKET_x86_64",
+  "BOTTLEROCKET_ARM_64",
+] as const;
+
+const dnsLabel = (what: string, max: number) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^[a-z]([a-z0-9-]{0,${max - 2}}[a-z0-9])?$`),
+      `${what}: lowercase letters, digits and '-', starting with a letter, at most ${max} characters`,
+    );
+
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, "an IPv4 network in CIDR form, e.g. 10.0.0.0/16, with no host bits set");
+
+const duration = z
+  .string()
+  .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, "a Go duration such as 1m0s, 5m or 1h")
+  .refine((v) => v.length > 0, "a Go duration such as 1m0s, 5m or 1h");
+
+const principalArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/,
+    "an IAM role or user ARN, e.g. arn:aws:iam::111122223333:role/Admin (SSO roles with their full path)",
+  );
+
+export const networkSchema = z
+  .object({
+    vpcCidr: cidr.default("10.0.0.0/16").describe("IPv4 CIDR of the VPC."),
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "an availability zone name such as us-west-2a"))
+      .min(2, "at least 2 availability zones (EKS requires subnets in two)")
+      .max(6, "at most 6 availability zones")
+      .optional()
+      .describe("Availability zones for the subnets, in the cluster's region. Default: the region's a, b and c zones."),
+    publicSubnets: z
+      .array(cidr)
+      .min(1, "at least one public subnet (the NAT gateway and internet-facing load balancers live there)")
+      .default(["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"])
+      .describe("Public subnet CIDRs, spread over the zones in order (tagged kubernetes.io/role/elb=1)."),
+    privateSubnets: z
+      .array(cidr)
+      .min(2, "at least two private subnets (EKS needs two zones)")
+      .default(["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24", "10.0.6.0/24"])
+      .describe("Private subnet CIDRs for the nodes and control-plane ENIs, spread over the zones in order (tagged kubernetes.io/role/internal-elb=1)."),
+  })
+  .strict();
+
+export const eksSchema = z
+  .object({
+    kubernetesVersion: z
+      .string()
+      .regex(/^1\.\d+$/, `a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`)
+      .refine(
+        (v) => Number(v.split(".")[1]) >= MIN_KUBERNETES_MINOR,
+        `1.${MIN_KUBERNETES_MINOR} or newer (older versions can no longer be created on EKS)`,
+      )
+      .default(DEFAULT_KUBERNETES_VERSION)
+      .describe("Kubernetes minor version of the control plane; add-on versions follow it."),
+    supportType: z
+      .enum(["STANDARD", "EXTENDED"], "STANDARD or EXTENDED")
+      .default("STANDARD")
+      .describe("Upgrade policy once standard support ends: STANDARD auto-upgrades, EXTENDED costs six times more per hour."),
+    endpointPublicAccess: z
+      .boolean()
+      .default(true)
+      .describe("Expose the API endpoint publicly (the private endpoint is always on). Deploying from a laptop or a shared runner needs it."),
+    publicAccessCidrs: z
+      .array(cidr)
+      .min(1, "at least one CIDR")
+      .default(["0.0.0.0/0"])
+      .describe("CIDRs allowed to reach the public endpoint."),
+    logTypes: z
+      .array(z.enum(CONTROL_PLANE_LOG_TYPES, `one of ${CONTROL_PLANE_LOG_TYPES.join(", ")}`))
+      .refine((v) => v.includes("api") && v.includes("audit"), "a list that includes at least api and audit")
+      .default(["api", "audit", "authenticator"])
+      .describe("Control-plane log types sent to CloudWatch."),
+    logRetentionDays: z
+      .number()
+      .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), `one of ${LOG_RETENTION_DAYS.join(", ")}`)
+      .default(7)
+      .describe("Retention of the control-plane log group (class INFREQUENT_ACCESS)."),
+    adminPrincipalArns: z
+      .array(principalArn)
+      .default([])
+      .describe("IAM roles or users given AmazonEKSClusterAdminPolicy (cluster scope) through access entries."),
+    grantDeployerAdmin: z
+      .boolean()
+      .default(true)
+      .describe("Give the identity that runs `cdktf deploy` an admin access entry, so the GitOps stack can reach the cluster."),
+  })
+  .strict();
+
+export const nodeGroupSchema = z
+  .object({
+    name: dnsLabel("node group name", 38).default("default").describe("Node group name (the cluster name is prefixed)."),
+    amiType: z
+      .enum(AMI_TYPES, `one of ${AMI_TYPES.join(", ")} (AL2 AMIs are no longer published)`)
+      .default("AL2023_x86_64_STANDARD")
+      .describe("AMI family of the nodes."),
+    capacityType: z.enum(["SPOT", "ON_DEMAND"], "SPOT or ON_DEMAND").default("SPOT").describe("SPOT or ON_DEMAND capacity."),
+    instanceTypes: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t3.large"))
+      .min(1, "at least one instance type")
+      .default(["t3.large"])
+      .describe("Instance types; several give SPOT more pools to draw from."),
+    minSize: z.number().int().min(0, "an integer >= 0").default(1).describe("Minimum number of nodes."),
+    desiredSize: z
+      .number()
+      .int()
+      .min(0, "an integer >= 0")
+      .default(1)
+      .describe("Nodes at creation; afterwards left to the autoscaler (Terraform ignores drift)."),
+    maxSize: z.number().int().min(1, "an integer >= 1").default(4).describe("Maximum number of nodes."),
+    diskSizeGiB: z
+      .number()
+      .int()
+      .min(20, "an integer from 20 to 16384")
+      .max(16384, "an integer from 20 to 16384")
+      .default(50)
+      .describe("Root volume size (gp3, encrypted) set in the launch template."),
+  })
+  .strict()
+  .superRefine((g, ctx) => {
+    if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["desiredSize"],
+        input: g.desiredSize,
+        message: `a size with minSize (${g.minSize}) <= desiredSize <= maxSize (${g.maxSize})`,
+      });
+    }
+  });
+
+export const ecrSchema = z
+  .object({
+    repositoryName: z
+      .string()
+      .min(2, "2 to 256 characters")
+      .max(256, "2 to 256 characters")
+      .regex(
+        /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+        "an ECR repository name: lowercase letters, digits, '.', '_', '-' and '/' separated paths",
+      )
+      .default("nginx-repo")
+      .describe("Name of the ECR repository the app image is pushed to."),
+    keepImages: z
+      .number()
+      .int()
+      .min(1, "an integer from 1 to 1000")
+      .max(1000, "an integer from 1 to 1000")
+      .default(30)
+      .describe("Lifecycle policy: keep this many most recent images."),
+    untaggedExpiryDays: z
+      .number()
+      .int()
+      .min(1, "an integer >= 1")
+      .default(7)
+      .describe("Lifecycle policy: expire untagged images after this many days."),
+    forceDelete: z
+      .boolean()
+      .default(false)
+      .describe("Let `cdktf destroy` delete the repository while it still holds images."),
+  })
+  .strict();
+
+export const appSchema = z
+  .object({
+    name: dnsLabel("app name", 40).default("nginx").describe("Name of the app: Deployment, Service and image policy names."),
+    namespace: dnsLabel("namespace", 63).default("apps").describe("Namespace the app runs in (created by Flux)."),
+    semverRange: z
+      .string()
+      .regex(/^[0-9xX*.<>=~^|, v-]+$/, "a semver range such as 0.0.x, ^1.2.0 or >=1.0.0 <2.0.0")
+      .default("0.0.x")
+      .describe("Flux ImagePolicy semver range: the newest tag in it is rolled out."),
+    initialTag: z
+      .string()
+      .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "a semver tag such as 0.0.1")
+      .default("0.0.1")
+      .describe("Tag written to Git at creation; Flux replaces it with the newest tag in range."),
+    containerPort: z.number().int().min(1024, "an unprivileged port 1024-65535").max(65535, "an unprivileged port 1024-65535").default(8080)
+      .describe("Port the container listens on (nginx-unprivileged: 8080)."),
+    runAsUser: z.number().int().min(1, "a non-root uid (>= 1)").default(101).describe("Non-root uid the container runs as (nginx-unprivileged: 101)."),
+    replicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(2).describe("Replicas of the app Deployment."),
+  })
+  .strict();
+
+export const fluxSchema = z
+  .object({
+    interval: duration.default("1m0s").describe("Reconcile interval of the flux-system sources and Kustomizations."),
+    imageScanInterval: duration.default("1m0s").describe("How often the ECR repository is scanned for new tags."),
+    version: z
+      .string()
+      .regex(/^v2\.\d+\.\d+$/, "a Flux release such as v2.9.0")
+      .optional()
+      .describe("Flux version to install. Default: the one embedded in the flux provider (~> 1.9 ships Flux 2.9)."),
+  })
+  .strict();
+
+export const clusterSchema = z
+  .object({
+    name: dnsLabel("cluster name", 32).describe("EKS cluster name; also the Git path clusters/<name> and the stack names."),
+    environment: dnsLabel("environment", 32).default("dev").describe("Value of the Environment tag on every resource."),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as us-west-2")
+      .default("us-west-2")
+      .describe("AWS region of the cluster."),
+    tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every AWS resource."),
+    network: networkSchema.prefault({}),
+    eks: eksSchema.prefault({}),
+    nodeGroup: nodeGroupSchema.prefault({}),
+    ecr: ecrSchema.prefault({}),
+    app: appSchema.prefault({}),
+    flux: fluxSchema.prefault({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const fail = (path: (string | number)[], input: unknown, message: string) =>
+      ctx.addIssue({ code: "custom", path, input, message });
+
+    (c.network.availabilityZones ?? []).forEach((az, i) => {
+      if (az.slice(0, -1) !== c.region) fail(["network", "availabilityZones", i], az, `a zone of region ${c.region}`);
+    });
+
+    const vpc = parseCidr(c.network.vpcCidr);
+    if (!vpc) return;
+    const seen: { path: (string | number)[]; value: string }[] = [];
+    for (const kind of ["publicSubnets", "privateSubnets"] as const) {
+      c.network[kind].forEach((subnet, i) => {
+        const block = parseCidr(subnet);
+        if (!block) return;
+        if (!cidrContains(vpc, block)) fail(["network", kind, i], subnet, `a subnet inside vpcCidr ${c.network.vpcCidr}`);
+        const clash = seen.find((s) => cidrsOverlap(parseCidr(s.value)!, block));
+        if (clash) fail(["network", kind, i], subnet, `a subnet that does not overlap ${clash.path.join(".")} (${clash.value})`);
+        seen.push({ path: ["network", kind, i], value: subnet });
+      });
+    }
+  })
+  .transform((c) => ({
+    ...c,
+    network: { ...c.network, availabilityZones: c.network.availabilityZones ?? ["a", "b", "c"].map((z) => `${c.region}${z}`) },
+  }));
+
+export const gitlabSchema = z
+  .object({
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: "an http(s) URL such as https://gitlab.com" })
+      .transform((u) => u.replace(/\/+$/, ""))
+      .default("https://gitlab.com")
+      .describe("GitLab instance URL (self-managed instances too); the API is <baseUrl>/api/v4."),
+    project: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/,
+        "a project path with its namespace, such as my-group/my-project or group/subgroup/project",
+      )
+      .describe("The GitOps project, as group/project; it must exist and have an initialised default branch."),
+    branch: z
+      .string()
+      .regex(/^[A-Za-z0-9._\/-]+$/, "a Git branch name such as main")
+      .default("main")
+      .describe("Branch Flux syncs from and commits image updates to."),
+    sshHost: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a host name, optionally with :port, such as gitlab.example.com:2222")
+      .optional()
+      .describe("SSH host[:port] for Git over SSH. Default: the host of baseUrl, port 22."),
+  })
+  .strict();
+
+export const settingsSchema = z
+  .object({
+    gitlab: gitlabSchema,
+    clusters: z.array(clusterSchema).min(1, "a list with at least one cluster"),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const names = new Set<string>();
+    const repos = new Set<string>();
+    s.clusters.forEach((c, i) => {
+      if (names.has(c.name)) {
+        ctx.addIssue({ code: "custom", path: ["clusters", i, "name"], input: c.name, message: "a name no other cluster uses" });
+      }
+      names.add(c.name);
+      const repo = `${c.region}/${c.ecr.repositoryName}`;
+      if (repos.has(repo)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["clusters", i, "ecr", "repositoryName"],
+          input: c.ecr.repositoryName,
+          message: `a repository name no other cluster in ${c.region} uses`,
+        });
+      }
+      repos.add(repo);
+    });
+  });
+
+/** Settings as written in cdktf.json (defaults may be omitted). */
+export type SettingsInput = z.input<typeof settingsSchema>;
+/** Settings after validation, with every default filled in. */
+export type Settings = z.output<typeof settingsSchema>;
+export type ClusterSettings = Settings["clusters"][number];
+export type GitLabSettings = Settings["gitlab"];

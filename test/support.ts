@@ -1,0 +1,56 @@
+import { Testing, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { parseSettings } from "../stacks/settings/load";
+import type { ClusterSettings, Settings, SettingsInput } from "../stacks/settings/schema";
+
+/** The smallest valid settings: every default, one cluster. Example values only, no secrets. */
+export const MINIMAL_SETTINGS: SettingsInput = {
+  gitlab: { project: "example-group/flux-gitops" },
+  clusters: [{ name: "test-cluster", eks: { adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admin"] } }],
+};
+
+/** Validated settings from MINIMAL_SETTINGS with the first cluster's fields overridden. */
+export function testSettings(cluster: Partial<SettingsInput["clusters"][number]> = {}): Settings {
+  return parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ ...MINIMAL_SETTINGS.clusters[0], ...cluster }] });
+}
+
+export function testCluster(cluster: Partial<SettingsInput["clusters"][number]> = {}): ClusterSettings {
+  return testSettings(cluster).clusters[0];
+}
+
+/** Synthesizes one construct inside a bare stack with an AWS provider and returns the parsed JSON. */
+export function synthConstruct(build: (scope: Construct) => void): SynthesizedJson {
+  return JSON.parse(synthConstructRaw(build)) as SynthesizedJson;
+}
+
+/** Like synthConstruct, but returns the JSON string the cdktf matchers take. */
+export function synthConstructRaw(build: (scope: Construct) => void): string {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "us-west-2" });
+  build(stack);
+  return Testing.synth(stack);
+}
+
+/** Terraform JSON as synthesized: block type -> resource type -> logical id -> config. */
+export interface SynthesizedJson {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown; description?: string }>;
+  provider?: Record<string, Record<string, unknown>[]>;
+  terraform?: Record<string, unknown>;
+}
+
+/** All resources of one type, as [logicalId, config] pairs. */
+export function resourcesOf(json: SynthesizedJson, type: string): [string, Record<string, any>][] {
+  // `any`: resource configs are arbitrary Terraform JSON; tests index into them freely.
+  return Object.entries(json.resource?.[type] ?? {}) as [string, Record<string, any>][];
+}
+
+/** The single resource of a type; fails the test when there are zero or several. */
+export function onlyResource(json: SynthesizedJson, type: string): Record<string, any> {
+  const all = resourcesOf(json, type);
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0][1];
+}
