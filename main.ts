@@ -1,12 +1,17 @@
 import { App } from "cdktf";
 import { ClusterStack } from "./stacks/cluster-stack";
+import { GitOpsStack } from "./stacks/gitops-stack";
 import { parseSettings, readRawSettings, SettingsError } from "./stacks/settings/load";
 import type { Settings } from "./stacks/settings/schema";
 
-/** Builds every stack the settings declare: per cluster, its AWS stack. */
+/**
+ * Builds every stack the settings declare. Per cluster: `<name>-eks` (AWS) and `<name>-gitops`
+ * (GitLab + Flux), the second reading the first through cross-stack references.
+ */
 export function buildApp(app: App, settings: Settings): App {
   for (const cluster of settings.clusters) {
-    new ClusterStack(app, `${cluster.name}-eks`, { cluster });
+    const clusterStack = new ClusterStack(app, `${cluster.name}-eks`, { cluster });
+    new GitOpsStack(app, `${cluster.name}-gitops`, { cluster, gitlab: settings.gitlab, clusterStack });
   }
   return app;
 }

@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -53,4 +55,22 @@ export function onlyResource(json: SynthesizedJson, type: string): Record<string
   const all = resourcesOf(json, type);
   if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
   return all[0][1];
+}
+
+/**
+ * Synthesizes the whole app the way `cdktf synth` does (cross-stack references become remote
+ * state and outputs only then) and returns each stack's Terraform JSON by stack name.
+ */
+export function synthApp(settings: Settings): Record<string, SynthesizedJson> {
+  // Required lazily: main.ts pulls in every stack, which construct-level tests do not need.
+  const { buildApp } = require("../main") as typeof import("../main");
+  const app = buildApp(Testing.app(), settings);
+  app.synth();
+  const stacksDir = path.join(app.outdir, "stacks");
+  return Object.fromEntries(
+    fs.readdirSync(stacksDir).map((name) => [
+      name,
+      JSON.parse(fs.readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8")) as SynthesizedJson,
+    ]),
+  );
 }

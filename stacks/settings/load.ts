@@ -28,18 +28,54 @@ function show(value: unknown): string {
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
-/** Turns one zod issue into `settings.<path>: <value> is not allowed; allowed: <what>`. */
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** Plain words for zod's type names. */
+const TYPE_WORDS: Record<string, string> = {
+  array: "a list",
+  object: "an object",
+  boolean: "true or false",
+  number: "a number",
+  string: "a string",
+};
+
+/** The object keys the schema accepts at `path`, to list them after a typo. */
+function keysAt(path: readonly PropertyKey[]): string[] {
+  // zod's internal definitions (`_zod.def`) are the only way to walk a schema generically.
+  type Node = { _zod: { def: Record<string, any> } } | undefined;
+  const unwrap = (node: Node): Node => {
+    let def = node?._zod.def;
+    while (def && ["pipe", "default", "prefault", "optional", "nullable", "readonly", "catch"].includes(def.type)) {
+      node = def.type === "pipe" ? def.in : def.innerType;
+      def = node?._zod.def;
+    }
+    return node;
+  };
+  let node = unwrap(settingsSchema as unknown as Node);
+  for (const segment of path) {
+    const def = node?._zod.def;
+    if (def?.type === "array" && typeof segment === "number") node = unwrap(def.element);
+    else if (def?.type === "object" && typeof segment === "string") node = unwrap(def.shape[segment]);
+    else return [];
+  }
+  const def = node?._zod.def;
+  return def?.type === "object" ? Object.keys(def.shape) : [];
+}
+
+/** Turns one zod issue into lines `settings.<path>: <value> is not allowed; allowed: <what>`. */
+function describeIssue(issue: z.core.$ZodIssue): string[] {
   const where = formatPath(["settings", ...issue.path]);
   if (issue.code === "unrecognized_keys") {
-    return `${where}: unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; allowed: only the keys documented in the README's settings table`;
+    const keys = keysAt(issue.path);
+    const allowed = keys.length > 0 ? `the keys ${keys.join(", ")}` : "only the keys documented in the settings table";
+    return issue.keys.map((key) => `${formatPath(["settings", ...issue.path, key])}: unknown key is not allowed; allowed: ${allowed}`);
   }
   const input = "input" in issue ? issue.input : undefined;
-  if (input === undefined && issue.code === "invalid_type") {
-    return `${where}: missing; allowed: ${issue.expected}`;
+  let allowed = issue.message;
+  if (issue.code === "invalid_type" && /^Invalid input/.test(issue.message)) {
+    // zod's default wording; a schema's own message (z.string("...")) says more.
+    allowed = TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`;
   }
-  const allowed = issue.code === "invalid_type" ? `a ${issue.expected}` : issue.message;
-  return `${where}: ${show(input)} is not allowed; allowed: ${allowed}`;
+  if (input === undefined && issue.code === "invalid_type") return [`${where}: missing; allowed: ${allowed}`];
+  return [`${where}: ${show(input)} is not allowed; allowed: ${allowed}`];
 }
 
 /** Validates raw settings once and fills in every default. Throws {@link SettingsError}. */
@@ -48,7 +84,18 @@ export function parseSettings(raw: unknown): Settings {
     throw new SettingsError([`settings: missing; allowed: an object under context.${SETTINGS_CONTEXT_KEY} in cdktf.json`]);
   }
   const result = settingsSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new SettingsError(result.error.issues.map(describeIssue));
+  if (!result.success) {
+    // One line per bad value: a value failing several checks is reported by the first.
+    const seen = new Set<string>();
+    const issues = result.error.issues.filter((issue) => {
+      if (issue.code === "unrecognized_keys") return true;
+      const key = formatPath(issue.path);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    throw new SettingsError(issues.flatMap(describeIssue));
+  }
   return result.data;
 }
 

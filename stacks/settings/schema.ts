@@ -14,6 +14,9 @@ export const MIN_KUBERNETES_MINOR = 32;
 /** Newest version verified in standard support (until 2027-03-27) when this default was chosen. */
 export const DEFAULT_KUBERNETES_VERSION = "1.35";
 
+/** Namespaces the app must not take: Flux would prune them with the app. */
+export const RESERVED_NAMESPACES: readonly string[] = ["default", "flux-system", "kube-system", "kube-public", "kube-node-lease"];
+
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -29,13 +32,13 @@ export const AMI_TYPES = [
   "BOTTLEROCKET_ARM_64",
 ] as const;
 
-const dnsLabel = (what: string, max: number) =>
-  z
-    .string()
-    .regex(
-      new RegExp(`^[a-z]([a-z0-9-]{0,${max - 2}}[a-z0-9])?$`),
-      `${what}: lowercase letters, digits and '-', starting with a letter, at most ${max} characters`,
-    );
+const dnsLabel = (what: string, max: number) => {
+  const allowed = `${what}: lowercase letters, digits and '-', starting with a letter, at most ${max} characters`;
+  return z.string(allowed).regex(new RegExp(`^[a-z]([a-z0-9-]{0,${max - 2}}[a-z0-9])?$`), allowed);
+};
+
+/** IAM role names are limited to 64 characters; the node role is "<cluster>-<node group>-node". */
+const IAM_ROLE_NAME_MAX = 64;
 
 const cidr = z.string().refine((v) => parseCidr(v) !== undefined, "an IPv4 network in CIDR form, e.g. 10.0.0.0/16, with no host bits set");
 
@@ -76,7 +79,7 @@ export const networkSchema = z
 export const eksSchema = z
   .object({
     kubernetesVersion: z
-      .string()
+      .string(`a Kubernetes minor version as a string, such as "${DEFAULT_KUBERNETES_VERSION}"`)
       .regex(/^1\.\d+$/, `a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`)
       .refine(
         (v) => Number(v.split(".")[1]) >= MIN_KUBERNETES_MINOR,
@@ -149,12 +152,14 @@ export const nodeGroupSchema = z
   })
   .strict()
   .superRefine((g, ctx) => {
-    if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
+    if (g.minSize > g.maxSize) {
+      ctx.addIssue({ code: "custom", path: ["minSize"], input: g.minSize, message: `at most maxSize (${g.maxSize})` });
+    } else if (!(g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize)) {
       ctx.addIssue({
         code: "custom",
         path: ["desiredSize"],
         input: g.desiredSize,
-        message: `a size with minSize (${g.minSize}) <= desiredSize <= maxSize (${g.maxSize})`,
+        message: `a number from minSize (${g.minSize}) to maxSize (${g.maxSize})`,
       });
     }
   });
@@ -193,8 +198,14 @@ export const ecrSchema = z
 
 export const appSchema = z
   .object({
-    name: dnsLabel("app name", 40).default("nginx").describe("Name of the app: Deployment, Service and image policy names."),
-    namespace: dnsLabel("namespace", 63).default("apps").describe("Namespace the app runs in (created by Flux)."),
+    name: dnsLabel("app name", 40)
+      .refine((v) => v !== "flux-system", "any name but flux-system (the bootstrap's own Kustomization has it)")
+      .default("nginx")
+      .describe("Name of the app: Deployment, Service, Flux Kustomization and image policy names."),
+    namespace: dnsLabel("namespace", 63)
+      .refine((v) => !RESERVED_NAMESPACES.includes(v), `a namespace of its own, not ${RESERVED_NAMESPACES.join(", ")}`)
+      .default("apps")
+      .describe("Namespace the app runs in (created and pruned by Flux)."),
     semverRange: z
       .string()
       .regex(/^[0-9xX*.<>=~^|, v-]+$/, "a semver range such as 0.0.x, ^1.2.0 or >=1.0.0 <2.0.0")
@@ -216,13 +227,10 @@ export const fluxSchema = z
   .object({
     interval: duration.default("1m0s").describe("Reconcile interval of the flux-system sources and Kustomizations."),
     imageScanInterval: duration.default("1m0s").describe("How often the ECR repository is scanned for new tags."),
-    version: z
-      .string()
-      .regex(/^v2\.\d+\.\d+$/, "a Flux release such as v2.9.0")
-      .optional()
-      .describe("Flux version to install. Default: the one embedded in the flux provider (~> 1.9 ships Flux 2.9)."),
   })
   .strict();
+
+const regionPattern = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 export const clusterSchema = z
   .object({
@@ -230,7 +238,7 @@ export const clusterSchema = z
     environment: dnsLabel("environment", 32).default("dev").describe("Value of the Environment tag on every resource."),
     region: z
       .string()
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as us-west-2")
+      .regex(regionPattern, "an AWS region such as us-west-2")
       .default("us-west-2")
       .describe("AWS region of the cluster."),
     tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every AWS resource."),
@@ -246,21 +254,34 @@ export const clusterSchema = z
     const fail = (path: (string | number)[], input: unknown, message: string) =>
       ctx.addIssue({ code: "custom", path, input, message });
 
-    (c.network.availabilityZones ?? []).forEach((az, i) => {
-      if (az.slice(0, -1) !== c.region) fail(["network", "availabilityZones", i], az, `a zone of region ${c.region}`);
-    });
+    // A bad region is reported once, not again for every zone.
+    if (regionPattern.test(c.region)) {
+      (c.network.availabilityZones ?? []).forEach((az, i) => {
+        if (az.slice(0, -1) !== c.region) fail(["network", "availabilityZones", i], az, `a zone of region ${c.region}`);
+      });
+    }
+
+    const nodeRoleName = `${c.name}-${c.nodeGroup.name}-node`;
+    if (nodeRoleName.length > IAM_ROLE_NAME_MAX) {
+      const max = IAM_ROLE_NAME_MAX - `${c.name}--node`.length;
+      fail(
+        ["nodeGroup", "name"],
+        c.nodeGroup.name,
+        `at most ${max} characters with this cluster name (the node IAM role "<cluster name>-<node group name>-node" is limited to ${IAM_ROLE_NAME_MAX})`,
+      );
+    }
 
     const vpc = parseCidr(c.network.vpcCidr);
     if (!vpc) return;
-    const seen: { path: (string | number)[]; value: string }[] = [];
+    const seen: { where: string; value: string }[] = [];
     for (const kind of ["publicSubnets", "privateSubnets"] as const) {
       c.network[kind].forEach((subnet, i) => {
         const block = parseCidr(subnet);
         if (!block) return;
         if (!cidrContains(vpc, block)) fail(["network", kind, i], subnet, `a subnet inside vpcCidr ${c.network.vpcCidr}`);
         const clash = seen.find((s) => cidrsOverlap(parseCidr(s.value)!, block));
-        if (clash) fail(["network", kind, i], subnet, `a subnet that does not overlap ${clash.path.join(".")} (${clash.value})`);
-        seen.push({ path: ["network", kind, i], value: subnet });
+        if (clash) fail(["network", kind, i], subnet, `a subnet that does not overlap network.${clash.where} (${clash.value})`);
+        seen.push({ where: `${kind}[${i}]`, value: subnet });
       });
     }
   })
@@ -268,6 +289,8 @@ export const clusterSchema = z
     ...c,
     network: { ...c.network, availabilityZones: c.network.availabilityZones ?? ["a", "b", "c"].map((z) => `${c.region}${z}`) },
   }));
+
+const projectPath = "a project path with its namespace, such as my-group/my-project or group/subgroup/project";
 
 export const gitlabSchema = z
   .object({
@@ -277,11 +300,8 @@ export const gitlabSchema = z
       .default("https://gitlab.com")
       .describe("GitLab instance URL (self-managed instances too); the API is <baseUrl>/api/v4."),
     project: z
-      .string()
-      .regex(
-        /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/,
-        "a project path with its namespace, such as my-group/my-project or group/subgroup/project",
-      )
+      .string(projectPath)
+      .regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/, projectPath)
       .describe("The GitOps project, as group/project; it must exist and have an initialised default branch."),
     branch: z
       .string()

@@ -25,3 +25,26 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
 export function managedPolicyArn(partition: string, name: string): string {
   return `arn:${partition}:iam::aws:policy/${name}`;
 }
+
+/**
+ * Read-only access to the given ECR repositories: list and describe tags (what Flux's image
+ * reflector scans) and pull. GetAuthorizationToken has no resource-level permissions.
+ */
+export function ecrReadOnlyPolicy(repositoryArns: readonly string[]): string {
+  return policyDocument([
+    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Sid: "EcrRead",
+      Effect: "Allow",
+      Action: [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:DescribeImages",
+        "ecr:DescribeRepositories",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:ListImages",
+      ],
+      Resource: repositoryArns,
+    },
+  ]);
+}

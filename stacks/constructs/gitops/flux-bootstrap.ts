@@ -1,0 +1,90 @@
+import { Construct } from "constructs";
+import { Fn, ITerraformDependable } from "cdktf";
+import { BootstrapGit, FluxExtraComponent } from "../../bindings/flux/bootstrap-git";
+import { FluxProvider } from "../../bindings/flux/provider";
+
+/** The image automation controllers: scan the registry, write new tags back to Git. */
+export const IMAGE_AUTOMATION_COMPONENTS: readonly FluxExtraComponent[] = [
+  "image-reflector-controller",
+  "image-automation-controller",
+];
+
+export interface FluxBootstrapProps {
+  /** EKS cluster name, for `aws eks get-token`. */
+  readonly clusterName: string;
+  /** AWS region of the cluster. */
+  readonly region: string;
+  /** Kubernetes API endpoint (https URL). */
+  readonly clusterEndpoint: string;
+  /** Base64-encoded PEM of the cluster CA, as EKS returns it. */
+  readonly clusterCaData: string;
+  /** Git URL in ssh:// form (the provider rejects scp-style `git@host:path`). */
+  readonly gitUrl: string;
+  /** Branch Flux syncs from. */
+  readonly branch: string;
+  /** PEM private key of the deploy key (a Terraform reference: it stays in state). */
+  readonly sshPrivateKeyPem: string;
+  /** Path of the cluster in the repository, e.g. "clusters/flux-cluster". */
+  readonly path: string;
+  /** Reconcile interval of the flux-system objects, e.g. "1m0s". */
+  readonly interval: string;
+  /**
+   * Create/update timeout; the bootstrap waits for every controller to be healthy.
+   * @default "20m"
+   */
+  readonly timeout?: string;
+  /**
+   * What must exist first: the deploy key, and the Pod Identity association of the image
+   * reflector (credentials are injected when its pod is admitted).
+   * @default []
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * Flux installed into the cluster and synced from the repository, with the image automation
+ * controllers. Manifests are embedded in the provider (no download at plan time, as its
+ * maintainers advise); the Flux version therefore follows the provider's (~> 1.9: Flux 2.9).
+ */
+export class FluxBootstrap extends Construct {
+  readonly provider: FluxProvider;
+  readonly bootstrap: BootstrapGit;
+
+  constructor(scope: Construct, id: string, props: FluxBootstrapProps) {
+    super(scope, id);
+
+    this.provider = new FluxProvider(this, "provider", {
+      kubernetes: {
+        host: props.clusterEndpoint,
+        clusterCaCertificate: Fn.base64decode(props.clusterCaData),
+        // A token from a data source expires after 15 minutes, which a slow bootstrap outlives;
+        // exec fetches a fresh one whenever the provider needs it.
+        exec: {
+          apiVersion: "client.authentication.k8s.io/v1beta1",
+          command: "aws",
+          args: ["eks", "get-token", "--cluster-name", props.clusterName, "--region", props.region],
+        },
+      },
+      git: {
+        url: props.gitUrl,
+        branch: props.branch,
+        ssh: { username: "git", privateKey: props.sshPrivateKeyPem },
+      },
+    });
+
+    const timeout = props.timeout ?? "20m";
+    this.bootstrap = new BootstrapGit(this, "bootstrap", {
+      provider: this.provider,
+      path: props.path,
+      componentsExtra: [...IMAGE_AUTOMATION_COMPONENTS],
+      embeddedManifests: true,
+      interval: props.interval,
+      networkPolicy: true,
+      // Destroy then only uninstalls Flux; the provider fails a destroy that finds nothing to
+      // delete in Git, and the manifests are harmless history there.
+      deleteGitManifests: false,
+      timeouts: { create: timeout, update: timeout, read: "5m", delete: "10m" },
+      dependsOn: props.dependsOn,
+    });
+  }
+}

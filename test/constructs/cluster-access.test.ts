@@ -1,0 +1,100 @@
+import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
+import { ClusterAccess, ClusterAccessProps } from "../../stacks/constructs/aws/cluster-access";
+import { resourcesOf, synthConstruct, synthConstructRaw, SynthesizedJson } from "../support";
+import { dataRef, findData, findResource, ref } from "./find";
+
+const ADMINS = ["arn:aws:iam::111122223333:role/platform-admin", "arn:aws:iam::111122223333:user/alice"];
+const CALLER = "arn:aws:sts::111122223333:assumed-role/deployer/ci-session";
+const ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+const props = (overrides: Partial<ClusterAccessProps> = {}): ClusterAccessProps => ({
+  clusterName: "demo",
+  partition: "aws",
+  adminPrincipalArns: ADMINS,
+  ...overrides,
+});
+
+describe("ClusterAccess", () => {
+  describe("GIVEN two admin ARNs and grantDeployer with the caller's ARN", () => {
+    let raw: string;
+    let json: SynthesizedJson;
+
+    beforeAll(() => {
+      // WHEN the construct is synthesized
+      raw = synthConstructRaw((scope) => {
+        new ClusterAccess(scope, "access", props({ grantDeployer: true, callerArn: CALLER }));
+      });
+      json = JSON.parse(raw) as SynthesizedJson;
+    });
+
+    test("THEN there are three STANDARD access entries: two admins and the deployer", () => {
+      expect(resourcesOf(json, "aws_eks_access_entry")).toHaveLength(3);
+      for (const arn of ADMINS) {
+        expect(raw).toHaveResourceWithProperties(EksAccessEntry, { cluster_name: "demo", principal_arn: arn, type: "STANDARD" });
+      }
+    });
+
+    test.each(ADMINS)("THEN %s gets AmazonEKSClusterAdminPolicy at cluster scope through its own entry", (arn) => {
+      const [entryId] = findResource(json, "aws_eks_access_entry", (e) => e.principal_arn === arn);
+      expect(raw).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
+        cluster_name: "demo",
+        principal_arn: ref("aws_eks_access_entry", entryId, "principal_arn"),
+        policy_arn: ADMIN_POLICY,
+        access_scope: { type: "cluster" },
+      });
+    });
+
+    test("THEN the deployer's principal is the issuer of the caller's session (the role, not the session)", () => {
+      const [sessionId] = findData(json, "aws_iam_session_context");
+      expect(raw).toHaveDataSourceWithProperties(DataAwsIamSessionContext, { arn: CALLER });
+      const issuer = dataRef("aws_iam_session_context", sessionId, "issuer_arn");
+      const [entryId] = findResource(json, "aws_eks_access_entry", (e) => e.principal_arn === issuer);
+      expect(raw).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
+        principal_arn: ref("aws_eks_access_entry", entryId, "principal_arn"),
+        policy_arn: ADMIN_POLICY,
+        access_scope: { type: "cluster" },
+      });
+    });
+
+    test("THEN there is one cluster-admin association per entry", () => {
+      const associations = resourcesOf(json, "aws_eks_access_policy_association").map(([, a]) => a);
+      expect(associations).toHaveLength(3);
+      expect(new Set(associations.map((a) => a.principal_arn)).size).toBe(3);
+      expect(associations.every((a) => a.policy_arn === ADMIN_POLICY)).toBe(true);
+    });
+  });
+
+  describe("GIVEN grantDeployer false", () => {
+    test("WHEN synthesized THEN only the admin entries exist and the session is not looked up", () => {
+      const json = synthConstruct((scope) => {
+        new ClusterAccess(scope, "access", props({ grantDeployer: false, callerArn: CALLER }));
+      });
+      expect(json.data?.aws_iam_session_context).toBeUndefined();
+      expect(resourcesOf(json, "aws_eks_access_entry").map(([, e]) => e.principal_arn).sort()).toEqual([...ADMINS].sort());
+      expect(resourcesOf(json, "aws_eks_access_policy_association")).toHaveLength(2);
+    });
+  });
+
+  describe("GIVEN another partition (aws-cn)", () => {
+    test("WHEN synthesized THEN the access policy ARN uses that partition", () => {
+      const raw = synthConstructRaw((scope) => {
+        new ClusterAccess(scope, "access", props({ partition: "aws-cn", adminPrincipalArns: [ADMINS[0]] }));
+      });
+      expect(raw).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
+        policy_arn: "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+      });
+    });
+  });
+
+  describe("GIVEN grantDeployer without callerArn", () => {
+    test("WHEN constructed THEN it throws, naming the missing prop", () => {
+      expect(() =>
+        synthConstruct((scope) => {
+          new ClusterAccess(scope, "access", props({ grantDeployer: true }));
+        }),
+      ).toThrow("ClusterAccess: callerArn is required when grantDeployer is set");
+    });
+  });
+});

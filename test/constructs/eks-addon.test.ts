@@ -1,0 +1,68 @@
+import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
+import { EksAddon as EksAddonResource } from "@cdktf/provider-aws/lib/eks-addon";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { EksAddon } from "../../stacks/constructs/aws/eks-addon";
+import { synthConstruct, synthConstructRaw, SynthesizedJson } from "../support";
+import { address, dataRef, findData, findResource } from "./find";
+
+describe("EksAddon", () => {
+  describe("GIVEN coredns for Kubernetes 1.33 that must wait for another resource", () => {
+    let raw: string;
+    let json: SynthesizedJson;
+
+    beforeAll(() => {
+      // WHEN the construct is synthesized
+      raw = synthConstructRaw((scope) => {
+        const prerequisite = new IamRole(scope, "prerequisite", { name: "prerequisite", assumeRolePolicy: "{}" });
+        new EksAddon(scope, "coredns", {
+          clusterName: "demo",
+          kubernetesVersion: "1.33",
+          addonName: "coredns",
+          dependsOn: [prerequisite],
+        });
+      });
+      json = JSON.parse(raw) as SynthesizedJson;
+    });
+
+    test("THEN the newest add-on version for that Kubernetes version is looked up", () => {
+      expect(raw).toHaveDataSourceWithProperties(DataAwsEksAddonVersion, {
+        addon_name: "coredns",
+        kubernetes_version: "1.33",
+        most_recent: true,
+      });
+    });
+
+    test("THEN the add-on is pinned to the looked-up version", () => {
+      const [versionId] = findData(json, "aws_eks_addon_version");
+      expect(raw).toHaveResourceWithProperties(EksAddonResource, {
+        cluster_name: "demo",
+        addon_name: "coredns",
+        addon_version: dataRef("aws_eks_addon_version", versionId, "version"),
+      });
+    });
+
+    test("THEN conflicts are overwritten on create and on update", () => {
+      expect(raw).toHaveResourceWithProperties(EksAddonResource, {
+        resolve_conflicts_on_create: "OVERWRITE",
+        resolve_conflicts_on_update: "OVERWRITE",
+      });
+    });
+
+    test("THEN depends_on is passed through", () => {
+      const [roleId] = findResource(json, "aws_iam_role");
+      expect(findResource(json, "aws_eks_addon")[1].depends_on).toEqual([address("aws_iam_role", roleId)]);
+    });
+  });
+
+  describe("GIVEN no dependsOn", () => {
+    test("WHEN synthesized THEN the add-on has no dependencies", () => {
+      const json = synthConstruct((scope) => {
+        new EksAddon(scope, "vpc-cni", { clusterName: "demo", kubernetesVersion: "1.35", addonName: "vpc-cni" });
+      });
+      const [, addon] = findResource(json, "aws_eks_addon");
+      expect(addon.addon_name).toBe("vpc-cni");
+      expect(addon.depends_on ?? []).toEqual([]);
+      expect(findData(json, "aws_eks_addon_version")[1].kubernetes_version).toBe("1.35");
+    });
+  });
+});

@@ -1,0 +1,79 @@
+import { Construct } from "constructs";
+import { TerraformStack, Testing } from "cdktf";
+import { FluxBootstrap, IMAGE_AUTOMATION_COMPONENTS } from "../../../stacks/constructs/gitops/flux-bootstrap";
+import { BootstrapGit } from "../../../stacks/bindings/flux/bootstrap-git";
+import { SynthesizedJson } from "../../support";
+import { address, findResource } from "../find";
+
+describe("FluxBootstrap", () => {
+  let json: SynthesizedJson;
+  let raw: string;
+
+  beforeAll(() => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    const dependency = new BootstrapGit(stack as Construct, "earlier", {});
+    new FluxBootstrap(stack, "flux", {
+      clusterName: "c1",
+      region: "eu-west-1",
+      clusterEndpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+      clusterCaData: "Q0EK",
+      gitUrl: "ssh://git@gitlab.example.com/platform/gitops.git",
+      branch: "release",
+      sshPrivateKeyPem: "${tls_private_key.k.private_key_pem}",
+      path: "clusters/c1",
+      interval: "2m0s",
+      dependsOn: [dependency],
+    });
+    raw = Testing.synth(stack);
+    json = JSON.parse(raw) as SynthesizedJson;
+  });
+
+  const provider = () => (json.provider?.flux ?? [])[0] as Record<string, any>;
+
+  test("GIVEN a cluster WHEN synthesized THEN the provider authenticates through `aws eks get-token` for that cluster and region", () => {
+    expect(provider().kubernetes).toEqual({
+      host: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+      cluster_ca_certificate: '${base64decode("Q0EK")}',
+      exec: {
+        api_version: "client.authentication.k8s.io/v1beta1",
+        command: "aws",
+        args: ["eks", "get-token", "--cluster-name", "c1", "--region", "eu-west-1"],
+      },
+    });
+    expect(provider().kubernetes.token).toBeUndefined();
+  });
+
+  test("GIVEN an ssh URL WHEN synthesized THEN git uses it with user git and the referenced private key", () => {
+    expect(provider().git).toEqual({
+      url: "ssh://git@gitlab.example.com/platform/gitops.git",
+      branch: "release",
+      ssh: { username: "git", private_key: "${tls_private_key.k.private_key_pem}" },
+    });
+  });
+
+  test("GIVEN defaults WHEN synthesized THEN the bootstrap installs the image automation controllers from embedded manifests", () => {
+    const [, bootstrap] = findResource(json, "flux_bootstrap_git", (c) => c.path === "clusters/c1");
+    expect(bootstrap).toMatchObject({
+      path: "clusters/c1",
+      components_extra: [...IMAGE_AUTOMATION_COMPONENTS],
+      embedded_manifests: true,
+      interval: "2m0s",
+      network_policy: true,
+      delete_git_manifests: false,
+      timeouts: { create: "20m", update: "20m", read: "5m", delete: "10m" },
+      provider: "flux",
+    });
+    expect(IMAGE_AUTOMATION_COMPONENTS).toEqual(["image-reflector-controller", "image-automation-controller"]);
+  });
+
+  test("GIVEN dependencies WHEN synthesized THEN the bootstrap waits for them", () => {
+    const [earlierId] = findResource(json, "flux_bootstrap_git", (c) => c.path === undefined);
+    const [, bootstrap] = findResource(json, "flux_bootstrap_git", (c) => c.path === "clusters/c1");
+    expect(bootstrap.depends_on).toEqual([address("flux_bootstrap_git", earlierId)]);
+  });
+
+  test("GIVEN the provider WHEN synthesized THEN it is pinned to fluxcd/flux ~> 1.9", () => {
+    expect((json.terraform as any).required_providers.flux).toEqual({ source: "fluxcd/flux", version: "~> 1.9" });
+  });
+});

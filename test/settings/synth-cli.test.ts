@@ -1,0 +1,189 @@
+import { spawnSync, SpawnSyncReturns } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/*
+ * End to end: the app as the cdktf CLI runs it (`node --require ts-node/register main.ts`, with the
+ * context in CDKTF_CONTEXT_JSON and the output directory in CDKTF_OUTDIR), and once through
+ * `cdktf synth` itself.
+ */
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const BAD_LINE =
+  'settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.32 or newer (older versions can no longer be created on EKS)';
+
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** cdktf.json's context block with kubernetesVersion replaced (or as committed when undefined). */
+function context(kubernetesVersion?: string): Record<string, any> {
+  const ctx = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
+  if (kubernetesVersion !== undefined) ctx.settings.clusters[0].eks.kubernetesVersion = kubernetesVersion;
+  return ctx;
+}
+
+/** Runs main.ts the way the CLI does. */
+function runApp(ctx: Record<string, any>, outdir: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ["--require", "ts-node/register", path.join(ROOT, "main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_CONTEXT_JSON: JSON.stringify(ctx), CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}
+
+const nonEmptyLines = (text: string) => text.split(/\r?\n/).filter((line) => line.trim() !== "");
+const looksLikeStackTrace = /^\s+at .+(\(|:\d+)/m;
+
+afterAll(() => {
+  // fs.rmSync removes symlinks (node_modules below) without following them.
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("synth through the app entry point (main.ts)", () => {
+  describe("GIVEN the committed settings", () => {
+    let outdir: string;
+    let result: SpawnSyncReturns<string>;
+
+    beforeAll(() => {
+      // WHEN the app runs
+      outdir = tempDir("synth-good-");
+      result = runApp(context(), outdir);
+    });
+
+    test("THEN it exits 0 without writing to stderr", () => {
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+    });
+
+    test("THEN stacks/flux-cluster-eks/cdk.tf.json is written and holds the flux-cluster EKS cluster", () => {
+      const stackFile = path.join(outdir, "stacks", "flux-cluster-eks", "cdk.tf.json");
+      expect(fs.existsSync(stackFile)).toBe(true);
+      const stack = JSON.parse(fs.readFileSync(stackFile, "utf8"));
+      expect(Object.values(stack.resource.aws_eks_cluster).map((c: any) => c.name)).toEqual(["flux-cluster"]);
+      const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+      expect(Object.keys(manifest.stacks)).toContain("flux-cluster-eks");
+    });
+  });
+
+  describe('GIVEN kubernetesVersion "1.29" in the settings', () => {
+    let outdir: string;
+    let result: SpawnSyncReturns<string>;
+
+    beforeAll(() => {
+      // WHEN the app runs
+      outdir = tempDir("synth-bad-");
+      result = runApp(context("1.29"), outdir);
+    });
+
+    test("THEN it exits non-zero", () => {
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe(1);
+    });
+
+    test("THEN stderr is exactly one line naming the path, the value and what is allowed", () => {
+      expect(nonEmptyLines(result.stderr)).toEqual([BAD_LINE]);
+      expect(result.stdout).toBe("");
+    });
+
+    test("THEN there is no stack trace", () => {
+      expect(result.stderr).not.toMatch(looksLikeStackTrace);
+      expect(result.stderr).not.toContain("SettingsError");
+    });
+
+    test("THEN no stack and no manifest is written", () => {
+      const stacksDir = path.join(outdir, "stacks");
+      expect(fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : []).toEqual([]);
+      expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+    });
+
+    // KNOWN BUG (main.ts): `new App()` creates <outdir>/stacks before the settings are validated, so an
+    // empty stacks/ directory is left behind. Remove `.failing` once main.ts cleans the outdir on a SettingsError.
+    test.failing("KNOWN BUG, expected to fail until main.ts is fixed: THEN the outdir has no stacks/ directory", () => {
+      expect(fs.existsSync(path.join(outdir, "stacks"))).toBe(false);
+    });
+  });
+});
+
+describe("synth through the real cdktf CLI", () => {
+  describe('GIVEN a copy of the project whose cdktf.json has kubernetesVersion "1.29" and an outdir holding an earlier synth', () => {
+    let project: string;
+    let outdir: string;
+    let result: SpawnSyncReturns<string>;
+    let earlierStackWritten: boolean;
+
+    beforeAll(() => {
+      project = tempDir("synth-cli-");
+      for (const entry of ["main.ts", "stacks", "tsconfig.json", "config_files"]) {
+        const source = path.join(ROOT, entry);
+        if (fs.existsSync(source)) fs.cpSync(source, path.join(project, entry), { recursive: true });
+      }
+      fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
+      const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8"));
+      cdktfJson.context = context("1.29");
+      fs.writeFileSync(path.join(project, "cdktf.json"), JSON.stringify(cdktfJson, null, 2));
+
+      // An earlier, successful synth into the same outdir.
+      outdir = path.join(project, "cdktf.out");
+      const earlier = runApp(context(), outdir);
+      if (earlier.status !== 0) throw new Error(`the earlier synth failed: ${earlier.stderr}`);
+      earlierStackWritten =
+        fs.existsSync(path.join(outdir, "manifest.json")) && fs.existsSync(path.join(outdir, "stacks", "flux-cluster-eks", "cdk.tf.json"));
+
+      // An empty Terraform CLI config keeps unrelated warnings about a missing ~/.terraformrc out of the output.
+      const terraformrc = path.join(project, "terraformrc");
+      fs.writeFileSync(terraformrc, "");
+
+      // WHEN `cdktf synth` runs
+      const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: terraformrc, FORCE_COLOR: "0" };
+      delete env.CDKTF_CONTEXT_JSON;
+      delete env.CDKTF_OUTDIR;
+      result = spawnSync(path.join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", "cdktf.out"], {
+        cwd: project,
+        env,
+        encoding: "utf8",
+        timeout: 180_000,
+      });
+    });
+
+    test("THEN the earlier synth had written the stack (precondition)", () => {
+      expect(earlierStackWritten).toBe(true);
+    });
+
+    test("THEN cdktf synth exits non-zero", () => {
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe(1);
+    });
+
+    test("THEN stderr shows cdktf's error banner quoting the one settings line, and no stack trace", () => {
+      expect(result.stderr).toContain("cdktf encountered an error while synthesizing");
+      // cdktf quotes the app's stderr indented by four spaces.
+      const appLines = nonEmptyLines(result.stderr).filter((line) => line.includes("settings."));
+      expect(appLines).toEqual([`    ${BAD_LINE}`]);
+      expect(result.stderr).not.toMatch(looksLikeStackTrace);
+      expect(result.stderr).not.toContain("SettingsError");
+    });
+
+    test("THEN stdout shows the same line once more, as it streams, as a cdktf [ERROR] log entry", () => {
+      const appLines = nonEmptyLines(result.stdout).filter((line) => line.includes("settings."));
+      expect(appLines).toHaveLength(1);
+      expect(appLines[0]).toMatch(/^\[[^\]]+\] \[ERROR\] default - /);
+      expect(appLines[0].replace(/^\[[^\]]+\] \[ERROR\] default - /, "")).toBe(BAD_LINE);
+      expect(result.stdout).not.toMatch(looksLikeStackTrace);
+    });
+
+    // KNOWN BUG (main.ts; cdktf 0.21 removes stale stack directories only after a successful synth):
+    // the stack synthesized earlier stays in cdktf.out, so a later `cdktf deploy --skip-synth` or a
+    // `terraform apply` in cdktf.out/stacks/... would use it. Remove `.failing` once main.ts clears
+    // <outdir>/stacks and <outdir>/manifest.json on a SettingsError.
+    test.failing("KNOWN BUG, expected to fail until main.ts is fixed: THEN the outdir no longer holds the earlier stack", () => {
+      expect(fs.existsSync(path.join(outdir, "stacks", "flux-cluster-eks"))).toBe(false);
+      expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+    });
+  });
+});
