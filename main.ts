@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { App } from "cdktf";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { GitOpsStack } from "./stacks/gitops-stack";
@@ -23,7 +25,11 @@ function main(): void {
     settings = parseSettings(readRawSettings(app.node.getAllContext()));
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
-    // One line per bad value, no stack trace, and no synth: cdktf.out gets no stacks.
+    // cdktf cleans its output only after a successful synth: remove the stacks of an earlier run,
+    // so nothing stale can be deployed with --skip-synth or plain terraform.
+    fs.rmSync(path.join(app.outdir, "stacks"), { recursive: true, force: true });
+    fs.rmSync(path.join(app.outdir, "manifest.json"), { force: true });
+    // One line per bad value, no stack trace.
     console.error(err.message);
     process.exit(1);
   }

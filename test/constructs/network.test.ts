@@ -163,3 +163,23 @@ describe("Network", () => {
     });
   });
 });
+
+describe("Network subnet names", () => {
+  test("GIVEN two subnets per zone WHEN synthesized THEN every subnet has a distinct Name tag", () => {
+    const json = JSON.parse(
+      synthConstructRaw((scope) => {
+        new Network(scope, "network", {
+          name: "demo",
+          vpcCidr: "10.0.0.0/16",
+          availabilityZones: ZONES,
+          publicSubnetCidrs: PUBLIC,
+          privateSubnetCidrs: PRIVATE,
+        });
+      }),
+    ) as SynthesizedJson;
+    const names = resourcesOf(json, "aws_subnet").map(([, s]) => s.tags.Name as string);
+    expect(names).toHaveLength(9);
+    expect(new Set(names).size).toBe(9);
+    expect(names).toContain("demo-private-3-us-west-2a");
+  });
+});

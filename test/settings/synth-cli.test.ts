@@ -102,9 +102,8 @@ describe("synth through the app entry point (main.ts)", () => {
       expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
     });
 
-    // KNOWN BUG (main.ts): `new App()` creates <outdir>/stacks before the settings are validated, so an
-    // empty stacks/ directory is left behind. Remove `.failing` once main.ts cleans the outdir on a SettingsError.
-    test.failing("KNOWN BUG, expected to fail until main.ts is fixed: THEN the outdir has no stacks/ directory", () => {
+    // `new App()` creates <outdir>/stacks before the settings are validated; main.ts removes it again.
+    test("THEN the outdir has no stacks/ directory", () => {
       expect(fs.existsSync(path.join(outdir, "stacks"))).toBe(false);
     });
   });
@@ -177,11 +176,10 @@ describe("synth through the real cdktf CLI", () => {
       expect(result.stdout).not.toMatch(looksLikeStackTrace);
     });
 
-    // KNOWN BUG (main.ts; cdktf 0.21 removes stale stack directories only after a successful synth):
-    // the stack synthesized earlier stays in cdktf.out, so a later `cdktf deploy --skip-synth` or a
-    // `terraform apply` in cdktf.out/stacks/... would use it. Remove `.failing` once main.ts clears
-    // <outdir>/stacks and <outdir>/manifest.json on a SettingsError.
-    test.failing("KNOWN BUG, expected to fail until main.ts is fixed: THEN the outdir no longer holds the earlier stack", () => {
+    // cdktf 0.21 removes stale stack directories only after a successful synth, so main.ts clears
+    // <outdir>/stacks and <outdir>/manifest.json itself; otherwise `cdktf deploy --skip-synth` or a
+    // `terraform apply` in cdktf.out/stacks/... would use the earlier stack.
+    test("THEN the outdir no longer holds the earlier stack", () => {
       expect(fs.existsSync(path.join(outdir, "stacks", "flux-cluster-eks"))).toBe(false);
       expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
     });

@@ -64,7 +64,7 @@ export class Network extends Construct {
           cidrBlock: cidr,
           availabilityZone: zoneOf(i),
           mapPublicIpOnLaunch: true,
-          tags: { Name: `${props.name}-public-${zoneOf(i)}`, "kubernetes.io/role/elb": "1" },
+          tags: { Name: `${props.name}-public-${i}-${zoneOf(i)}`, "kubernetes.io/role/elb": "1" },
         }),
     );
     this.privateSubnets = props.privateSubnetCidrs.map(
@@ -73,7 +73,7 @@ export class Network extends Construct {
           vpcId: this.vpc.id,
           cidrBlock: cidr,
           availabilityZone: zoneOf(i),
-          tags: { Name: `${props.name}-private-${zoneOf(i)}`, "kubernetes.io/role/internal-elb": "1" },
+          tags: { Name: `${props.name}-private-${i}-${zoneOf(i)}`, "kubernetes.io/role/internal-elb": "1" },
         }),
     );
 
