@@ -1,3 +1,4 @@
+import { Construct } from "constructs";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
@@ -13,6 +14,16 @@ const ZONES = ["us-west-2a", "us-west-2b", "us-west-2c"];
 const PUBLIC = ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"];
 const PRIVATE = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24", "10.0.6.0/24"];
 
+function walkthroughNetwork(scope: Construct): void {
+  new Network(scope, "network", {
+    name: "demo",
+    vpcCidr: "10.0.0.0/16",
+    availabilityZones: ZONES,
+    publicSubnetCidrs: PUBLIC,
+    privateSubnetCidrs: PRIVATE,
+  });
+}
+
 describe("Network", () => {
   describe("GIVEN the walkthrough's layout: 10.0.0.0/16, 3 zones, 3 public and 6 private /24 subnets", () => {
     let raw: string;
@@ -23,15 +34,7 @@ describe("Network", () => {
 
     beforeAll(() => {
       // WHEN the network is synthesized
-      raw = synthConstructRaw((scope) => {
-        new Network(scope, "network", {
-          name: "demo",
-          vpcCidr: "10.0.0.0/16",
-          availabilityZones: ZONES,
-          publicSubnetCidrs: PUBLIC,
-          privateSubnetCidrs: PRIVATE,
-        });
-      });
+      raw = synthConstructRaw(walkthroughNetwork);
       json = JSON.parse(raw) as SynthesizedJson;
       vpcId = findResource(json, "aws_vpc")[0];
       igwId = findResource(json, "aws_internet_gateway")[0];
@@ -166,17 +169,7 @@ describe("Network", () => {
 
 describe("Network subnet names", () => {
   test("GIVEN two subnets per zone WHEN synthesized THEN every subnet has a distinct Name tag", () => {
-    const json = JSON.parse(
-      synthConstructRaw((scope) => {
-        new Network(scope, "network", {
-          name: "demo",
-          vpcCidr: "10.0.0.0/16",
-          availabilityZones: ZONES,
-          publicSubnetCidrs: PUBLIC,
-          privateSubnetCidrs: PRIVATE,
-        });
-      }),
-    ) as SynthesizedJson;
+    const json = JSON.parse(synthConstructRaw(walkthroughNetwork)) as SynthesizedJson;
     const names = resourcesOf(json, "aws_subnet").map(([, s]) => s.tags.Name as string);
     expect(names).toHaveLength(9);
     expect(new Set(names).size).toBe(9);

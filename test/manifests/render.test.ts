@@ -15,36 +15,12 @@ import {
   type TemplateValues,
 } from "../../stacks/manifests/render";
 import { testSettings } from "../support";
+import { EXAMPLE_ECR_URL, exampleValues, RENDERED_PATHS } from "./fixtures";
 
-/** Example values only: a fake account id, no secrets. */
-const ECR_URL = "111122223333.dkr.ecr.us-west-2.amazonaws.com/nginx-repo";
-const VALUES: TemplateValues = {
-  CLUSTER_NAME: "flux-cluster",
-  REGION: "us-west-2",
-  ECR_REPOSITORY_URL: ECR_URL,
-  APP_NAME: "nginx",
-  APP_NAMESPACE: "apps",
-  SEMVER_RANGE: "0.0.x",
-  INITIAL_TAG: "0.0.1",
-  CONTAINER_PORT: "8080",
-  RUN_AS_USER: "101",
-  REPLICAS: "2",
-  GIT_BRANCH: "main",
-  FLUX_INTERVAL: "1m0s",
-  IMAGE_SCAN_INTERVAL: "1m0s",
-  CLUSTER_PATH: "clusters/flux-cluster",
-};
+const ECR_URL = EXAMPLE_ECR_URL;
+const VALUES: TemplateValues = exampleValues();
 
-const EXPECTED_FILES = [
-  "app.yaml",
-  "app/deployment.yaml",
-  "app/image-tag/kustomization.yaml",
-  "app/kustomization.yaml",
-  "app/namespace.yaml",
-  "app/service.yaml",
-  "image-automation.yaml",
-  "kustomization.yaml",
-];
+const EXPECTED_FILES = RENDERED_PATHS;
 
 // `any`: parsed manifests are arbitrary YAML; the tests index into them freely.
 type Doc = Record<string, any>;

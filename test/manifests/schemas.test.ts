@@ -4,6 +4,7 @@ import * as path from "path";
 import Ajv from "ajv";
 import { parseAllDocuments } from "yaml";
 import { CONFIG_FILES_DIR, renderConfigFilesPlain, type TemplateValues } from "../../stacks/manifests/render";
+import { exampleValues } from "./fixtures";
 
 /*
  * Every rendered document is parsed and validated against real schemas:
@@ -23,24 +24,8 @@ import { CONFIG_FILES_DIR, renderConfigFilesPlain, type TemplateValues } from ".
 
 const VALIDATOR = path.join(__dirname, "k8s-validate.mjs");
 
-/** Example values only: a fake account id, no secrets. */
-const ECR_URL = "111122223333.dkr.ecr.us-west-2.amazonaws.com/nginx-repo";
-const VALUES: TemplateValues = {
-  CLUSTER_NAME: "flux-cluster",
-  REGION: "us-west-2",
-  ECR_REPOSITORY_URL: ECR_URL,
-  APP_NAME: "nginx",
-  APP_NAMESPACE: "apps",
-  SEMVER_RANGE: ">=1.0.0 <2.0.0",
-  INITIAL_TAG: "1.0.0",
-  CONTAINER_PORT: "8080",
-  RUN_AS_USER: "101",
-  REPLICAS: "2",
-  GIT_BRANCH: "main",
-  FLUX_INTERVAL: "1m0s",
-  IMAGE_SCAN_INTERVAL: "5m",
-  CLUSTER_PATH: "clusters/flux-cluster",
-};
+// A range with spaces and operators, and a non-default scan interval, to exercise quoting and patterns.
+const VALUES: TemplateValues = exampleValues({ SEMVER_RANGE: ">=1.0.0 <2.0.0", INITIAL_TAG: "1.0.0", IMAGE_SCAN_INTERVAL: "5m" });
 
 // `any`: parsed manifests are arbitrary YAML.
 type Doc = Record<string, any>;

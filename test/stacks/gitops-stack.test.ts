@@ -3,6 +3,7 @@ import { buildApp } from "../../main";
 import { GitOpsStack, IMAGE_REFLECTOR, sshGitUrl } from "../../stacks/gitops-stack";
 import { resourcesOf, SynthesizedJson, synthApp, testSettings } from "../support";
 import { address, findData, findResource, ref } from "../constructs/find";
+import { RENDERED_PATHS } from "../manifests/fixtures";
 
 /** The GitOps stack of the default test cluster, synthesized with the whole app as `cdktf synth` does. */
 function synthGitOps(): SynthesizedJson {
@@ -86,18 +87,7 @@ describe("GitOpsStack", () => {
   test("GIVEN the rendered manifests WHEN synthesized THEN they are committed under clusters/<cluster>/ after the bootstrap", () => {
     const [bootstrapId] = findResource(json, "flux_bootstrap_git");
     const files = resourcesOf(json, "gitlab_repository_file").map(([, c]) => c);
-    expect(files.map((f) => f.file_path).sort()).toEqual(
-      [
-        "app.yaml",
-        "app/deployment.yaml",
-        "app/image-tag/kustomization.yaml",
-        "app/kustomization.yaml",
-        "app/namespace.yaml",
-        "app/service.yaml",
-        "image-automation.yaml",
-        "kustomization.yaml",
-      ].map((p) => `clusters/test-cluster/${p}`),
-    );
+    expect(files.map((f) => f.file_path).sort()).toEqual(RENDERED_PATHS.map((p) => `clusters/test-cluster/${p}`));
     const first = files.find((f) => f.file_path === "clusters/test-cluster/kustomization.yaml")!;
     expect(first.depends_on).toEqual([address("flux_bootstrap_git", bootstrapId)]);
     expect(files.every((f) => f.encoding === "text" && f.branch === "main")).toBe(true);
