@@ -67,10 +67,14 @@ export function synthApp(settings: Settings): Record<string, SynthesizedJson> {
   const app = buildApp(Testing.app(), settings);
   app.synth();
   const stacksDir = path.join(app.outdir, "stacks");
-  return Object.fromEntries(
-    fs.readdirSync(stacksDir).map((name) => [
-      name,
-      JSON.parse(fs.readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8")) as SynthesizedJson,
-    ]),
-  );
+  try {
+    return Object.fromEntries(
+      fs.readdirSync(stacksDir).map((name) => [
+        name,
+        JSON.parse(fs.readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8")) as SynthesizedJson,
+      ]),
+    );
+  } finally {
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  }
 }

@@ -4,7 +4,8 @@
 //   node test/bench/synth-bench.mjs [--runs N] [--warmup N] [--app "<command>"] [--cwd DIR] [--json]
 //
 // Each run executes the project's local `node_modules/.bin/cdktf synth --output <fresh temp dir>`
-// (with CHECKPOINT_DISABLE=1, so the CLI does not call its telemetry host) and checks that the
+// (with CHECKPOINT_DISABLE=1, so the CLI does not call its telemetry host, and CI=1 unless CI is
+// already set, so it runs non-interactively; output is captured) and checks that the
 // run wrote a manifest and at least one stack. `--app` is passed through to `cdktf synth --app`,
 // so another app command can be timed with the same CLI for comparison.
 //
@@ -13,6 +14,8 @@
 //     terraform, ...) seen by sampling /proc every --sample-ms ms (Linux only). Shared pages
 //     (e.g. the node binary) are counted once per process, so this errs on the high side; a
 //     peak shorter than the sampling interval can be missed.
+//   - tree peak PSS: the same samples with each process's proportional set size (shared pages
+//     divided among the processes sharing them): the real footprint of the whole tree.
 //   - largest process maxrss: the kernel's exact high-water mark of the single largest process
 //     in the tree, from GNU time (`/usr/bin/time -f %M`), when that exists.
 // Where neither source is available the figure is reported as n/a with the reason.
@@ -142,23 +145,42 @@ function startTreeSampler(rootPid, intervalMs, excludePids) {
     }
     if (!rss.has(rootPid)) return;
     let total = 0;
+    let totalPss = 0;
     const queue = [rootPid];
     while (queue.length) {
       const pid = queue.pop();
-      if (!excludePids.has(pid)) total += rss.get(pid) ?? 0;
+      if (!excludePids.has(pid)) {
+        total += rss.get(pid) ?? 0;
+        totalPss += readPss(pid) ?? 0;
+      }
       queue.push(...(byParent.get(pid) ?? []));
     }
     samples++;
     if (total > peak) peak = total;
+    if (totalPss > peakPss) peakPss = totalPss;
   };
+  let peakPss = 0;
   sample();
   const timer = setInterval(sample, intervalMs);
   return {
     stop() {
       clearInterval(timer);
-      return { peakBytes: peak, samples };
+      return { peakBytes: peak, peakPssBytes: peakPss || undefined, samples };
     },
   };
+}
+
+/**
+ * Proportional set size of one process: shared pages divided among the processes sharing them,
+ * so a sum over the tree counts the node binary once rather than once per node process.
+ */
+function readPss(pid) {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** GNU time (`-f FORMAT -o FILE`), or the reason it cannot be used. */
@@ -226,6 +248,7 @@ function runOnce({ cdktf, opts, gnuTime, procReason }) {
         error: spawnError?.message,
         wallMs,
         treePeakRssBytes: tree && tree.samples > 0 ? tree.peakBytes : undefined,
+        treePeakPssBytes: tree && tree.samples > 0 ? tree.peakPssBytes : undefined,
         treeSamples: tree?.samples ?? 0,
         maxRssBytes,
         stacks,
@@ -279,6 +302,7 @@ async function main() {
     }
     const mem = [
       r.treePeakRssBytes !== undefined ? `tree ${mb(r.treePeakRssBytes)}` : undefined,
+      r.treePeakPssBytes !== undefined ? `tree PSS ${mb(r.treePeakPssBytes)}` : undefined,
       r.maxRssBytes !== undefined ? `largest process ${mb(r.maxRssBytes)}` : undefined,
     ].filter(Boolean).join(", ");
     log(`  ${label.padEnd(14)} ${sec(r.wallMs).padStart(9)}  ${mem}${warm ? "  (not counted)" : ""}`);
@@ -287,6 +311,8 @@ async function main() {
 
   const wall = summarize(runs.map((r) => r.wallMs));
   const tree = procReason ? undefined : summarize(runs.map((r) => r.treePeakRssBytes));
+  const pssRuns = runs.map((r) => r.treePeakPssBytes).filter((v) => v !== undefined);
+  const treePss = pssRuns.length === runs.length ? summarize(pssRuns) : undefined;
   const largest = gnuTime.bin ? summarize(runs.map((r) => r.maxRssBytes)) : undefined;
   const treeReason = procReason ?? (tree ? undefined : "no /proc sample caught the process tree");
   const largestReason = gnuTime.reason ?? (largest ? undefined : "GNU time wrote no %M value");
@@ -299,12 +325,18 @@ async function main() {
     stacks: runs[0].stacks,
     wallMs: wall,
     peakTreeRssBytes: tree ? Math.max(...runs.map((r) => r.treePeakRssBytes)) : null,
+    treePssBytes: treePss ?? null,
     treeRssBytes: tree ?? null,
     treeRssNa: treeReason ?? null,
     treeRssSampleMs: opts.sampleMs,
     largestProcessMaxRssBytes: largest ?? null,
     largestProcessNa: largestReason ?? null,
-    perRun: runs.map((r) => ({ wallMs: r.wallMs, treePeakRssBytes: r.treePeakRssBytes ?? null, maxRssBytes: r.maxRssBytes ?? null })),
+    perRun: runs.map((r) => ({
+      wallMs: r.wallMs,
+      treePeakRssBytes: r.treePeakRssBytes ?? null,
+      treePeakPssBytes: r.treePeakPssBytes ?? null,
+      maxRssBytes: r.maxRssBytes ?? null,
+    })),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     cpus: os.cpus().length,
@@ -321,6 +353,11 @@ async function main() {
     tree
       ? `  peak RSS (tree)  ${mb(result.peakTreeRssBytes)} highest run; median ${mb(tree.median)}, min ${mb(tree.min)}  [sum over the process tree, /proc sampled every ${opts.sampleMs} ms]`
       : `  peak RSS (tree)  n/a: ${treeReason}`,
+  );
+  log(
+    treePss
+      ? `  peak PSS (tree)  ${mb(treePss.max)} highest run; median ${mb(treePss.median)}  [same samples, shared pages split between processes: the tree's real footprint]`
+      : `  peak PSS (tree)  n/a: ${treeReason ?? "/proc/<pid>/smaps_rollup is not readable"}`,
   );
   log(
     largest

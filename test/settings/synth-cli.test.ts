@@ -4,9 +4,9 @@ import * as os from "os";
 import * as path from "path";
 
 /*
- * End to end: the app as the cdktf CLI runs it (`node --require ts-node/register main.ts`, with the
- * context in CDKTF_CONTEXT_JSON and the output directory in CDKTF_OUTDIR), and once through
- * `cdktf synth` itself.
+ * End to end: the app as the cdktf CLI runs it (cdktf.json's `app` command, run by a shell in the
+ * project root, with the context in CDKTF_CONTEXT_JSON and the output directory in CDKTF_OUTDIR),
+ * and once through `cdktf synth` itself.
  */
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -27,9 +27,11 @@ function context(kubernetesVersion?: string): Record<string, any> {
   return ctx;
 }
 
-/** Runs main.ts the way the CLI does. */
+/** Runs cdktf.json's `app` command the way the CLI does. */
 function runApp(ctx: Record<string, any>, outdir: string): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ["--require", "ts-node/register", path.join(ROOT, "main.ts")], {
+  const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
+  return spawnSync(app, {
+    shell: true,
     cwd: ROOT,
     env: { ...process.env, CDKTF_CONTEXT_JSON: JSON.stringify(ctx), CDKTF_OUTDIR: outdir },
     encoding: "utf8",
