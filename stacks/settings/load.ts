@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { z } from "zod";
+import { keysAt } from "./introspect";
 import { Settings, settingsSchema } from "./schema";
 
 /** The key of cdktf.json's `context` block that holds the settings. */
@@ -36,29 +37,6 @@ const TYPE_WORDS: Record<string, string> = {
   number: "a number",
   string: "a string",
 };
-
-/** The object keys the schema accepts at `path`, to list them after a typo. */
-function keysAt(path: readonly PropertyKey[]): string[] {
-  // zod's internal definitions (`_zod.def`) are the only way to walk a schema generically.
-  type Node = { _zod: { def: Record<string, any> } } | undefined;
-  const unwrap = (node: Node): Node => {
-    let def = node?._zod.def;
-    while (def && ["pipe", "default", "prefault", "optional", "nullable", "readonly", "catch"].includes(def.type)) {
-      node = def.type === "pipe" ? def.in : def.innerType;
-      def = node?._zod.def;
-    }
-    return node;
-  };
-  let node = unwrap(settingsSchema as unknown as Node);
-  for (const segment of path) {
-    const def = node?._zod.def;
-    if (def?.type === "array" && typeof segment === "number") node = unwrap(def.element);
-    else if (def?.type === "object" && typeof segment === "string") node = unwrap(def.shape[segment]);
-    else return [];
-  }
-  const def = node?._zod.def;
-  return def?.type === "object" ? Object.keys(def.shape) : [];
-}
 
 /** Turns one zod issue into lines `settings.<path>: <value> is not allowed; allowed: <what>`. */
 function describeIssue(issue: z.core.$ZodIssue): string[] {
