@@ -5,11 +5,14 @@ import * as path from "path";
 import { App } from "cdktf";
 import { buildApp } from "../main";
 import { ClusterStack } from "../stacks/cluster-stack";
+import { GitOpsStack } from "../stacks/gitops-stack";
 import { parseSettings, readRawSettings } from "../stacks/settings/load";
 
 /**
  * Runs `terraform validate` on every cluster stack the app synthesizes from the committed
- * settings in cdktf.json, offline, against the AWS provider in a local filesystem mirror.
+ * settings in cdktf.json, offline, against the AWS provider in a local filesystem mirror, and on
+ * the AWS part of every GitOps stack (its GitLab, TLS and Flux providers are not available offline;
+ * their JSON shape is asserted by the unit tests instead).
  *
  * Provider version: the @cdktf/provider-aws bindings pin hashicorp/aws 6.25.0, but the only
  * AWS provider available offline is 5.100.0 in the filesystem mirror at /opt/tf-plugins. The
@@ -71,7 +74,38 @@ interface ValidateResult {
 type TerraformJson = {
   terraform?: { required_providers?: Record<string, { source?: string; version?: string }>; backend?: unknown };
   resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  provider?: Record<string, unknown>;
+  output?: Record<string, { value?: unknown }>;
 };
+
+/** Block types kept from a GitOps stack: the AWS provider's, and Terraform's built-in remote state. */
+const OFFLINE_TYPE = /^(aws_|terraform_remote_state$)/;
+
+/**
+ * The part of a GitOps stack that can be validated offline: its AWS resources (the image
+ * reflector's Pod Identity role) and the remote state they read. The GitLab, TLS and Flux
+ * providers cannot be installed here, so their blocks, and references to them, are removed.
+ */
+function awsPartOf(config: TerraformJson): TerraformJson {
+  const keep = <T>(blocks: Record<string, T> | undefined) =>
+    Object.fromEntries(Object.entries(blocks ?? {}).filter(([type]) => OFFLINE_TYPE.test(type)));
+  const resource = keep(config.resource);
+  for (const instances of Object.values(resource)) {
+    for (const body of Object.values(instances)) {
+      const dependsOn = body.depends_on as string[] | undefined;
+      if (dependsOn) body.depends_on = dependsOn.filter((address) => OFFLINE_TYPE.test(address));
+    }
+  }
+  const removedReference = /\$\{(gitlab_|tls_|flux_|data\.gitlab_)/;
+  return {
+    terraform: { required_providers: { aws: config.terraform!.required_providers!.aws } },
+    provider: { aws: config.provider?.aws },
+    resource,
+    data: keep(config.data),
+    output: Object.fromEntries(Object.entries(config.output ?? {}).filter(([, o]) => !removedReference.test(JSON.stringify(o.value)))),
+  };
+}
 
 function formatDiagnostic(d: Diagnostic): string {
   const where = d.range ? ` (${d.range.filename}:${d.range.start.line})` : d.address ? ` (${d.address})` : "";
@@ -83,6 +117,8 @@ interface ScratchStack {
   dir: string;
   /** The stack's Terraform JSON, adjusted for offline validation. */
   config: TerraformJson;
+  /** Only the AWS part of the stack is validated (see awsPartOf). */
+  awsPartOnly: boolean;
 }
 
 const reason = skipReason();
@@ -90,6 +126,7 @@ const reason = skipReason();
 if (reason) {
   console.warn(`terraform validate tests SKIPPED: ${reason}`);
   test.skip(`terraform validate of the cluster stacks — skipped: ${reason}`, () => undefined);
+  test.skip(`terraform validate of the GitOps stacks' AWS part — skipped: ${reason}`, () => undefined);
   test.skip(`terraform validate rejects an unknown aws_vpc argument — skipped: ${reason}`, () => undefined);
 } else {
   describe("terraform validate (offline, hashicorp/aws 5.100.0 from the filesystem mirror)", () => {
@@ -135,10 +172,13 @@ if (reason) {
       };
       const clusterStackNames = app.node.children.filter((c): c is ClusterStack => c instanceof ClusterStack).map((s) => s.node.id);
       expect(clusterStackNames.length).toBeGreaterThan(0);
+      const gitopsStackNames = new Set(app.node.children.filter((c) => c instanceof GitOpsStack).map((s) => s.node.id));
+      expect(gitopsStackNames.size).toBe(clusterStackNames.length);
 
-      for (const name of clusterStackNames) {
+      for (const name of [...clusterStackNames, ...gitopsStackNames]) {
         const synthesized = path.join(app.outdir, manifest.stacks[name].synthesizedStackPath);
-        const config = JSON.parse(fs.readFileSync(synthesized, "utf8")) as TerraformJson;
+        const full = JSON.parse(fs.readFileSync(synthesized, "utf8")) as TerraformJson;
+        const config = gitopsStackNames.has(name) ? awsPartOf(full) : full;
         const providers = config.terraform?.required_providers ?? {};
         expect(providers.aws).toBeDefined();
         // The bindings pin 6.25.0; only 5.100.0 is available offline (see the comment at the top).
@@ -154,7 +194,7 @@ if (reason) {
         // Remote/local state is irrelevant to validation, and init runs with -backend=false.
         if (config.terraform) delete config.terraform.backend;
 
-        const stack: ScratchStack = { name, dir: path.join(scratch, "stacks", name), config };
+        const stack: ScratchStack = { name, dir: path.join(scratch, "stacks", name), config, awsPartOnly: gitopsStackNames.has(name) };
         fs.mkdirSync(stack.dir, { recursive: true });
         writeConfig(stack, config);
         const init = terraform(stack.dir, ["init", "-backend=false", "-input=false", "-no-color"]);
@@ -168,7 +208,7 @@ if (reason) {
     });
 
     test("every cluster stack is valid Terraform", () => {
-      for (const stack of stacks) {
+      for (const stack of stacks.filter((s) => !s.awsPartOnly)) {
         writeConfig(stack, stack.config);
         const result = validate(stack);
         const errors = result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
@@ -179,6 +219,19 @@ if (reason) {
           error_count: 0,
           errors: [],
         });
+      }
+    }, 180_000);
+
+    test("the AWS part of every GitOps stack (image reflector role, Pod Identity association) is valid Terraform", () => {
+      const gitops = stacks.filter((s) => s.awsPartOnly);
+      expect(gitops.length).toBeGreaterThan(0);
+      for (const stack of gitops) {
+        // Guard against validating an empty shell: the resources that matter must have survived the filter.
+        expect(Object.keys(stack.config.resource ?? {}).sort()).toEqual(["aws_eks_pod_identity_association", "aws_iam_role", "aws_iam_role_policy"]);
+        expect(Object.keys(stack.config.data ?? {})).toEqual(["terraform_remote_state"]);
+        const result = validate(stack);
+        const errors = result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+        expect({ stack: stack.name, valid: result.valid, errors }).toEqual({ stack: stack.name, valid: true, errors: [] });
       }
     }, 180_000);
 
