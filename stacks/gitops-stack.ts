@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataGitlabProject } from "@cdktf/provider-gitlab/lib/data-gitlab-project";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
@@ -42,6 +42,11 @@ export class GitOpsStack extends TerraformStack {
     super(scope, id);
     const { cluster, gitlab, clusterStack } = props;
     const clusterPath = clusterPathOf(cluster.name);
+    // cdktf marks every cross-stack output sensitive, which would hide the cluster name and the
+    // rendered manifests in every plan. None of these values is a secret.
+    const fromClusterStack = (value: string) => Token.asString(Fn.nonsensitive(value));
+    const clusterName = fromClusterStack(clusterStack.clusterName);
+    const ecrRepositoryUrl = fromClusterStack(clusterStack.ecrRepositoryUrl);
 
     new AwsProvider(this, "aws", { region: cluster.region, defaultTags: [{ tags: awsDefaultTags(cluster) }] });
     // The token comes from GITLAB_TOKEN in the environment at deploy time, never from code or settings.
@@ -64,18 +69,18 @@ export class GitOpsStack extends TerraformStack {
 
     // Controller-level ECR auth: no static keys in the cluster, no token-refresh CronJob.
     const reflector = new PodIdentityRole(this, "image-reflector-identity", {
-      clusterName: clusterStack.clusterName,
+      clusterName,
       namespace: IMAGE_REFLECTOR.namespace,
       serviceAccount: IMAGE_REFLECTOR.serviceAccount,
       roleName: `${cluster.name}-flux-image-reflector`,
-      inlinePolicy: ecrReadOnlyPolicy([clusterStack.ecrRepositoryArn]),
+      inlinePolicy: ecrReadOnlyPolicy([fromClusterStack(clusterStack.ecrRepositoryArn)]),
     });
 
     const flux = new FluxBootstrap(this, "flux", {
-      clusterName: clusterStack.clusterName,
+      clusterName,
       region: cluster.region,
-      clusterEndpoint: clusterStack.clusterEndpoint,
-      clusterCaData: clusterStack.clusterCaData,
+      clusterEndpoint: fromClusterStack(clusterStack.clusterEndpoint),
+      clusterCaData: fromClusterStack(clusterStack.clusterCaData),
       gitUrl: sshGitUrl(gitlab),
       branch: gitlab.branch,
       sshPrivateKeyPem: key.privateKey.privateKeyPem,
@@ -84,7 +89,7 @@ export class GitOpsStack extends TerraformStack {
       dependsOn: [key.deployKey, reflector.association],
     });
 
-    const files = renderConfigFiles(templateValuesFor(cluster, gitlab, clusterStack.ecrRepositoryUrl));
+    const files = renderConfigFiles(templateValuesFor(cluster, gitlab, ecrRepositoryUrl));
 
     new RepositoryFiles(this, "manifests", {
       projectId: project.id,

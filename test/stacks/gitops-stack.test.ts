@@ -51,11 +51,11 @@ describe("GitOpsStack", () => {
     const [, association] = findResource(json, "aws_eks_pod_identity_association");
     expect(IMAGE_REFLECTOR).toEqual({ namespace: "flux-system", serviceAccount: "image-reflector-controller" });
     expect(association).toMatchObject({ namespace: "flux-system", service_account: "image-reflector-controller" });
-    expect(association.cluster_name).toMatch(/^\$\{data\.terraform_remote_state\..*outputs\..*name\}$/);
+    expect(association.cluster_name).toMatch(/^\$\{nonsensitive\(data\.terraform_remote_state\..*outputs\..*name\)\}$/);
     const [, policy] = findResource(json, "aws_iam_role_policy");
     const document = JSON.parse(policy.policy);
     const read = document.Statement.find((s: { Sid: string }) => s.Sid === "EcrRead");
-    expect(read.Resource).toEqual([expect.stringMatching(/^\$\{data\.terraform_remote_state\..*outputs\..*arn\}$/)]);
+    expect(read.Resource).toEqual([expect.stringMatching(/^\$\{nonsensitive\(data\.terraform_remote_state\..*outputs\..*arn\)\}$/)]);
     expect(read.Action).toEqual(expect.arrayContaining(["ecr:ListImages", "ecr:DescribeImages", "ecr:BatchGetImage"]));
     expect(read.Action.some((a: string) => /Put|Delete|Upload|Create/.test(a))).toBe(false);
     const login = document.Statement.find((s: { Sid: string }) => s.Sid === "EcrLogin");
@@ -75,8 +75,8 @@ describe("GitOpsStack", () => {
   test("GIVEN the Flux provider WHEN synthesized THEN it reaches the cluster from the cluster stack's outputs and Git over ssh", () => {
     const [keyId] = findResource(json, "tls_private_key");
     const flux = (json.provider?.flux ?? [])[0] as Record<string, any>;
-    expect(flux.kubernetes.host).toMatch(/^\$\{data\.terraform_remote_state\..*outputs\..*endpoint\}$/);
-    expect(flux.kubernetes.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\..*data\)\}$/);
+    expect(flux.kubernetes.host).toMatch(/^\$\{nonsensitive\(data\.terraform_remote_state\..*outputs\..*endpoint\)\}$/);
+    expect(flux.kubernetes.cluster_ca_certificate).toMatch(/^\$\{base64decode\(nonsensitive\(data\.terraform_remote_state\..*data\)\)\}$/);
     expect(flux.git).toEqual({
       url: "ssh://git@gitlab.com/example-group/flux-gitops.git",
       branch: "main",
@@ -100,9 +100,18 @@ describe("GitOpsStack", () => {
     ]);
   });
 
-  test("GIVEN the ECR repository of the cluster stack WHEN rendered THEN the manifests reference it through remote state", () => {
+  test("GIVEN the ECR repository of the cluster stack WHEN rendered THEN the manifests reference it through remote state, unmasked so plans show them", () => {
     const automation = resourcesOf(json, "gitlab_repository_file").find(([, c]) => c.file_path.endsWith("image-automation.yaml"))![1];
-    expect(automation.content).toMatch(/image: "\$\{data\.terraform_remote_state\.[^}]*repository_url\}"/);
+    expect(automation.content).toMatch(/image: "\$\{nonsensitive\(data\.terraform_remote_state\.[^}]*repository_url\)\}"/);
+  });
+
+  test("GIVEN cdktf marks cross-stack outputs sensitive WHEN synthesized THEN every value read from the cluster stack is unmasked", () => {
+    const { data, ...rest } = json;
+    const text = JSON.stringify(rest);
+    const reads = text.match(/[a-z0-9_]*\(?data\.terraform_remote_state\./g) ?? [];
+    expect(reads.length).toBeGreaterThanOrEqual(6);
+    expect(reads.filter((r) => r !== "nonsensitive(data.terraform_remote_state.")).toEqual([]);
+    expect(Object.keys(data?.terraform_remote_state ?? {})).toHaveLength(1);
   });
 
   test("GIVEN two stacks WHEN the app is built THEN the GitOps stack depends on its cluster stack", () => {
