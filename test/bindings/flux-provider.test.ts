@@ -57,11 +57,11 @@ describe("FluxProvider", () => {
       kubernetes: {
         host: "h",
         clusterCaCertificate: "ca",
-        token: "t",
+        token: "${var.kube_token}",
         clientCertificate: "cc",
-        clientKey: "ck",
+        clientKey: "${var.kube_client_key}",
         username: "u",
-        password: "p",
+        password: "${var.kube_password}",
         insecure: true,
         configPath: "~/.kube/config",
         configPaths: ["/a", "/b"],
@@ -76,11 +76,11 @@ describe("FluxProvider", () => {
     expect(flux.kubernetes).toEqual({
       host: "h",
       cluster_ca_certificate: "ca",
-      token: "t",
+      token: "${var.kube_token}",
       client_certificate: "cc",
-      client_key: "ck",
+      client_key: "${var.kube_client_key}",
       username: "u",
-      password: "p",
+      password: "${var.kube_password}",
       insecure: true,
       config_path: "~/.kube/config",
       config_paths: ["/a", "/b"],
@@ -115,9 +115,9 @@ describe("FluxProvider", () => {
         authorEmail: "flux@example.com",
         commitMessageAppendix: "[skip ci]",
         gpgKeyRing: "/keys/ring",
-        gpgPassphrase: "pass",
+        gpgPassphrase: "${var.gpg_passphrase}",
         gpgKeyId: "ABC123",
-        http: { username: "oauth2", password: "tok", allowInsecureHttp: false, certificateAuthority: "CA" },
+        http: { username: "oauth2", password: "${var.git_http_password}", allowInsecureHttp: false, certificateAuthority: "CA" },
       },
     });
 
@@ -128,9 +128,9 @@ describe("FluxProvider", () => {
       author_email: "flux@example.com",
       commit_message_appendix: "[skip ci]",
       gpg_key_ring: "/keys/ring",
-      gpg_passphrase: "pass",
+      gpg_passphrase: "${var.gpg_passphrase}",
       gpg_key_id: "ABC123",
-      http: { username: "oauth2", password: "tok", allow_insecure_http: false, certificate_authority: "CA" },
+      http: { username: "oauth2", password: "${var.git_http_password}", allow_insecure_http: false, certificate_authority: "CA" },
     });
   });
 
