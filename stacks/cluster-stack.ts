@@ -11,6 +11,7 @@ import { managedPolicyArn } from "./constructs/aws/iam";
 import { ManagedNodeGroup } from "./constructs/aws/managed-node-group";
 import { Network } from "./constructs/aws/network";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
+import { nodeGroupName } from "./naming";
 import { awsDefaultTags } from "./tags";
 import type { ClusterSettings } from "./settings/schema";
 
@@ -90,7 +91,7 @@ export class ClusterStack extends TerraformStack {
 
     const nodes = new ManagedNodeGroup(this, "nodes", {
       clusterName,
-      nodeGroupName: `${cluster.name}-${cluster.nodeGroup.name}`,
+      nodeGroupName: nodeGroupName(cluster.name, cluster.nodeGroup.name),
       subnetIds: privateSubnetIds,
       amiType: cluster.nodeGroup.amiType,
       capacityType: cluster.nodeGroup.capacityType,

@@ -66,6 +66,7 @@ export const CONFIG_FILES_DIR = path.resolve(__dirname, "..", "..", "config_file
 export const IMAGE_POLICY_MARKER = /\{\s*"\$imagepolicy"\s*:/;
 
 const PLACEHOLDER = /__([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)__/g;
+const WELL_FORMED_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
 /** Anything that looks like a placeholder but is not well-formed (lower case, stray underscores). */
 const PLACEHOLDER_LOOKALIKE = /__[A-Za-z][A-Za-z0-9_]*?__/g;
 const TEMPLATE_EXTENSIONS = new Set([".yaml", ".yml"]);
@@ -108,7 +109,7 @@ export function renderTemplate(template: string, values: TemplateValues, options
   const escape = (options.escape ?? "terraform") === "terraform";
 
   for (const match of template.matchAll(PLACEHOLDER_LOOKALIKE)) {
-    if (!new RegExp(`^${PLACEHOLDER.source}$`).test(match[0])) {
+    if (!WELL_FORMED_PLACEHOLDER.test(match[0])) {
       throw new Error(`${file}: malformed placeholder ${match[0]} (placeholders are __UPPER_SNAKE__)`);
     }
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nodeGroupName, nodeRoleName } from "../naming";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 
 /*
@@ -261,9 +262,8 @@ export const clusterSchema = z
       });
     }
 
-    const nodeRoleName = `${c.name}-${c.nodeGroup.name}-node`;
-    if (nodeRoleName.length > IAM_ROLE_NAME_MAX) {
-      const max = IAM_ROLE_NAME_MAX - `${c.name}--node`.length;
+    if (nodeRoleName(nodeGroupName(c.name, c.nodeGroup.name)).length > IAM_ROLE_NAME_MAX) {
+      const max = IAM_ROLE_NAME_MAX - nodeRoleName(nodeGroupName(c.name, "")).length;
       fail(
         ["nodeGroup", "name"],
         c.nodeGroup.name,

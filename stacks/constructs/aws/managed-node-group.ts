@@ -4,6 +4,7 @@ import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { nodeRoleName } from "../../naming";
 import { managedPolicyArn, trustPolicy } from "./iam";
 
 /** Policies every EKS node needs: join the cluster, run the VPC CNI, pull images from ECR. */
@@ -64,7 +65,7 @@ export class ManagedNodeGroup extends Construct {
     super(scope, id);
 
     this.role = new IamRole(this, "role", {
-      name: `${props.nodeGroupName}-node`,
+      name: nodeRoleName(props.nodeGroupName),
       description: `Nodes of ${props.nodeGroupName} in ${props.clusterName}`,
       assumeRolePolicy: trustPolicy("ec2.amazonaws.com"),
     });
