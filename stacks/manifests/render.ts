@@ -1,52 +1,34 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Token } from "cdktf";
-import type { ClusterSettings, GitLabSettings } from "../settings/schema";
+import { LineCounter, parseAllDocuments } from "yaml";
+import { UserInputError } from "../errors";
+import { lineAndColumn } from "../text";
+import type { FileOwner, TemplateLayer } from "../layout";
 
 /*
- * Renders the Kubernetes manifest templates in config_files/ for one cluster. Each template
- * maps 1:1 to clusters/<cluster>/<same relative path> in the GitOps repository.
+ * Renders the Kubernetes manifest templates of config_files/, one template layer (a folder) at a
+ * time, with that layer's values. Every rendered file is checked at synth: a template that is not
+ * YAML, a document without apiVersion or kind, or a setter marker in a file Flux does not own
+ * stops the synth naming the template, line and column, so nothing broken is ever committed.
  *
  * Placeholders are __UPPER_SNAKE__ words: `${...}` is Terraform interpolation and `{{...}}`
  * is Go-template syntax (Flux's commit messageTemplate), so neither can be used to mark a value.
  */
 
-/** Every placeholder a template may use, without the surrounding `__`. */
-export const PLACEHOLDER_NAMES = [
-  "CLUSTER_NAME",
-  "REGION",
-  "ECR_REPOSITORY_URL",
-  "APP_NAME",
-  "APP_NAMESPACE",
-  "SEMVER_RANGE",
-  "INITIAL_TAG",
-  "CONTAINER_PORT",
-  "RUN_AS_USER",
-  "REPLICAS",
-  "GIT_BRANCH",
-  "FLUX_INTERVAL",
-  "IMAGE_SCAN_INTERVAL",
-  "CLUSTER_PATH",
-] as const;
-
-export type PlaceholderName = (typeof PLACEHOLDER_NAMES)[number];
-
 /**
- * The value of every placeholder. A value may be a cdktf token (e.g. the ECR repository URL,
- * a cross-stack reference unknown at synth); it is then inserted as-is.
+ * Placeholder values, without the surrounding `__`. A value may be a cdktf token (e.g. the ECR
+ * repository URL, a cross-stack reference unknown at synth); it is then inserted as-is.
  */
-export type TemplateValues = Record<PlaceholderName, string>;
+export type TemplateValues = Readonly<Record<string, string>>;
 
 export interface RenderedFile {
-  /** POSIX path relative to the templates directory, e.g. "app/deployment.yaml". */
+  /** POSIX path relative to the layer's folder, e.g. "image/kustomization.yaml". */
   readonly path: string;
   /** The rendered text. */
   readonly content: string;
-  /**
-   * The file carries an image-policy setter marker, so Flux's image automation rewrites it:
-   * Terraform creates it once and then ignores its content.
-   */
-  readonly fluxOwned: boolean;
+  /** Who writes the file after Terraform created it (declared in the layout). */
+  readonly owner: FileOwner;
 }
 
 export interface RenderOptions {
@@ -57,7 +39,15 @@ export interface RenderOptions {
    * "none": the text exactly as it will be in Git; for validation with concrete values.
    */
   readonly escape?: "terraform" | "none";
+  /**
+   * Folder holding the layers' template folders.
+   * @default config_files/ of this repository
+   */
+  readonly templatesRoot?: string;
 }
+
+/** A template that cannot be rendered or would commit something broken. */
+export class TemplateError extends UserInputError {}
 
 /** The templates directory of this repository. */
 export const CONFIG_FILES_DIR = path.resolve(__dirname, "..", "..", "config_files");
@@ -70,7 +60,6 @@ const WELL_FORMED_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
 /** Anything that looks like a placeholder but is not well-formed (lower case, stray underscores). */
 const PLACEHOLDER_LOOKALIKE = /__[A-Za-z][A-Za-z0-9_]*?__/g;
 const TEMPLATE_EXTENSIONS = new Set([".yaml", ".yml"]);
-const KNOWN = new Set<string>(PLACEHOLDER_NAMES);
 
 /** Escapes text so that a Terraform string template reproduces it literally. */
 export function escapeTerraformTemplate(text: string): string {
@@ -78,25 +67,39 @@ export function escapeTerraformTemplate(text: string): string {
   return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
-/** Templates for Terraform: literal text escaped, token values left as they are. */
-export function renderConfigFiles(values: TemplateValues, dir: string = CONFIG_FILES_DIR): RenderedFile[] {
-  return renderTemplates(values, dir, { escape: "terraform" });
-}
+/**
+ * Every template of `layer`, rendered and checked, in the layer's commit order. The layer's
+ * folder must hold exactly the templates the layout declares.
+ */
+export function renderLayer(layer: TemplateLayer, values: TemplateValues, options: RenderOptions = {}): RenderedFile[] {
+  const root = options.templatesRoot ?? CONFIG_FILES_DIR;
+  const dir = path.join(root, layer.templateDir);
+  const label = (rel: string) => `${path.basename(root)}/${layer.templateDir}/${rel}`;
 
-/** Templates as they will read in Git, without Terraform escaping (for validation with concrete values). */
-export function renderConfigFilesPlain(values: TemplateValues, dir: string = CONFIG_FILES_DIR): RenderedFile[] {
-  return renderTemplates(values, dir, { escape: "none" });
-}
+  const found = listTemplates(dir);
+  const declared = layer.files.map((f) => f.path);
+  const problems = [
+    ...found.filter((f) => !declared.includes(f)).map((f) => `${label(f)}: not declared in stacks/layout.ts (every template needs an owner and a place in the commit order)`),
+    ...declared.filter((f) => !found.includes(f)).map((f) => `${label(f)}: declared in stacks/layout.ts but missing`),
+  ];
+  if (problems.length > 0) throw new TemplateError(problems);
 
-/** Every *.yaml / *.yml file under `dir`, recursively, rendered, sorted by path. */
-export function renderTemplates(values: TemplateValues, dir: string, options: RenderOptions = {}): RenderedFile[] {
-  return listTemplates(dir).map((rel) => {
+  return layer.files.map(({ path: rel, owner }) => {
+    const file = label(rel);
     const template = fs.readFileSync(path.join(dir, ...rel.split("/")), "utf8");
-    return {
-      path: rel,
-      content: renderTemplate(template, values, { ...options, file: `${path.basename(dir)}/${rel}` }),
-      fluxOwned: IMAGE_POLICY_MARKER.test(template),
-    };
+    checkManifests(template, file, "");
+    const hasMarker = IMAGE_POLICY_MARKER.test(template);
+    if (hasMarker !== (owner === "flux")) {
+      throw new TemplateError([
+        hasMarker
+          ? `${file}: has an image policy setter marker, but stacks/layout.ts declares it owned by Terraform (every deploy would revert Flux's commits)`
+          : `${file}: declared owned by Flux in stacks/layout.ts, but has no image policy setter marker (Flux would never write it)`,
+      ]);
+    }
+    const content = renderTemplate(template, values, { escape: options.escape, file });
+    // The values must not break the YAML either (a quote, a colon, a newline in the wrong place).
+    checkManifests(renderTemplate(template, values, { escape: "none", file }), file, " after filling in the placeholders");
+    return { path: rel, content, owner };
   });
 }
 
@@ -107,10 +110,14 @@ export function renderTemplates(values: TemplateValues, dir: string, options: Re
 export function renderTemplate(template: string, values: TemplateValues, options: RenderOptions & { file?: string } = {}): string {
   const file = options.file ?? "<template>";
   const escape = (options.escape ?? "terraform") === "terraform";
+  const at = (index: number) => {
+    const { line, column } = lineAndColumn(template, index);
+    return `${file}:${line}:${column}`;
+  };
 
   for (const match of template.matchAll(PLACEHOLDER_LOOKALIKE)) {
     if (!WELL_FORMED_PLACEHOLDER.test(match[0])) {
-      throw new Error(`${file}: malformed placeholder ${match[0]} (placeholders are __UPPER_SNAKE__)`);
+      throw new TemplateError([`${at(match.index)}: malformed placeholder ${match[0]} (placeholders are __UPPER_SNAKE__)`]);
     }
   }
 
@@ -127,17 +134,21 @@ export function renderTemplate(template: string, values: TemplateValues, options
     const [whole, name] = match;
     plain += template.slice(last, match.index);
     last = match.index + whole.length;
-    if (!KNOWN.has(name)) {
-      throw new Error(`${file}: unknown placeholder ${whole} (known: ${PLACEHOLDER_NAMES.map((n) => `__${n}__`).join(", ")})`);
+    if (!Object.prototype.hasOwnProperty.call(values, name)) {
+      const known = Object.keys(values).map((n) => `__${n}__`).join(", ");
+      throw new TemplateError([`${at(match.index)}: unknown placeholder ${whole} (this layer knows ${known})`]);
     }
-    const value: unknown = values[name as PlaceholderName];
+    const value: unknown = values[name];
     if (typeof value !== "string" || value.trim().length === 0) {
-      throw new Error(`${file}: placeholder ${whole} has no value (got ${JSON.stringify(value) ?? "undefined"})`);
+      throw new TemplateError([`${at(match.index)}: placeholder ${whole} has no value (got ${JSON.stringify(value) ?? "undefined"})`]);
+    }
+    if (/[\r\n]/.test(value)) {
+      throw new TemplateError([`${at(match.index)}: placeholder ${whole} has a value with a line break, which would break the YAML`]);
     }
     if (escape && Token.isUnresolved(value)) {
       if (plain.endsWith("$")) {
         // Terraform would read the `$` and the reference's `${` together as the escape `$${`.
-        throw new Error(`${file}: placeholder ${whole} holds a Terraform reference and must not follow '$'`);
+        throw new TemplateError([`${at(match.index)}: placeholder ${whole} holds a Terraform reference and must not follow '$'`]);
       }
       flushPlain();
       out += value;
@@ -151,35 +162,45 @@ export function renderTemplate(template: string, values: TemplateValues, options
 }
 
 /**
- * The values for one cluster from its validated settings. `ecrRepositoryUrl` is usually a
- * cross-stack reference (a token) to the ECR repository of the cluster's AWS stack.
+ * Checks that `text` is YAML whose every document is a Kubernetes object (apiVersion and kind),
+ * the way kustomize-controller would decode it. Throws a TemplateError naming line and column.
  */
-export function templateValuesFor(cluster: ClusterSettings, gitlab: GitLabSettings, ecrRepositoryUrl: string): TemplateValues {
-  return {
-    CLUSTER_NAME: cluster.name,
-    REGION: cluster.region,
-    ECR_REPOSITORY_URL: ecrRepositoryUrl,
-    APP_NAME: cluster.app.name,
-    APP_NAMESPACE: cluster.app.namespace,
-    SEMVER_RANGE: cluster.app.semverRange,
-    INITIAL_TAG: cluster.app.initialTag,
-    CONTAINER_PORT: String(cluster.app.containerPort),
-    RUN_AS_USER: String(cluster.app.runAsUser),
-    REPLICAS: String(cluster.app.replicas),
-    GIT_BRANCH: gitlab.branch,
-    FLUX_INTERVAL: cluster.flux.interval,
-    IMAGE_SCAN_INTERVAL: cluster.flux.imageScanInterval,
-    CLUSTER_PATH: clusterPath(cluster.name),
+export function checkManifests(text: string, file: string, when = ""): void {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  const where = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
   };
+  const problems: string[] = [];
+  let objects = 0;
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error) {
+      problems.push(`${where(error.pos[0])}: not valid YAML${when}: ${error.message.split("\n")[0]}`);
+      continue;
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) continue; // an empty document, e.g. after a trailing ---
+    const start = doc.contents?.range?.[0] ?? 0;
+    if (typeof value !== "object" || Array.isArray(value)) {
+      problems.push(`${where(start)}: a document that is not a Kubernetes object (a mapping with apiVersion and kind)${when}`);
+      continue;
+    }
+    const object = value as Record<string, unknown>;
+    for (const field of ["apiVersion", "kind"]) {
+      if (typeof object[field] !== "string" || object[field] === "") problems.push(`${where(start)}: document without ${field}${when}`);
+    }
+    objects++;
+  }
+  if (problems.length === 0 && objects === 0) problems.push(`${file}:1:1: holds no Kubernetes object${when}`);
+  if (problems.length > 0) throw new TemplateError(problems);
 }
 
-/** Where flux_bootstrap_git puts a cluster, and where the rendered files go: clusters/<cluster>. */
-export function clusterPath(clusterName: string): string {
-  return `clusters/${clusterName}`;
-}
 
 /** Template paths relative to `dir`, POSIX separators, sorted by code unit (locale-independent). */
 function listTemplates(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
   const found: string[] = [];
   const walk = (rel: string) => {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {

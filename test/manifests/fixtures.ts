@@ -1,37 +1,45 @@
-import type { TemplateValues } from "../../stacks/manifests/render";
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import type { RepositoryFileSpec } from "../../stacks/constructs/gitops/repository-files";
+import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
+import { parseSettings } from "../../stacks/settings/load";
+import type { Settings, SettingsInput } from "../../stacks/settings/schema";
 
 /** Example values only: a fake account id, no secrets. */
 export const EXAMPLE_ECR_URL = "111122223333.dkr.ecr.us-west-2.amazonaws.com/nginx-repo";
 
-/** Template values of the committed default cluster, with an example ECR URL; override as needed. */
-export function exampleValues(overrides: Partial<TemplateValues> = {}): TemplateValues {
-  return {
-    CLUSTER_NAME: "flux-cluster",
-    REGION: "us-west-2",
-    ECR_REPOSITORY_URL: EXAMPLE_ECR_URL,
-    APP_NAME: "nginx",
-    APP_NAMESPACE: "apps",
-    SEMVER_RANGE: "0.0.x",
-    INITIAL_TAG: "0.0.1",
-    CONTAINER_PORT: "8080",
-    RUN_AS_USER: "101",
-    REPLICAS: "2",
-    GIT_BRANCH: "main",
-    FLUX_INTERVAL: "1m0s",
-    IMAGE_SCAN_INTERVAL: "1m0s",
-    CLUSTER_PATH: "clusters/flux-cluster",
-    ...overrides,
+/** The settings committed in cdktf.json, read fresh from disk as the CLI reads them. */
+export function committedSettingsInput(): SettingsInput {
+  const cdktfJson = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "cdktf.json"), "utf8")) as {
+    context: { settings: SettingsInput };
   };
+  return cdktfJson.context.settings;
 }
 
-/** What config_files/ renders to, relative to clusters/<cluster>/, in path order. */
-export const RENDERED_PATHS = [
-  "app.yaml",
-  "app/deployment.yaml",
-  "app/image-tag/kustomization.yaml",
-  "app/kustomization.yaml",
-  "app/namespace.yaml",
-  "app/service.yaml",
-  "image-automation.yaml",
-  "kustomization.yaml",
-];
+/** The committed settings, validated, with the first cluster's fields overridden. */
+export function exampleSettings(cluster: Partial<SettingsInput["clusters"][number]> = {}): Settings {
+  const input = structuredClone(committedSettingsInput());
+  input.clusters[0] = { ...input.clusters[0], ...cluster };
+  return parseSettings(input);
+}
+
+/** Every file Terraform commits for the first cluster, as it will read in Git (concrete ECR URL). */
+export function renderedFiles(settings: Settings = exampleSettings(), ecrRepositoryUrl = EXAMPLE_ECR_URL): RepositoryFileSpec[] {
+  return renderClusterFiles(settings.clusters[0], settings.gitlab, ecrRepositoryUrl, { escape: "none" });
+}
+
+// `any`: parsed manifests are arbitrary YAML; the tests index into them freely.
+export type Doc = Record<string, any>;
+
+/** Every YAML document of the given files, with the path of its file. */
+export function documentsOf(files: readonly { path: string; content: string }[]): { path: string; doc: Doc }[] {
+  return files.flatMap((f) => parseAllDocuments(f.content).map((d) => ({ path: f.path, doc: d.toJS() as Doc })));
+}
+
+/** The one document of `kind` (whose apiVersion starts with `apiGroup`); fails when there are zero or several. */
+export function onlyDocument(files: readonly { path: string; content: string }[], kind: string, apiGroup: string): Doc {
+  const found = documentsOf(files).filter(({ doc }) => doc?.kind === kind && String(doc.apiVersion).startsWith(apiGroup));
+  if (found.length !== 1) throw new Error(`expected one ${apiGroup} ${kind}, found ${found.length}`);
+  return found[0].doc;
+}

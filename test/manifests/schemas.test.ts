@@ -1,10 +1,8 @@
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import { parseAllDocuments } from "yaml";
-import { CONFIG_FILES_DIR, renderConfigFilesPlain, type TemplateValues } from "../../stacks/manifests/render";
-import { exampleValues } from "./fixtures";
+import { exampleSettings, renderedFiles } from "./fixtures";
 
 /*
  * Every rendered document is parsed and validated against real schemas:
@@ -24,8 +22,11 @@ import { exampleValues } from "./fixtures";
 
 const VALIDATOR = path.join(__dirname, "k8s-validate.mjs");
 
-// A range with spaces and operators, and a non-default scan interval, to exercise quoting and patterns.
-const VALUES: TemplateValues = exampleValues({ SEMVER_RANGE: ">=1.0.0 <2.0.0", INITIAL_TAG: "1.0.0", IMAGE_SCAN_INTERVAL: "5m" });
+// A range with spaces and operators, and a short scan interval, to exercise quoting and patterns.
+const SETTINGS = exampleSettings({ app: { semverRange: ">=1.0.0 <2.0.0", initialTag: "1.0.0" }, flux: { imageScanInterval: "5m" } });
+const FILES = renderedFiles(SETTINGS);
+/** Every path of the rendered tree, files and the folders above them. */
+const TREE = new Set(FILES.flatMap((f) => f.path.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
 
 // `any`: parsed manifests are arbitrary YAML.
 type Doc = Record<string, any>;
@@ -106,8 +107,11 @@ function kustomizeErrors(doc: unknown): string[] {
 /** Duration pattern of the Flux CRDs (kustomize-controller v1.9, image-reflector-controller v1.2). */
 const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 
-/** Checks the model validators cannot make: the rules of this repository. */
-function policyErrors(doc: Doc, file: string, templatesDir: string = CONFIG_FILES_DIR): string[] {
+/**
+ * Checks the model validators cannot make: the rules of this repository. `tree` holds every path
+ * (files and folders) the repository will have, relative to its root.
+ */
+function policyErrors(doc: Doc, file: string, tree: ReadonlySet<string> = TREE): string[] {
   const errors: string[] = [];
   const apiVersion = String(doc.apiVersion ?? "");
   if (/^image\.toolkit\.fluxcd\.io\/v1(alpha|beta)/.test(apiVersion)) errors.push(`${apiVersion}: Flux 2.9 serves image.toolkit.fluxcd.io/v1 only`);
@@ -126,10 +130,9 @@ function policyErrors(doc: Doc, file: string, templatesDir: string = CONFIG_FILE
     const dir = path.posix.dirname(file);
     for (const field of ["resources", "components"] as const) {
       for (const ref of (doc[field] ?? []) as string[]) {
-        if (field === "resources" && dir === "." && ref === "flux-system") continue; // written by flux_bootstrap_git
-        const target = path.join(templatesDir, ...path.posix.join(dir, ref).split("/"));
-        if (!fs.existsSync(target)) errors.push(`${field}: ${ref} does not exist in config_files/${dir}`);
-        else if (field === "components" && !fs.existsSync(path.join(target, "kustomization.yaml"))) errors.push(`components: ${ref} has no kustomization.yaml`);
+        const target = path.posix.join(dir, ref);
+        if (!tree.has(target)) errors.push(`${field}: ${ref} does not exist in ${dir}`);
+        else if (field === "components" && !tree.has(`${target}/kustomization.yaml`)) errors.push(`components: ${ref} has no kustomization.yaml`);
       }
     }
   } else if (typeof doc.metadata?.name !== "string" || doc.metadata.name === "") {
@@ -149,8 +152,8 @@ function policyErrors(doc: Doc, file: string, templatesDir: string = CONFIG_FILE
   return errors;
 }
 
-function renderAll(values: TemplateValues = VALUES): Rendered[] {
-  return renderConfigFilesPlain(values).flatMap((f) =>
+function renderAll(): Rendered[] {
+  return FILES.flatMap((f) =>
     parseAllDocuments(f.content).map((d, i) => {
       const problems = [...d.errors, ...d.warnings].map(String);
       if (problems.length > 0) throw new Error(`${f.path}#${i}: ${problems.join("; ")}`);
@@ -213,16 +216,15 @@ describe("rendered manifests against real schemas", () => {
   test("the documents are the expected API objects", () => {
     // THEN each file holds what its name says
     expect(docs.map((d) => `${d.file} ${d.doc.apiVersion} ${d.doc.kind}`)).toEqual([
-      "app.yaml kustomize.toolkit.fluxcd.io/v1 Kustomization",
-      "app/deployment.yaml apps/v1 Deployment",
-      "app/image-tag/kustomization.yaml kustomize.config.k8s.io/v1alpha1 Component",
-      "app/kustomization.yaml kustomize.config.k8s.io/v1beta1 Kustomization",
-      "app/namespace.yaml v1 Namespace",
-      "app/service.yaml v1 Service",
-      "image-automation.yaml image.toolkit.fluxcd.io/v1 ImageRepository",
-      "image-automation.yaml image.toolkit.fluxcd.io/v1 ImagePolicy",
-      "image-automation.yaml image.toolkit.fluxcd.io/v1 ImageUpdateAutomation",
-      "kustomization.yaml kustomize.config.k8s.io/v1beta1 Kustomization",
+      "apps/flux-cluster/nginx/namespace.yaml v1 Namespace",
+      "apps/flux-cluster/nginx/service.yaml v1 Service",
+      "apps/flux-cluster/nginx/deployment.yaml apps/v1 Deployment",
+      "apps/flux-cluster/nginx/image/kustomization.yaml kustomize.config.k8s.io/v1alpha1 Component",
+      "apps/flux-cluster/nginx/kustomization.yaml kustomize.config.k8s.io/v1beta1 Kustomization",
+      "clusters/flux-cluster/apps.yaml kustomize.toolkit.fluxcd.io/v1 Kustomization",
+      "clusters/flux-cluster/image-automation.yaml image.toolkit.fluxcd.io/v1 ImageRepository",
+      "clusters/flux-cluster/image-automation.yaml image.toolkit.fluxcd.io/v1 ImagePolicy",
+      "clusters/flux-cluster/image-automation.yaml image.toolkit.fluxcd.io/v1 ImageUpdateAutomation",
     ]);
   });
 
@@ -238,7 +240,7 @@ describe("rendered manifests against real schemas", () => {
   test("every kustomize file is a valid Kustomization or Component, with no unknown field", () => {
     // THEN the strict kustomize schema accepts them
     const kustomizeFiles = docs.filter((d) => KUSTOMIZE_API.test(d.doc.apiVersion));
-    expect(kustomizeFiles.map((d) => d.file)).toEqual(["app/image-tag/kustomization.yaml", "app/kustomization.yaml", "kustomization.yaml"]);
+    expect(kustomizeFiles.map((d) => d.file)).toEqual(["apps/flux-cluster/nginx/image/kustomization.yaml", "apps/flux-cluster/nginx/kustomization.yaml"]);
     for (const { id, doc } of kustomizeFiles) expect({ id, errors: kustomizeErrors(doc) }).toEqual({ id, errors: [] });
   });
 
@@ -268,8 +270,8 @@ describe("rendered manifests against real schemas", () => {
 
   test("the kustomize schema rejects unknown fields, bad images and a mismatched apiVersion", () => {
     // GIVEN broken kustomize files
-    const root = docs.find((d) => d.file === "kustomization.yaml")!.doc;
-    const component = docs.find((d) => d.file === "app/image-tag/kustomization.yaml")!.doc;
+    const root = docs.find((d) => d.file === "apps/flux-cluster/nginx/kustomization.yaml")!.doc;
+    const component = docs.find((d) => d.file === "apps/flux-cluster/nginx/image/kustomization.yaml")!.doc;
 
     // WHEN / THEN each is rejected for its fault
     expect(kustomizeErrors({ ...root, resource: ["typo.yaml"] }).join()).toMatch(/must NOT have additional properties.*resource/);
@@ -286,23 +288,24 @@ describe("rendered manifests against real schemas", () => {
     repo.spec.secretRef = { name: "ecr-credentials" };
     const oldApi = { ...repo, apiVersion: "image.toolkit.fluxcd.io/v1beta2" };
     const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "token" }, stringData: { token: "example" } };
-    const ks = structuredClone(docs.find((d) => d.doc.kind === "Kustomization" && d.file === "app.yaml")!.doc);
+    const ks = structuredClone(docs.find((d) => d.doc.kind === "Kustomization" && d.file === "clusters/flux-cluster/apps.yaml")!.doc);
     ks.spec.timeout = "five minutes";
     const unnamed = { apiVersion: "v1", kind: "Namespace", metadata: {} };
-    const root = structuredClone(docs.find((d) => d.file === "kustomization.yaml")!.doc);
-    root.resources = ["flux-system", "missing.yaml"];
-    const app = structuredClone(docs.find((d) => d.file === "app/kustomization.yaml")!.doc);
-    app.resources = ["flux-system"];
+    const app = structuredClone(docs.find((d) => d.file === "apps/flux-cluster/nginx/kustomization.yaml")!.doc);
+    app.resources = ["namespace.yaml", "missing.yaml"];
+    const noComponent = structuredClone(app);
+    noComponent.resources = [];
+    noComponent.components = ["namespace.yaml"];
 
     // WHEN / THEN each is rejected for its fault
-    expect(policyErrors(iua, "image-automation.yaml").join()).toMatch(/\.Updated/);
-    expect(policyErrors(repo, "image-automation.yaml").join()).toMatch(/\/spec\/secretRef/);
-    expect(policyErrors(oldApi, "image-automation.yaml").join()).toMatch(/serves image\.toolkit\.fluxcd\.io\/v1 only/);
-    expect(policyErrors(secret, "secret.yaml").join()).toMatch(/a Secret/);
-    expect(policyErrors(ks, "app.yaml")).toEqual(['spec.timeout: "five minutes" is not a duration']);
-    expect(policyErrors(unnamed, "app/namespace.yaml").join()).toMatch(/metadata\.name missing/);
-    expect(policyErrors(root, "kustomization.yaml")).toEqual(["resources: missing.yaml does not exist in config_files/."]);
-    // flux-system only exists next to the root kustomization (flux_bootstrap_git writes it there)
-    expect(policyErrors(app, "app/kustomization.yaml")).toEqual(["resources: flux-system does not exist in config_files/app"]);
+    const automation = "clusters/flux-cluster/image-automation.yaml";
+    expect(policyErrors(iua, automation).join()).toMatch(/\.Updated/);
+    expect(policyErrors(repo, automation).join()).toMatch(/\/spec\/secretRef/);
+    expect(policyErrors(oldApi, automation).join()).toMatch(/serves image\.toolkit\.fluxcd\.io\/v1 only/);
+    expect(policyErrors(secret, "apps/flux-cluster/nginx/secret.yaml").join()).toMatch(/a Secret/);
+    expect(policyErrors(ks, "clusters/flux-cluster/apps.yaml")).toEqual(['spec.timeout: "five minutes" is not a duration']);
+    expect(policyErrors(unnamed, "apps/flux-cluster/nginx/namespace.yaml").join()).toMatch(/metadata\.name missing/);
+    expect(policyErrors(app, "apps/flux-cluster/nginx/kustomization.yaml")).toEqual(["resources: missing.yaml does not exist in apps/flux-cluster/nginx"]);
+    expect(policyErrors(noComponent, "apps/flux-cluster/nginx/kustomization.yaml")).toEqual(["components: namespace.yaml has no kustomization.yaml"]);
   });
 });
