@@ -1,29 +1,42 @@
 import { Construct } from "constructs";
-import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { Fn, TerraformOutput, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataGitlabProject } from "@cdktf/provider-gitlab/lib/data-gitlab-project";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
-import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { ecrReadOnlyPolicy } from "./constructs/aws/iam";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
+import { gitopsProject } from "./constructs/gitlab/gitops-project";
 import { FluxBootstrap } from "./constructs/gitops/flux-bootstrap";
-import { FluxDeployKey } from "./constructs/gitops/flux-deploy-key";
 import { RepositoryFiles } from "./constructs/gitops/repository-files";
-import { clusterPath as clusterPathOf, renderConfigFiles, templateValuesFor } from "./manifests/render";
+import { repositoryPaths } from "./layout";
+import { renderClusterFiles } from "./manifests/cluster-files";
+import { ProjectStack } from "./project-stack";
+import type { FluxGitAccess } from "./repository-stack";
 import { awsDefaultTags } from "./tags";
-import type { ClusterStack } from "./cluster-stack";
 import type { ClusterSettings, GitLabSettings } from "./settings/schema";
 
 /** Namespace and service account of Flux's image reflector (fixed by the Flux install). */
 export const IMAGE_REFLECTOR = { namespace: "flux-system", serviceAccount: "image-reflector-controller" } as const;
+
+/** What the GitOps stack reads from a cluster's AWS stack (cross-stack references). */
+export interface ClusterOutputs {
+  readonly clusterName: string;
+  /** Kubernetes API endpoint (https URL). */
+  readonly clusterEndpoint: string;
+  /** Base64-encoded PEM of the cluster CA, as EKS returns it. */
+  readonly clusterCaData: string;
+  readonly ecrRepositoryUrl: string;
+  readonly ecrRepositoryArn: string;
+}
 
 export interface GitOpsStackProps {
   /** One validated cluster entry of the settings. */
   readonly cluster: ClusterSettings;
   /** The GitOps repository. */
   readonly gitlab: GitLabSettings;
-  /** The cluster's AWS stack; read through cross-stack references. */
-  readonly clusterStack: ClusterStack;
+  /** The cluster's AWS stack. */
+  readonly clusterOutputs: ClusterOutputs;
+  /** The cluster's deploy key, from the repository stack. */
+  readonly gitAccess: FluxGitAccess;
 }
 
 /** `ssh://git@host[:port]/group/project.git`: the form the Flux provider accepts. */
@@ -33,76 +46,60 @@ export function sshGitUrl(gitlab: Pick<GitLabSettings, "baseUrl" | "project" | "
 }
 
 /**
- * Flux for one cluster: a deploy key on the GitLab project, ECR read access for the image
- * reflector through Pod Identity, the bootstrap, and the rendered manifests of config_files/
- * committed under clusters/<cluster>/.
+ * Flux for one cluster: ECR read access for the image reflector through Pod Identity, the
+ * bootstrap (with the cluster's deploy key from the repository stack), and the rendered
+ * manifests of config_files/ committed in the order stacks/layout.ts gives.
+ *
+ * Values read from other stacks come through terraform_remote_state, which drops the sensitive
+ * mark cdktf puts on cross-stack outputs: plans show them, so the private key is marked again.
  */
-export class GitOpsStack extends TerraformStack {
+export class GitOpsStack extends ProjectStack {
   constructor(scope: Construct, id: string, props: GitOpsStackProps) {
     super(scope, id);
-    const { cluster, gitlab, clusterStack } = props;
-    const clusterPath = clusterPathOf(cluster.name);
-    // cdktf marks every cross-stack output sensitive, which would hide the cluster name and the
-    // rendered manifests in every plan. None of these values is a secret.
-    const fromClusterStack = (value: string) => Token.asString(Fn.nonsensitive(value));
-    const clusterName = fromClusterStack(clusterStack.clusterName);
-    const ecrRepositoryUrl = fromClusterStack(clusterStack.ecrRepositoryUrl);
+    const { cluster, gitlab, clusterOutputs } = props;
+    const clusterPath = repositoryPaths.cluster(cluster.name);
 
     new AwsProvider(this, "aws", { region: cluster.region, defaultTags: [{ tags: awsDefaultTags(cluster) }] });
     // The token comes from GITLAB_TOKEN in the environment at deploy time, never from code or settings.
     new GitlabProvider(this, "gitlab", { baseUrl: `${gitlab.baseUrl}/api/v4/` });
-    new TlsProvider(this, "tls");
 
-    const project = new DataGitlabProject(this, "project", {
-      pathWithNamespace: gitlab.project,
-      lifecycle: {
-        postcondition: [
-          {
-            condition: "${!self.empty_repo}",
-            errorMessage: `GitLab project ${gitlab.project} has no commits: Flux cannot bootstrap into an empty repository. Push an initial commit to its default branch first.`,
-          },
-        ],
-      },
-    });
-
-    const key = new FluxDeployKey(this, "deploy-key", { projectId: project.id, title: `flux-${cluster.name}` });
+    const project = gitopsProject(this, gitlab);
 
     // Controller-level ECR auth: no static keys in the cluster, no token-refresh CronJob.
     const reflector = new PodIdentityRole(this, "image-reflector-identity", {
-      clusterName,
+      clusterName: clusterOutputs.clusterName,
       namespace: IMAGE_REFLECTOR.namespace,
       serviceAccount: IMAGE_REFLECTOR.serviceAccount,
       roleName: `${cluster.name}-flux-image-reflector`,
-      inlinePolicy: ecrReadOnlyPolicy([fromClusterStack(clusterStack.ecrRepositoryArn)]),
+      inlinePolicy: ecrReadOnlyPolicy([clusterOutputs.ecrRepositoryArn]),
     });
 
     const flux = new FluxBootstrap(this, "flux", {
-      clusterName,
+      clusterName: clusterOutputs.clusterName,
       region: cluster.region,
-      clusterEndpoint: fromClusterStack(clusterStack.clusterEndpoint),
-      clusterCaData: fromClusterStack(clusterStack.clusterCaData),
+      clusterEndpoint: clusterOutputs.clusterEndpoint,
+      clusterCaData: clusterOutputs.clusterCaData,
       gitUrl: sshGitUrl(gitlab),
       branch: gitlab.branch,
-      sshPrivateKeyPem: key.privateKey.privateKeyPem,
+      sshPrivateKeyPem: Token.asString(Fn.sensitive(props.gitAccess.privateKeyPem)),
+      deployKeyFingerprint: props.gitAccess.publicKeyFingerprint,
+      commitAuthor: gitlab.commitAuthor,
       path: clusterPath,
       interval: cluster.flux.interval,
-      dependsOn: [key.deployKey, reflector.association],
+      dependsOn: [reflector.association],
     });
-
-    const files = renderConfigFiles(templateValuesFor(cluster, gitlab, ecrRepositoryUrl));
 
     new RepositoryFiles(this, "manifests", {
       projectId: project.id,
       branch: gitlab.branch,
-      basePath: clusterPath,
-      files,
+      files: renderClusterFiles(cluster, gitlab, clusterOutputs.ecrRepositoryUrl),
       label: cluster.name,
       dependsOn: [flux.bootstrap],
     });
 
     new TerraformOutput(this, "gitops_path", {
       value: `${gitlab.baseUrl}/${gitlab.project}/-/tree/${gitlab.branch}/${clusterPath}`,
-      description: "Where the cluster's manifests live in GitLab",
+      description: "Where the cluster's Flux objects live in GitLab",
     });
     new TerraformOutput(this, "image_reflector_role_arn", {
       value: reflector.role.arn,

@@ -12,3 +12,25 @@ export function nodeGroupName(clusterName: string, groupName: string): string {
 export function nodeRoleName(fullNodeGroupName: string): string {
   return `${fullNodeGroupName}-node`;
 }
+
+/** The stacks of the app: one GitLab stack for the repository, two per cluster. */
+export const stackNames = {
+  /** Deploy keys and branch protection of the GitOps repository, shared by every cluster. */
+  repository: "gitops-repository",
+  /** AWS: network, EKS, nodes, add-ons, ECR. */
+  cluster: (cluster: string) => `${cluster}-eks`,
+  /** Flux bootstrap and the manifests committed for one cluster. */
+  gitops: (cluster: string) => `${cluster}-gitops`,
+} as const;
+
+/** Title of a cluster's Flux deploy key in GitLab (shown in the project's deploy keys and branch rules). */
+export function deployKeyTitle(clusterName: string): string {
+  return `Flux (cluster ${clusterName})`;
+}
+
+/** Logical image name in an app's Deployment; the image component sets the real repository and tag. */
+export function logicalImageName(appName: string): string {
+  // ".invalid" never resolves (RFC 2606): without the component the pod fails to pull instead of
+  // silently running a public image of the same name.
+  return `image.invalid/${appName}`;
+}

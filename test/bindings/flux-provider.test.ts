@@ -46,10 +46,10 @@ describe("FluxProvider", () => {
     expect(flux.git.ssh.private_key).toBe("KEY");
   });
 
-  test("GIVEN any flux provider WHEN synthesized THEN required_providers pins fluxcd/flux ~> 1.9", () => {
+  test("GIVEN any flux provider WHEN synthesized THEN required_providers pins the exact fluxcd/flux release", () => {
     const { json } = synthProvider({});
 
-    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: "~> 1.9" });
+    expect(json.terraform.required_providers.flux).toEqual({ source: "fluxcd/flux", version: "1.9.5" });
   });
 
   test("GIVEN every kubernetes field WHEN synthesized THEN each is emitted under its snake_case name", () => {

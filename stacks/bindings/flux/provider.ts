@@ -24,8 +24,11 @@ import {
 
 /** Registry address of the provider. */
 export const FLUX_PROVIDER_SOURCE = "fluxcd/flux";
-/** Provider releases these bindings were written against: v1.9.x, which installs Flux v2.9. */
-export const FLUX_PROVIDER_VERSION_CONSTRAINT = "~> 1.9";
+/**
+ * The exact provider release: it embeds the Flux release (2.9.x) the manifests in config_files/ are
+ * validated against. Moving it moves Flux; see the README ("Moving the Flux version").
+ */
+export const FLUX_PROVIDER_VERSION_CONSTRAINT = "1.9.5";
 
 /** `kubernetes.exec`: an exec credential plugin run before the provider talks to the cluster. */
 export interface FluxProviderKubernetesExec {

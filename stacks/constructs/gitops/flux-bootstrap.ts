@@ -24,6 +24,14 @@ export interface FluxBootstrapProps {
   readonly branch: string;
   /** PEM private key of the deploy key (a Terraform reference: it stays in state). */
   readonly sshPrivateKeyPem: string;
+  /**
+   * SHA256 fingerprint of the deploy key. Written into flux-system/kustomization.yaml, so that a
+   * new key changes the bootstrap, whose update then writes the new key into the cluster's
+   * flux-system Secret (the provider's own refresh never does).
+   */
+  readonly deployKeyFingerprint: string;
+  /** Author of the bootstrap's commits. */
+  readonly commitAuthor: { readonly name: string; readonly email: string };
   /** Path of the cluster in the repository, e.g. "clusters/flux-cluster". */
   readonly path: string;
   /** Reconcile interval of the flux-system objects, e.g. "1m0s". */
@@ -42,9 +50,28 @@ export interface FluxBootstrapProps {
 }
 
 /**
+ * clusters/<cluster>/flux-system/kustomization.yaml: the bootstrap's own resources, and the
+ * fingerprint of the key the cluster pulls with. Changing the key changes this file, which makes
+ * the next apply update the bootstrap; the update re-runs it and rewrites the flux-system Secret.
+ */
+export function fluxSystemKustomization(deployKeyFingerprint: string): string {
+  return [
+    "# Written by flux_bootstrap_git (kustomization_override of the GitOps stack); edit the stack, not this file.",
+    `# Flux deploy key: ${deployKeyFingerprint}`,
+    "apiVersion: kustomize.config.k8s.io/v1beta1",
+    "kind: Kustomization",
+    "resources:",
+    "  - gotk-components.yaml",
+    "  - gotk-sync.yaml",
+    "",
+  ].join("\n");
+}
+
+/**
  * Flux installed into the cluster and synced from the repository, with the image automation
  * controllers. Manifests are embedded in the provider (no download at plan time, as its
- * maintainers advise); the Flux version therefore follows the provider's (~> 1.9: Flux 2.9).
+ * maintainers advise); the Flux version therefore follows the provider release pinned in
+ * stacks/bindings/flux/provider.ts.
  */
 export class FluxBootstrap extends Construct {
   readonly provider: FluxProvider;
@@ -68,6 +95,8 @@ export class FluxBootstrap extends Construct {
       git: {
         url: props.gitUrl,
         branch: props.branch,
+        authorName: props.commitAuthor.name,
+        authorEmail: props.commitAuthor.email,
         ssh: { username: "git", privateKey: props.sshPrivateKeyPem },
       },
     });
@@ -80,6 +109,7 @@ export class FluxBootstrap extends Construct {
       embeddedManifests: true,
       interval: props.interval,
       networkPolicy: true,
+      kustomizationOverride: fluxSystemKustomization(props.deployKeyFingerprint),
       // Destroy then only uninstalls Flux; the provider fails a destroy that finds nothing to
       // delete in Git, and the manifests are harmless history there.
       deleteGitManifests: false,

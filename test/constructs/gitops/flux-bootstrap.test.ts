@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformStack, Testing } from "cdktf";
-import { FluxBootstrap, IMAGE_AUTOMATION_COMPONENTS } from "../../../stacks/constructs/gitops/flux-bootstrap";
+import { parse } from "yaml";
+import { fluxSystemKustomization, FluxBootstrap, IMAGE_AUTOMATION_COMPONENTS } from "../../../stacks/constructs/gitops/flux-bootstrap";
 import { BootstrapGit } from "../../../stacks/bindings/flux/bootstrap-git";
 import { SynthesizedJson } from "../../support";
 import { address, findResource } from "../find";
@@ -21,6 +22,8 @@ describe("FluxBootstrap", () => {
       gitUrl: "ssh://git@gitlab.example.com/platform/gitops.git",
       branch: "release",
       sshPrivateKeyPem: "${tls_private_key.k.private_key_pem}",
+      deployKeyFingerprint: "${tls_private_key.k.public_key_fingerprint_sha256}",
+      commitAuthor: { name: "Platform Bot", email: "bot@example.com" },
       path: "clusters/c1",
       interval: "2m0s",
       dependsOn: [dependency],
@@ -48,6 +51,8 @@ describe("FluxBootstrap", () => {
     expect(provider().git).toEqual({
       url: "ssh://git@gitlab.example.com/platform/gitops.git",
       branch: "release",
+      author_name: "Platform Bot",
+      author_email: "bot@example.com",
       ssh: { username: "git", private_key: "${tls_private_key.k.private_key_pem}" },
     });
   });
@@ -73,7 +78,20 @@ describe("FluxBootstrap", () => {
     expect(bootstrap.depends_on).toEqual([address("flux_bootstrap_git", earlierId)]);
   });
 
-  test("GIVEN the provider WHEN synthesized THEN it is pinned to fluxcd/flux ~> 1.9", () => {
-    expect((json.terraform as any).required_providers.flux).toEqual({ source: "fluxcd/flux", version: "~> 1.9" });
+  test("GIVEN the provider WHEN synthesized THEN it is pinned to the exact fluxcd/flux release", () => {
+    expect((json.terraform as any).required_providers.flux).toEqual({ source: "fluxcd/flux", version: "1.9.5" });
+  });
+
+  test("GIVEN the deploy key's fingerprint WHEN synthesized THEN flux-system/kustomization.yaml names it, so a new key changes the bootstrap", () => {
+    const [, bootstrap] = findResource(json, "flux_bootstrap_git", (c) => c.path === "clusters/c1");
+    expect(bootstrap.kustomization_override).toBe(fluxSystemKustomization("${tls_private_key.k.public_key_fingerprint_sha256}"));
+    expect(bootstrap.kustomization_override).toContain("# Flux deploy key: ${tls_private_key.k.public_key_fingerprint_sha256}\n");
+  });
+
+  test("GIVEN the override WHEN parsed as the provider validates it THEN it is a Kustomization of exactly the bootstrap's two files", () => {
+    // The provider refuses an override without gotk-components.yaml and gotk-sync.yaml.
+    const a = fluxSystemKustomization("SHA256:aaaa");
+    expect(parse(a)).toEqual({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gotk-components.yaml", "gotk-sync.yaml"] });
+    expect(fluxSystemKustomization("SHA256:bbbb")).not.toBe(a);
   });
 });

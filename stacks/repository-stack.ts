@@ -1,0 +1,81 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
+import { BranchProtection } from "./constructs/gitlab/branch-protection";
+import { FluxDeployKey } from "./constructs/gitlab/flux-deploy-key";
+import { gitopsProject } from "./constructs/gitlab/gitops-project";
+import { deployKeyTitle } from "./naming";
+import { ProjectStack } from "./project-stack";
+import type { ClusterSettings, GitLabSettings } from "./settings/schema";
+
+/** What a cluster's GitOps stack needs to reach the repository as Flux. */
+export interface FluxGitAccess {
+  /** PEM private key of the cluster's deploy key (a Terraform reference; it stays in state). */
+  readonly privateKeyPem: string;
+  /** SHA256 fingerprint of its public key, e.g. "SHA256:...". */
+  readonly publicKeyFingerprint: string;
+}
+
+export interface RepositoryStackProps {
+  /** The GitOps repository. */
+  readonly gitlab: GitLabSettings;
+  /** Every cluster syncing from it: each gets a deploy key. */
+  readonly clusters: readonly ClusterSettings[];
+}
+
+/**
+ * The GitOps repository's side of every cluster, in one stack shared by all of them: a Flux
+ * deploy key per cluster and the protection of the branch, whose one rule must list every key.
+ *
+ * The keys live here, not in the clusters' GitOps stacks, so that the rule exists (and allows
+ * them) before any bootstrap pushes, and a key is always known when a GitOps stack is planned.
+ */
+export class RepositoryStack extends ProjectStack {
+  private readonly keys = new Map<string, FluxDeployKey>();
+
+  constructor(scope: Construct, id: string, props: RepositoryStackProps) {
+    super(scope, id);
+    const { gitlab } = props;
+
+    // The token comes from GITLAB_TOKEN in the environment at deploy time, never from code or settings.
+    new GitlabProvider(this, "gitlab", { baseUrl: `${gitlab.baseUrl}/api/v4/` });
+    new TlsProvider(this, "tls");
+
+    const project = gitopsProject(this, gitlab);
+
+    for (const cluster of props.clusters) {
+      this.keys.set(
+        cluster.name,
+        new FluxDeployKey(this, `flux-key-${cluster.name}`, {
+          projectId: project.id,
+          title: deployKeyTitle(cluster.name),
+          version: cluster.flux.deployKeyVersion,
+        }),
+      );
+    }
+
+    if (gitlab.protectBranch) {
+      new BranchProtection(this, "branch-protection", {
+        projectId: project.id,
+        branch: gitlab.branch,
+        deployKeyIds: [...this.keys.values()].map((k) => k.deployKey.deployKeyId),
+      });
+    }
+
+    new TerraformOutput(this, "flux_deploy_keys", {
+      value: Object.fromEntries([...this.keys].map(([name, key]) => [name, { id: key.deployKey.deployKeyId, title: deployKeyTitle(name) }])),
+      description: "The Flux deploy key of each cluster, as GitLab lists it",
+    });
+  }
+
+  /** The deploy key of one cluster, read by its GitOps stack (cross-stack references). */
+  gitAccess(clusterName: string): FluxGitAccess {
+    const key = this.keys.get(clusterName);
+    if (!key) throw new Error(`RepositoryStack: no deploy key for cluster ${clusterName}`);
+    return {
+      privateKeyPem: key.privateKey.privateKeyPem,
+      publicKeyFingerprint: key.privateKey.publicKeyFingerprintSha256,
+    };
+  }
+}
