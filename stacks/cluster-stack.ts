@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformOutput, TerraformStack } from "cdktf";
+import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -11,14 +11,21 @@ import { managedPolicyArn } from "./constructs/aws/iam";
 import { ManagedNodeGroup } from "./constructs/aws/managed-node-group";
 import { Network } from "./constructs/aws/network";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
+import type { ClusterOutputs } from "./gitops-stack";
 import { nodeGroupName } from "./naming";
+import { ProjectStack } from "./project-stack";
 import { awsDefaultTags } from "./tags";
 import type { ClusterSettings } from "./settings/schema";
 
-/** Add-ons the nodes need to become Ready (network) and to get AWS credentials (pod identity). */
-export const ADDONS_BEFORE_NODES = ["vpc-cni", "eks-pod-identity-agent"] as const;
-/** Add-ons that schedule pods, so they stay DEGRADED until nodes exist. */
-export const ADDONS_AFTER_NODES = ["coredns", "kube-proxy", "aws-ebs-csi-driver"] as const;
+/**
+ * Add-ons the first nodes need to become Ready, all DaemonSets (ACTIVE with no node yet): the VPC
+ * CNI, kube-proxy (the CNI reaches the API server through the cluster service IP, which only
+ * kube-proxy routes; without it aws-node crash-loops and the nodes stay NotReady) and the Pod
+ * Identity agent (credentials for pods from their first start).
+ */
+export const ADDONS_BEFORE_NODES = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const;
+/** Add-ons that run Deployments, so they stay DEGRADED until nodes exist. */
+export const ADDONS_AFTER_NODES = ["coredns", "aws-ebs-csi-driver"] as const;
 
 export interface ClusterStackProps {
   /** One validated cluster entry of the settings. */
@@ -30,13 +37,12 @@ export interface ClusterStackProps {
  * ECR repository its app is pushed to. Its public fields are what the GitOps stack reads
  * (as cross-stack references).
  */
-export class ClusterStack extends TerraformStack {
+export class ClusterStack extends ProjectStack implements ClusterOutputs {
   readonly clusterName: string;
   readonly clusterEndpoint: string;
   readonly clusterCaData: string;
   readonly ecrRepositoryUrl: string;
   readonly ecrRepositoryArn: string;
-  readonly region: string;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id);
@@ -129,7 +135,6 @@ export class ClusterStack extends TerraformStack {
     this.clusterCaData = eks.cluster.certificateAuthority.get(0).data;
     this.ecrRepositoryUrl = ecr.repository.repositoryUrl;
     this.ecrRepositoryArn = ecr.repository.arn;
-    this.region = cluster.region;
 
     new TerraformOutput(this, "cluster_name", { value: clusterName, description: "EKS cluster name" });
     new TerraformOutput(this, "cluster_endpoint", { value: this.clusterEndpoint, description: "Kubernetes API endpoint" });

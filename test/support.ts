@@ -9,12 +9,21 @@ import type { ClusterSettings, Settings, SettingsInput } from "../stacks/setting
 /** The smallest valid settings: every default, one cluster. Example values only, no secrets. */
 export const MINIMAL_SETTINGS: SettingsInput = {
   gitlab: { project: "example-group/flux-gitops" },
-  clusters: [{ name: "test-cluster", eks: { adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admin"] } }],
+  clusters: [{ name: "test-cluster" }],
 };
+
+/** An example admin role for tests that need one (a fake account id). */
+export const EXAMPLE_ADMIN_ARN = "arn:aws:iam::111122223333:role/platform-admin";
 
 /** Validated settings from MINIMAL_SETTINGS with the first cluster's fields overridden. */
 export function testSettings(cluster: Partial<SettingsInput["clusters"][number]> = {}): Settings {
   return parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ ...MINIMAL_SETTINGS.clusters[0], ...cluster }] });
+}
+
+/** Two clusters, "test-cluster" and "second", with their own ECR repositories, sharing the GitOps branch. */
+export function twoClusters(): Settings {
+  const first = MINIMAL_SETTINGS.clusters[0];
+  return parseSettings({ ...MINIMAL_SETTINGS, clusters: [first, { ...first, name: "second", ecr: { repositoryName: "second-repo" } }] });
 }
 
 export function testCluster(cluster: Partial<SettingsInput["clusters"][number]> = {}): ClusterSettings {

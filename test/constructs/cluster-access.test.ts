@@ -1,7 +1,7 @@
 import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
-import { ClusterAccess, ClusterAccessProps } from "../../stacks/constructs/aws/cluster-access";
+import { ACCESS_ENTRY_PRINCIPAL, ClusterAccess, ClusterAccessProps } from "../../stacks/constructs/aws/cluster-access";
 import { resourcesOf, synthConstruct, synthConstructRaw, SynthesizedJson } from "../support";
 import { dataRef, findData, findResource, ref } from "./find";
 
@@ -51,11 +51,36 @@ describe("ClusterAccess", () => {
       expect(raw).toHaveDataSourceWithProperties(DataAwsIamSessionContext, { arn: CALLER });
       const issuer = dataRef("aws_iam_session_context", sessionId, "issuer_arn");
       const [entryId] = findResource(json, "aws_eks_access_entry", (e) => e.principal_arn === issuer);
-      expect(raw).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
-        principal_arn: ref("aws_eks_access_entry", entryId, "principal_arn"),
-        policy_arn: ADMIN_POLICY,
-        access_scope: { type: "cluster" },
-      });
+      const [, association] = findResource(json, "aws_eks_access_policy_association", (a) => a.principal_arn === issuer);
+      expect(association).toMatchObject({ policy_arn: ADMIN_POLICY, access_scope: { type: "cluster" } });
+      expect(association.depends_on).toEqual([`aws_eks_access_entry.${entryId}`]);
+    });
+
+    test("THEN the deployer gets an entry only when it is not already an admin (EKS refuses two entries for one principal)", () => {
+      const issuer = dataRef("aws_iam_session_context", findData(json, "aws_iam_session_context")[0], "issuer_arn").slice(2, -1);
+      const count = `\${contains(${JSON.stringify(ADMINS).replace(/,/g, ", ")}, ${issuer}) ? 0 : 1}`;
+      expect(findResource(json, "aws_eks_access_entry", (e) => e.principal_arn === `\${${issuer}}`)[1].count).toBe(count);
+      expect(findResource(json, "aws_eks_access_policy_association", (a) => a.principal_arn === `\${${issuer}}`)[1].count).toBe(count);
+    });
+
+    test("THEN a deployer EKS would refuse (root, federated user) fails the plan with a message saying what to use", () => {
+      const [, entry] = findResource(json, "aws_eks_access_entry", (e) => /issuer_arn/.test(e.principal_arn));
+      const [precondition] = entry.lifecycle.precondition;
+      expect(precondition.condition).toMatch(/^\$\{can\(regex\(".*", data\.aws_iam_session_context\.[^.]+\.issuer_arn\)\)\}$/);
+      expect(precondition.error_message).toMatch(/^The identity running Terraform \(\$\{data\.aws_iam_session_context\..+\.issuer_arn\}\) cannot have an EKS access entry/);
+      expect(precondition.error_message).toMatch(/eks\.grantDeployerAdmin/);
+    });
+
+    test.each([
+      ["arn:aws:iam::111122223333:role/deployer", true],
+      ["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123", true],
+      ["arn:aws:iam::111122223333:user/alice", true],
+      ["arn:aws-us-gov:iam::111122223333:role/deployer", true],
+      ["arn:aws:iam::111122223333:root", false],
+      ["arn:aws:sts::111122223333:federated-user/bob", false],
+    ])("THEN the precondition's pattern, replayed on the session issuer %s, gives %s", (issuer, accepted) => {
+      // Terraform's regex is RE2; this pattern uses nothing RE2 and JavaScript read differently.
+      expect(new RegExp(ACCESS_ENTRY_PRINCIPAL).test(issuer)).toBe(accepted);
     });
 
     test("THEN there is one cluster-admin association per entry", () => {

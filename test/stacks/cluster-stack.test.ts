@@ -7,11 +7,11 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { buildApp } from "../../main";
 import { ADDONS_AFTER_NODES, ADDONS_BEFORE_NODES, ClusterStack } from "../../stacks/cluster-stack";
 import { address, findResource, ref } from "../constructs/find";
-import { MINIMAL_SETTINGS, SynthesizedJson, testCluster, testSettings } from "../support";
+import { EXAMPLE_ADMIN_ARN, MINIMAL_SETTINGS, SynthesizedJson, testCluster, testSettings } from "../support";
 import { parseSettings } from "../../stacks/settings/load";
 
 describe("ClusterStack", () => {
-  describe("GIVEN the default settings (testCluster())", () => {
+  describe("GIVEN the default settings with one admin role", () => {
     let raw: string;
     let json: SynthesizedJson;
     let clusterId: string;
@@ -24,7 +24,7 @@ describe("ClusterStack", () => {
     beforeAll(() => {
       // WHEN the whole stack is synthesized (once for this file)
       const app = Testing.app();
-      const stack = new ClusterStack(app, "test-cluster-eks", { cluster: testCluster() });
+      const stack = new ClusterStack(app, "test-cluster-eks", { cluster: testCluster({ eks: { adminPrincipalArns: [EXAMPLE_ADMIN_ARN] } }) });
       raw = Testing.synth(stack);
       json = JSON.parse(raw) as SynthesizedJson;
       clusterId = findResource(json, "aws_eks_cluster")[0];
@@ -63,7 +63,7 @@ describe("ClusterStack", () => {
         const entries = Object.values(json.resource?.aws_eks_access_entry ?? {});
         expect(entries.map((e) => e.principal_arn)).toEqual(
           expect.arrayContaining([
-            "arn:aws:iam::111122223333:role/platform-admin",
+            EXAMPLE_ADMIN_ARN,
             expect.stringMatching(/^\$\{data\.aws_iam_session_context\..+\.issuer_arn\}$/),
           ]),
         );
@@ -81,19 +81,24 @@ describe("ClusterStack", () => {
         }
       });
 
-      test.each(["vpc-cni", "eks-pod-identity-agent"])("THEN %s does not depend on the node group", (name) => {
+      test("THEN the DaemonSet add-ons the first nodes need go before them, the Deployments after", () => {
+        expect([...ADDONS_BEFORE_NODES]).toEqual(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]);
+        expect([...ADDONS_AFTER_NODES]).toEqual(["coredns", "aws-ebs-csi-driver"]);
+      });
+
+      test.each(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"])("THEN %s does not depend on the node group", (name) => {
         expect(addonDependsOn(name)).not.toContain(address("aws_eks_node_group", nodeGroupId));
         expect(addonDependsOn(name)).toEqual([]);
       });
 
-      test("THEN the node group depends on vpc-cni and eks-pod-identity-agent", () => {
+      test("THEN the node group depends on vpc-cni, kube-proxy (aws-node reaches the API through the service IP) and eks-pod-identity-agent", () => {
         const [, nodeGroup] = findResource(json, "aws_eks_node_group");
         expect(nodeGroup.depends_on).toEqual(
-          expect.arrayContaining([address("aws_eks_addon", addonId("vpc-cni")), address("aws_eks_addon", addonId("eks-pod-identity-agent"))]),
+          expect.arrayContaining(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].map((name) => address("aws_eks_addon", addonId(name)))),
         );
       });
 
-      test.each(["coredns", "kube-proxy", "aws-ebs-csi-driver"])("THEN %s depends on the node group", (name) => {
+      test.each(["coredns", "aws-ebs-csi-driver"])("THEN %s depends on the node group", (name) => {
         expect(addonDependsOn(name)).toContain(address("aws_eks_node_group", nodeGroupId));
       });
 
@@ -178,7 +183,6 @@ describe("ClusterStack", () => {
 
     test("THEN there are two cluster stacks named <name>-eks", () => {
       expect(stacks.map((s) => s.node.id)).toEqual(["alpha-eks", "beta-eks"]);
-      expect(stacks.map((s) => s.region)).toEqual(["us-west-2", "eu-central-1"]);
     });
 
     test("THEN each stack builds its own cluster in its own region", () => {
@@ -191,12 +195,11 @@ describe("ClusterStack", () => {
       expect(beta).not.toHaveResourceWithProperties(EksCluster, { name: "alpha" });
     });
 
-    test("THEN buildApp of the single default cluster yields the one cluster stack test-cluster-eks", () => {
+    test("THEN buildApp of the single default cluster yields the one cluster stack test-cluster-eks, its GitOps stack and the repository's", () => {
       const app = buildApp(Testing.app(), testSettings());
       expect(app.node.children.filter((c) => c instanceof ClusterStack).map((c) => c.node.id)).toEqual(["test-cluster-eks"]);
-      // Every stack of the app belongs to that cluster.
       const all = app.node.children.filter((c) => TerraformStack.isStack(c)).map((c) => c.node.id);
-      expect(all.every((id) => id.startsWith("test-cluster-"))).toBe(true);
+      expect(all.sort()).toEqual(["gitops-repository", "test-cluster-eks", "test-cluster-gitops"]);
     });
   });
 });

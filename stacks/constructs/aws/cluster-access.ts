@@ -1,9 +1,14 @@
 import { Construct } from "constructs";
+import { Fn, Token } from "cdktf";
 import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 
 export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+
+function clusterAdminPolicyArn(partition: string): string {
+  return `arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`;
+}
 
 export interface ClusterAccessProps {
   /** Name of the cluster (authentication mode API or API_AND_CONFIG_MAP). */
@@ -22,10 +27,13 @@ export interface ClusterAccessProps {
   readonly callerArn?: string;
 }
 
+/** ARNs EKS accepts as access entry principals: IAM roles (with their path) and IAM users. */
+export const ACCESS_ENTRY_PRINCIPAL = "^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/";
+
 /**
  * Cluster admins through EKS access entries, each with AmazonEKSClusterAdminPolicy at
- * cluster scope. A principal can have only one entry per cluster, so the deployer must
- * not also be listed in adminPrincipalArns.
+ * cluster scope. A principal can have only one entry per cluster, so the deployer gets an entry
+ * of its own only when it is not already listed as an admin.
  */
 export class ClusterAccess extends Construct {
   readonly entries: EksAccessEntry[] = [];
@@ -42,8 +50,45 @@ export class ClusterAccess extends Construct {
       if (!props.callerArn) throw new Error("ClusterAccess: callerArn is required when grantDeployer is set");
       const session = new DataAwsIamSessionContext(this, "deployer-session", { arn: props.callerArn });
       this.deployerPrincipalArn = session.issuerArn;
-      this.grantAdmin("deployer", session.issuerArn, props);
+      this.grantDeployer(session.issuerArn, props);
     }
+  }
+
+  /**
+   * The identity running Terraform, known only at plan time: skipped when it is already an admin
+   * (EKS refuses a second entry for one principal), refused with a clear message when EKS would
+   * refuse it (root, a federated user).
+   */
+  private grantDeployer(principalArn: string, props: ClusterAccessProps): void {
+    const count = Token.asNumber(Fn.conditional(Fn.contains([...props.adminPrincipalArns], principalArn), 0, 1));
+    const entry = new EksAccessEntry(this, "deployer-entry", {
+      count,
+      clusterName: props.clusterName,
+      principalArn,
+      type: "STANDARD",
+      lifecycle: {
+        precondition: [
+          {
+            condition: Fn.can(Fn.regex(ACCESS_ENTRY_PRINCIPAL, principalArn)),
+            errorMessage:
+              `The identity running Terraform (${principalArn}) cannot have an EKS access entry: EKS accepts IAM roles and IAM users only, ` +
+              "not the root user or a federated user. Deploy as an IAM role (aws sso login, or sts assume-role) or an IAM user, " +
+              "or set eks.grantDeployerAdmin to false and list an admin role in eks.adminPrincipalArns.",
+          },
+        ],
+      },
+    });
+    this.entries.push(entry);
+    this.associations.push(
+      new EksAccessPolicyAssociation(this, "deployer-cluster-admin", {
+        count,
+        clusterName: props.clusterName,
+        principalArn,
+        policyArn: clusterAdminPolicyArn(props.partition),
+        accessScope: { type: "cluster" },
+        dependsOn: [entry],
+      }),
+    );
   }
 
   private grantAdmin(id: string, principalArn: string, props: ClusterAccessProps): void {
@@ -57,7 +102,7 @@ export class ClusterAccess extends Construct {
       new EksAccessPolicyAssociation(this, `${id}-cluster-admin`, {
         clusterName: props.clusterName,
         principalArn: entry.principalArn,
-        policyArn: `arn:${props.partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`,
+        policyArn: clusterAdminPolicyArn(props.partition),
         accessScope: { type: "cluster" },
       }),
     );
