@@ -1,39 +1,64 @@
-import * as fs from "fs";
 import * as path from "path";
 import { App } from "cdktf";
 import { ClusterStack } from "./stacks/cluster-stack";
+import { UserInputError } from "./stacks/errors";
 import { GitOpsStack } from "./stacks/gitops-stack";
-import { parseSettings, readRawSettings, SettingsError } from "./stacks/settings/load";
+import { stackNames } from "./stacks/naming";
+import { RepositoryStack } from "./stacks/repository-stack";
+import { removeSynthOutput } from "./stacks/synth-output";
+import { parseSettings, readRawSettings } from "./stacks/settings/load";
 import type { Settings } from "./stacks/settings/schema";
 
 /**
- * Builds every stack the settings declare. Per cluster: `<name>-eks` (AWS) and `<name>-gitops`
- * (GitLab + Flux), the second reading the first through cross-stack references.
+ * Builds every stack the settings declare: `gitops-repository` (deploy keys and branch
+ * protection, shared by every cluster) and, per cluster, `<name>-eks` (AWS) and `<name>-gitops`
+ * (Flux), which reads the other two through cross-stack references.
+ *
+ * The GitOps stacks all commit to one branch, and GitLab rejects a commit whose branch moved
+ * under it: each one therefore depends on the previous one, so `cdktf deploy '*'` runs them one
+ * after another while the AWS stacks still run in parallel.
  */
 export function buildApp(app: App, settings: Settings): App {
+  const repository = new RepositoryStack(app, stackNames.repository, { gitlab: settings.gitlab, clusters: settings.clusters });
+  let previousGitOps: GitOpsStack | undefined;
   for (const cluster of settings.clusters) {
-    const clusterStack = new ClusterStack(app, `${cluster.name}-eks`, { cluster });
-    new GitOpsStack(app, `${cluster.name}-gitops`, { cluster, gitlab: settings.gitlab, clusterStack });
+    const clusterStack = new ClusterStack(app, stackNames.cluster(cluster.name), { cluster });
+    const gitops = new GitOpsStack(app, stackNames.gitops(cluster.name), {
+      cluster,
+      gitlab: settings.gitlab,
+      clusterOutputs: clusterStack,
+      gitAccess: repository.gitAccess(cluster.name),
+    });
+    if (previousGitOps) gitops.addDependency(previousGitOps);
+    previousGitOps = gitops;
   }
   return app;
 }
 
+/** The first frame of a stack trace that points into this project (not node_modules). */
+function whereInProject(err: Error): string {
+  const frame = (err.stack ?? "").split("\n").find((line) => /^\s+at /.test(line) && !line.includes("node_modules") && !line.includes("node:"));
+  const location = frame?.match(/\(?([^()\s]+:\d+:\d+)\)?$/)?.[1];
+  return location ? ` (at ${path.relative(process.cwd(), location)})` : "";
+}
+
 function main(): void {
   const app = new App();
-  let settings: Settings;
   try {
-    settings = parseSettings(readRawSettings(app.node.getAllContext()));
+    buildApp(app, parseSettings(readRawSettings(app.node.getAllContext()))).synth();
   } catch (err) {
-    if (!(err instanceof SettingsError)) throw err;
-    // cdktf cleans its output only after a successful synth: remove the stacks of an earlier run,
-    // so nothing stale can be deployed with --skip-synth or plain terraform.
-    fs.rmSync(path.join(app.outdir, "stacks"), { recursive: true, force: true });
-    fs.rmSync(path.join(app.outdir, "manifest.json"), { force: true });
-    // One line per bad value, no stack trace.
-    console.error(err.message);
+    removeSynthOutput(app.outdir);
+    if (err instanceof UserInputError) {
+      // Settings, templates, cdktf.json: the message names the file or setting; one line per problem.
+      console.error(err.message);
+    } else if (process.env.SYNTH_STACK_TRACE) {
+      console.error(err);
+    } else {
+      const error = err instanceof Error ? err : new Error(String(err));
+      console.error(`synth failed: ${error.message.split("\n")[0]}${whereInProject(error)}; set SYNTH_STACK_TRACE=1 for the stack trace`);
+    }
     process.exit(1);
   }
-  buildApp(app, settings).synth();
 }
 
 if (require.main === module) main();

@@ -1,19 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { z } from "zod";
+import { UserInputError } from "../errors";
 import { keysAt } from "./introspect";
+import { readJsonFile } from "./json-file";
 import { Settings, settingsSchema } from "./schema";
 
 /** The key of cdktf.json's `context` block that holds the settings. */
 export const SETTINGS_CONTEXT_KEY = "settings";
 
 /** A settings value that failed validation. `message` has one line per bad value. */
-export class SettingsError extends Error {
-  constructor(readonly lines: readonly string[]) {
-    super(lines.join("\n"));
-    this.name = "SettingsError";
-  }
-}
+export class SettingsError extends UserInputError {}
 
 /** `clusters[0].eks.kubernetesVersion` from `["clusters", 0, "eks", "kubernetesVersion"]`. */
 export function formatPath(segments: readonly PropertyKey[]): string {
@@ -84,6 +81,6 @@ export function parseSettings(raw: unknown): Settings {
 export function readRawSettings(context: Record<string, unknown>, cdktfJsonPath = path.resolve("cdktf.json")): unknown {
   if (SETTINGS_CONTEXT_KEY in context) return context[SETTINGS_CONTEXT_KEY];
   if (!fs.existsSync(cdktfJsonPath)) return undefined;
-  const cdktfJson = JSON.parse(fs.readFileSync(cdktfJsonPath, "utf8")) as { context?: Record<string, unknown> };
+  const cdktfJson = readJsonFile(cdktfJsonPath) as { context?: Record<string, unknown> };
   return cdktfJson.context?.[SETTINGS_CONTEXT_KEY];
 }

@@ -200,9 +200,8 @@ export const ecrSchema = z
 export const appSchema = z
   .object({
     name: dnsLabel("app name", 40)
-      .refine((v) => v !== "flux-system", "any name but flux-system (the bootstrap's own Kustomization has it)")
       .default("nginx")
-      .describe("Name of the app: Deployment, Service, Flux Kustomization and image policy names."),
+      .describe("Name of the app: its folder apps/<cluster>/<name>, Deployment, Service, ImageRepository and ImagePolicy."),
     namespace: dnsLabel("namespace", 63)
       .refine((v) => !RESERVED_NAMESPACES.includes(v), `a namespace of its own, not ${RESERVED_NAMESPACES.join(", ")}`)
       .default("apps")
@@ -217,8 +216,15 @@ export const appSchema = z
       .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "a semver tag such as 0.0.1")
       .default("0.0.1")
       .describe("Tag written to Git at creation; Flux replaces it with the newest tag in range."),
-    containerPort: z.number().int().min(1024, "an unprivileged port 1024-65535").max(65535, "an unprivileged port 1024-65535").default(8080)
-      .describe("Port the container listens on (nginx-unprivileged: 8080)."),
+    containerPort: z
+      .number()
+      .int()
+      .min(1024, "an unprivileged port 1024-65535")
+      .max(65535, "an unprivileged port 1024-65535")
+      .default(8080)
+      .describe(
+        "Port the image in ECR listens on. It is not passed to the image: nginx-unprivileged always listens on 8080, so change it only for an image that listens elsewhere.",
+      ),
     runAsUser: z.number().int().min(1, "a non-root uid (>= 1)").default(101).describe("Non-root uid the container runs as (nginx-unprivileged: 101)."),
     replicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(2).describe("Replicas of the app Deployment."),
   })
@@ -226,8 +232,25 @@ export const appSchema = z
 
 export const fluxSchema = z
   .object({
-    interval: duration.default("1m0s").describe("Reconcile interval of the flux-system sources and Kustomizations."),
-    imageScanInterval: duration.default("1m0s").describe("How often the ECR repository is scanned for new tags."),
+    interval: duration
+      .default("1m0s")
+      .describe("How often Flux fetches the GitOps repository (the flux-system GitRepository; Flux's own default)."),
+    layerInterval: duration
+      .default("10m0s")
+      .describe("How often the layer Kustomizations (apps) are re-applied to undo drift; a new commit applies at once."),
+    layerTimeout: duration
+      .default("5m0s")
+      .describe("How long a layer Kustomization waits for its objects to become ready before it reports a failure."),
+    imageScanInterval: duration.default("5m0s").describe("How often ECR is scanned for new tags."),
+    imageUpdateInterval: duration
+      .default("30m0s")
+      .describe("How often image automation re-checks its policies; a newly found tag is written to Git at once."),
+    deployKeyVersion: z
+      .number()
+      .int()
+      .min(1, "an integer >= 1")
+      .default(1)
+      .describe("Generation of the cluster's Flux deploy key: raise it by one and deploy to rotate the key."),
   })
   .strict();
 
@@ -292,6 +315,16 @@ export const clusterSchema = z
 
 const projectPath = "a project path with its namespace, such as my-group/my-project or group/subgroup/project";
 
+const commitAuthorSchema = z
+  .object({
+    name: z.string().min(1, "a non-empty name").default("Flux").describe("Author name of Flux's image update commits."),
+    email: z
+      .email("an e-mail address such as flux@example.com")
+      .optional()
+      .describe("Author e-mail of Flux's image update commits (push rules may check it). Default: flux@noreply.<GitLab host>."),
+  })
+  .strict();
+
 export const gitlabSchema = z
   .object({
     baseUrl: z
@@ -313,8 +346,19 @@ export const gitlabSchema = z
       .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a host name, optionally with :port, such as gitlab.example.com:2222")
       .optional()
       .describe("SSH host[:port] for Git over SSH. Default: the host of baseUrl, port 22."),
+    protectBranch: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Manage the branch's protection: Maintainers push and merge, no force push, and every cluster's Flux deploy key may push. Set false on GitLab CE (see the README).",
+      ),
+    commitAuthor: commitAuthorSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .transform((g) => ({
+    ...g,
+    commitAuthor: { ...g.commitAuthor, email: g.commitAuthor.email ?? `flux@noreply.${new URL(g.baseUrl).hostname}` },
+  }));
 
 export const settingsSchema = z
   .object({

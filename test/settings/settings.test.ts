@@ -45,7 +45,29 @@ describe("settings", () => {
     test("THEN they parse to one cluster, flux-cluster in us-west-2, environment dev", () => {
       expect(settings.clusters).toHaveLength(1);
       expect(settings.clusters[0]).toMatchObject({ name: "flux-cluster", region: "us-west-2", environment: "dev", tags: {} });
-      expect(settings.gitlab).toEqual({ baseUrl: "https://gitlab.com", project: "example-group/flux-gitops", branch: "main" });
+      expect(settings.gitlab).toEqual({
+        baseUrl: "https://gitlab.com",
+        project: "example-group/flux-gitops",
+        branch: "main",
+        protectBranch: true,
+        commitAuthor: { name: "Flux", email: "flux@noreply.gitlab.com" },
+      });
+    });
+
+    test("THEN no example principal gets access: adminPrincipalArns is empty and only the deployer is granted", () => {
+      expect(settings.clusters[0].eks.adminPrincipalArns).toEqual([]);
+      expect(settings.clusters[0].eks.grantDeployerAdmin).toBe(true);
+    });
+
+    test("THEN Flux uses intervals a Flux user recognises: fetch 1m, layers 10m, ECR scan 5m, automation 30m", () => {
+      expect(settings.clusters[0].flux).toEqual({
+        interval: "1m0s",
+        layerInterval: "10m0s",
+        layerTimeout: "5m0s",
+        imageScanInterval: "5m0s",
+        imageUpdateInterval: "30m0s",
+        deployKeyVersion: 1,
+      });
     });
 
     test("THEN the network mirrors the walkthrough: 10.0.0.0/16, 3 public and 6 private /24 subnets over 3 zones", () => {

@@ -27,17 +27,30 @@ function context(kubernetesVersion?: string): Record<string, any> {
   return ctx;
 }
 
-/** Runs cdktf.json's `app` command the way the CLI does. */
-function runApp(ctx: Record<string, any>, outdir: string): SpawnSyncReturns<string> {
+/** Runs cdktf.json's `app` command the way the CLI does, in `project` (default: this repository). */
+function runApp(ctx: Record<string, any>, outdir: string, project = ROOT): SpawnSyncReturns<string> {
   const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
   return spawnSync(app, {
     shell: true,
-    cwd: ROOT,
+    cwd: project,
     env: { ...process.env, CDKTF_CONTEXT_JSON: JSON.stringify(ctx), CDKTF_OUTDIR: outdir },
     encoding: "utf8",
     timeout: 120_000,
   });
 }
+
+/** A copy of the project (sources, templates, cdktf.json; node_modules linked) to break on purpose. */
+function projectCopy(prefix: string): string {
+  const project = tempDir(prefix);
+  for (const entry of ["main.ts", "stacks", "tsconfig.json", "config_files", "cdktf.json", "package.json"]) {
+    fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
+  return project;
+}
+
+/** True when `outdir` holds the stacks of a synth. */
+const hasStacks = (outdir: string) => fs.existsSync(path.join(outdir, "manifest.json")) || fs.existsSync(path.join(outdir, "stacks"));
 
 const nonEmptyLines = (text: string) => text.split(/\r?\n/).filter((line) => line.trim() !== "");
 const looksLikeStackTrace = /^\s+at .+(\(|:\d+)/m;
@@ -107,6 +120,79 @@ describe("synth through the app entry point (main.ts)", () => {
     // `new App()` creates <outdir>/stacks before the settings are validated; main.ts removes it again.
     test("THEN the outdir has no stacks/ directory", () => {
       expect(fs.existsSync(path.join(outdir, "stacks"))).toBe(false);
+    });
+  });
+});
+
+describe("a failed synth of a template or of cdktf.json", () => {
+  describe.each([
+    [
+      "an unknown placeholder",
+      (t: string) => t.replace('name: "__APP_NAME__"', 'name: "__APP_NAMEE__"'),
+      /^config_files\/app\/service\.yaml:6:10: unknown placeholder __APP_NAMEE__ \(this layer knows __CLUSTER_NAME__, .*\)$/,
+    ],
+    [
+      "YAML that does not parse",
+      (t: string) => t.replace("spec:\n  type: ClusterIP", "spec:\n  type: ClusterIP\n   selector: {"),
+      /^config_files\/app\/service\.yaml:\d+:\d+: not valid YAML: .+$/,
+    ],
+  ])("GIVEN config_files/app/service.yaml with %s and an outdir holding an earlier synth", (_what, breakIt, expected) => {
+    let outdir: string;
+    let result: SpawnSyncReturns<string>;
+    let earlier: boolean;
+
+    beforeAll(() => {
+      const project = projectCopy("synth-template-");
+      outdir = path.join(project, "cdktf.out");
+      earlier = runApp(context(), outdir, project).status === 0 && hasStacks(outdir);
+      const template = path.join(project, "config_files", "app", "service.yaml");
+      fs.writeFileSync(template, breakIt(fs.readFileSync(template, "utf8")));
+      // WHEN the app runs again
+      result = runApp(context(), outdir, project);
+    });
+
+    test("THEN the earlier synth had written stacks (precondition)", () => {
+      expect(earlier).toBe(true);
+    });
+
+    test("THEN it exits 1 with one line naming the template, line and column, and no stack trace", () => {
+      expect(result.status).toBe(1);
+      expect(nonEmptyLines(result.stderr)).toEqual([expect.stringMatching(expected)]);
+      expect(result.stderr).not.toMatch(looksLikeStackTrace);
+    });
+
+    test("THEN the earlier stacks are gone, so nothing stale can be deployed", () => {
+      expect(hasStacks(outdir)).toBe(false);
+    });
+  });
+
+  describe("GIVEN a cdktf.json that is not valid JSON and an outdir holding an earlier synth", () => {
+    let outdir: string;
+    let result: SpawnSyncReturns<string>;
+    let earlier: boolean;
+
+    beforeAll(() => {
+      const project = projectCopy("synth-json-");
+      outdir = path.join(project, "cdktf.out");
+      earlier = runApp(context(), outdir, project).status === 0 && hasStacks(outdir);
+      const file = path.join(project, "cdktf.json");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"language": "typescript",', '"language": "typescript"'));
+      // WHEN `npm run synth` runs (the guard in front of the cdktf CLI)
+      result = spawnSync(process.execPath, [path.join(project, "stacks", "tooling", "cdktf.js"), "synth"], { cwd: project, encoding: "utf8", timeout: 60_000 });
+    });
+
+    test("THEN the earlier synth had written stacks (precondition)", () => {
+      expect(earlier).toBe(true);
+    });
+
+    test("THEN it exits 1 with one line naming the file, line and column, and no stack trace", () => {
+      expect(result.status).toBe(1);
+      expect(nonEmptyLines(result.stderr)).toEqual(["cdktf.json: line 3, column 3: Expected ',' or '}' after property value"]);
+      expect(result.stdout).toBe("");
+    });
+
+    test("THEN the earlier stacks are gone", () => {
+      expect(hasStacks(outdir)).toBe(false);
     });
   });
 });
