@@ -22,3 +22,25 @@ describe("README settings table", () => {
     expect(documented.filter((p) => !paths.includes(p))).toEqual([]);
   });
 });
+
+describe("README links", () => {
+  /** GitHub's and GitLab's anchor for a heading: lower case, punctuation dropped, spaces to dashes. */
+  const anchor = (heading: string) =>
+    heading
+      .toLowerCase()
+      .replace(/[^a-z0-9 _-]/g, "")
+      .replace(/ /g, "-");
+
+  test("GIVEN the README WHEN its in-page links are followed THEN every one names a heading", () => {
+    const headings = new Set([...README.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1])));
+    const links = [...README.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(5);
+    expect(links.filter((l) => !headings.has(l))).toEqual([]);
+  });
+
+  test("GIVEN the README WHEN its links to files are followed THEN every file exists", () => {
+    const files = [...README.matchAll(/\]\(((?:stacks|config_files|test|\.ci)[^)#]*|cdktf\.json)\)/g)].map((m) => m[1]);
+    expect(files.length).toBeGreaterThan(2);
+    expect(files.filter((f) => !fs.existsSync(path.resolve(__dirname, "..", f)))).toEqual([]);
+  });
+});
