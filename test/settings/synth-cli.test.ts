@@ -49,6 +49,22 @@ function projectCopy(prefix: string): string {
   return project;
 }
 
+/**
+ * A project copy with an earlier, successful synth in its outdir, then broken by `breakIt` and run
+ * again by `rerun`: what a user sees after a bad edit.
+ */
+function rerunAfterBreaking(
+  prefix: string,
+  breakIt: (project: string) => void,
+  rerun: (project: string, outdir: string) => SpawnSyncReturns<string>,
+): { outdir: string; earlier: boolean; result: SpawnSyncReturns<string> } {
+  const project = projectCopy(prefix);
+  const outdir = path.join(project, "cdktf.out");
+  const earlier = runApp(context(), outdir, project).status === 0 && hasStacks(outdir);
+  breakIt(project);
+  return { outdir, earlier, result: rerun(project, outdir) };
+}
+
 /** True when `outdir` holds the stacks of a synth. */
 const hasStacks = (outdir: string) => fs.existsSync(path.join(outdir, "manifest.json")) || fs.existsSync(path.join(outdir, "stacks"));
 
@@ -142,13 +158,15 @@ describe("a failed synth of a template or of cdktf.json", () => {
     let earlier: boolean;
 
     beforeAll(() => {
-      const project = projectCopy("synth-template-");
-      outdir = path.join(project, "cdktf.out");
-      earlier = runApp(context(), outdir, project).status === 0 && hasStacks(outdir);
-      const template = path.join(project, "config_files", "app", "service.yaml");
-      fs.writeFileSync(template, breakIt(fs.readFileSync(template, "utf8")));
-      // WHEN the app runs again
-      result = runApp(context(), outdir, project);
+      // WHEN the app runs again after the template is broken
+      ({ outdir, earlier, result } = rerunAfterBreaking(
+        "synth-template-",
+        (project) => {
+          const template = path.join(project, "config_files", "app", "service.yaml");
+          fs.writeFileSync(template, breakIt(fs.readFileSync(template, "utf8")));
+        },
+        (project, out) => runApp(context(), out, project),
+      ));
     });
 
     test("THEN the earlier synth had written stacks (precondition)", () => {
@@ -172,13 +190,15 @@ describe("a failed synth of a template or of cdktf.json", () => {
     let earlier: boolean;
 
     beforeAll(() => {
-      const project = projectCopy("synth-json-");
-      outdir = path.join(project, "cdktf.out");
-      earlier = runApp(context(), outdir, project).status === 0 && hasStacks(outdir);
-      const file = path.join(project, "cdktf.json");
-      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"language": "typescript",', '"language": "typescript"'));
-      // WHEN `npm run synth` runs (the guard in front of the cdktf CLI)
-      result = spawnSync(process.execPath, [path.join(project, "stacks", "tooling", "cdktf.js"), "synth"], { cwd: project, encoding: "utf8", timeout: 60_000 });
+      // WHEN `npm run synth` (the check in front of the cdktf CLI) runs after a comma is lost
+      ({ outdir, earlier, result } = rerunAfterBreaking(
+        "synth-json-",
+        (project) => {
+          const file = path.join(project, "cdktf.json");
+          fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"language": "typescript",', '"language": "typescript"'));
+        },
+        (project) => spawnSync(process.execPath, [path.join(project, "stacks", "tooling", "cdktf.js"), "synth"], { cwd: project, encoding: "utf8", timeout: 60_000 }),
+      ));
     });
 
     test("THEN the earlier synth had written stacks (precondition)", () => {
