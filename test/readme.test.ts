@@ -44,3 +44,10 @@ describe("README links", () => {
     expect(files.filter((f) => !fs.existsSync(path.resolve(__dirname, "..", f)))).toEqual([]);
   });
 });
+
+describe("README accepted checkov checks", () => {
+  test("GIVEN the checks the scan accepts WHEN the README is read THEN each has a row saying why and what changes it", () => {
+    const { ACCEPTED_CHECKS } = require("./security/accepted-checks") as typeof import("./security/accepted-checks");
+    expect(ACCEPTED_CHECKS.filter((c) => !README.includes(`| \`${c.id}\` |`)).map((c) => c.id)).toEqual([]);
+  });
+});
