@@ -42,8 +42,9 @@ export interface FluxBootstrapProps {
    */
   readonly timeout?: string;
   /**
-   * What must exist first: the deploy key, and the Pod Identity association of the image
-   * reflector (credentials are injected when its pod is admitted).
+   * What must exist first, e.g. the Pod Identity association of the image reflector (credentials
+   * are injected when its pod is admitted). The deploy key and the branch protection that lets it
+   * push live in the repository stack, which is deployed before this one.
    * @default []
    */
   readonly dependsOn?: ITerraformDependable[];
