@@ -225,12 +225,7 @@ describe("synth through the real cdktf CLI", () => {
     let earlierStackWritten: boolean;
 
     beforeAll(() => {
-      project = tempDir("synth-cli-");
-      for (const entry of ["main.ts", "stacks", "tsconfig.json", "config_files"]) {
-        const source = path.join(ROOT, entry);
-        if (fs.existsSync(source)) fs.cpSync(source, path.join(project, entry), { recursive: true });
-      }
-      fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
+      project = projectCopy("synth-cli-");
       const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8"));
       cdktfJson.context = context("1.29");
       fs.writeFileSync(path.join(project, "cdktf.json"), JSON.stringify(cdktfJson, null, 2));
