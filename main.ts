@@ -6,6 +6,7 @@ import { GitOpsStack } from "./stacks/gitops-stack";
 import { stackNames } from "./stacks/naming";
 import { RepositoryStack } from "./stacks/repository-stack";
 import { removeSynthOutput } from "./stacks/synth-output";
+import { LOCAL_STATE, resolveStateBackend, type StateBackend } from "./stacks/state/resolve";
 import { parseSettings, readRawSettings } from "./stacks/settings/load";
 import type { Settings } from "./stacks/settings/schema";
 
@@ -17,17 +18,20 @@ import type { Settings } from "./stacks/settings/schema";
  * The GitOps stacks all commit to one branch, and GitLab rejects a commit whose branch moved
  * under it: each one therefore depends on the previous one, so `cdktf deploy '*'` runs them one
  * after another while the AWS stacks still run in parallel.
+ *
+ * `state` is where every stack keeps its state (see stacks/state/resolve.ts).
  */
-export function buildApp(app: App, settings: Settings): App {
-  const repository = new RepositoryStack(app, stackNames.repository, { gitlab: settings.gitlab, clusters: settings.clusters });
+export function buildApp(app: App, settings: Settings, state: StateBackend = LOCAL_STATE): App {
+  const repository = new RepositoryStack(app, stackNames.repository, { gitlab: settings.gitlab, clusters: settings.clusters, state });
   let previousGitOps: GitOpsStack | undefined;
   for (const cluster of settings.clusters) {
-    const clusterStack = new ClusterStack(app, stackNames.cluster(cluster.name), { cluster });
+    const clusterStack = new ClusterStack(app, stackNames.cluster(cluster.name), { cluster, state });
     const gitops = new GitOpsStack(app, stackNames.gitops(cluster.name), {
       cluster,
       gitlab: settings.gitlab,
       clusterOutputs: clusterStack,
       gitAccess: repository.gitAccess(cluster.name),
+      state,
     });
     if (previousGitOps) gitops.addDependency(previousGitOps);
     previousGitOps = gitops;
@@ -45,7 +49,8 @@ function whereInProject(err: Error): string {
 function main(): void {
   const app = new App();
   try {
-    buildApp(app, parseSettings(readRawSettings(app.node.getAllContext()))).synth();
+    const settings = parseSettings(readRawSettings(app.node.getAllContext()));
+    buildApp(app, settings, resolveStateBackend(settings, process.env)).synth();
   } catch (err) {
     removeSynthOutput(app.outdir);
     if (err instanceof UserInputError) {

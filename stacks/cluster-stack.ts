@@ -13,7 +13,7 @@ import { Network } from "./constructs/aws/network";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
 import type { ClusterOutputs } from "./gitops-stack";
 import { nodeGroupName } from "./naming";
-import { ProjectStack } from "./project-stack";
+import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import { awsDefaultTags } from "./tags";
 import type { ClusterSettings } from "./settings/schema";
 
@@ -27,7 +27,7 @@ export const ADDONS_BEFORE_NODES = ["vpc-cni", "kube-proxy", "eks-pod-identity-a
 /** Add-ons that run Deployments, so they stay DEGRADED until nodes exist. */
 export const ADDONS_AFTER_NODES = ["coredns", "aws-ebs-csi-driver"] as const;
 
-export interface ClusterStackProps {
+export interface ClusterStackProps extends ProjectStackProps {
   /** One validated cluster entry of the settings. */
   readonly cluster: ClusterSettings;
 }
@@ -45,7 +45,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
   readonly ecrRepositoryArn: string;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
-    super(scope, id);
+    super(scope, id, props);
     const { cluster } = props;
 
     new AwsProvider(this, "aws", {

@@ -9,7 +9,7 @@ import { FluxBootstrap } from "./constructs/gitops/flux-bootstrap";
 import { RepositoryFiles } from "./constructs/gitops/repository-files";
 import { repositoryPaths } from "./layout";
 import { renderClusterFiles } from "./manifests/cluster-files";
-import { ProjectStack } from "./project-stack";
+import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import type { FluxGitAccess } from "./repository-stack";
 import { awsDefaultTags } from "./tags";
 import type { ClusterSettings, GitLabSettings } from "./settings/schema";
@@ -28,7 +28,7 @@ export interface ClusterOutputs {
   readonly ecrRepositoryArn: string;
 }
 
-export interface GitOpsStackProps {
+export interface GitOpsStackProps extends ProjectStackProps {
   /** One validated cluster entry of the settings. */
   readonly cluster: ClusterSettings;
   /** The GitOps repository. */
@@ -55,7 +55,7 @@ export function sshGitUrl(gitlab: Pick<GitLabSettings, "baseUrl" | "project" | "
  */
 export class GitOpsStack extends ProjectStack {
   constructor(scope: Construct, id: string, props: GitOpsStackProps) {
-    super(scope, id);
+    super(scope, id, props);
     const { cluster, gitlab, clusterOutputs } = props;
     const clusterPath = repositoryPaths.cluster(cluster.name);
 

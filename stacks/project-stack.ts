@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { App, TerraformStack } from "cdktf";
+import { LOCAL_STATE, type StateBackend } from "./state/resolve";
+import { S3_LOCKFILE_TERRAFORM, addStateBackend } from "./state/state-backend";
 
 /**
  * The oldest Terraform every stack works with. 1.7 is the floor of the Flux provider's own
@@ -7,10 +9,20 @@ import { TerraformStack } from "cdktf";
  */
 export const TERRAFORM_VERSION_CONSTRAINT = ">= 1.7.0";
 
-/** A stack of this app: pins the Terraform versions it is known to work with. */
+export interface ProjectStackProps {
+  /**
+   * Where the stack keeps its state.
+   * @default a local state file beside cdktf.json
+   */
+  readonly state?: StateBackend;
+}
+
+/** A stack of this app: its state backend and the Terraform versions it is known to work with. */
 export class ProjectStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ProjectStackProps = {}) {
     super(scope, id);
-    this.addOverride("terraform.required_version", TERRAFORM_VERSION_CONSTRAINT);
+    const state = props.state ?? LOCAL_STATE;
+    addStateBackend(this, state, App.of(this).outdir);
+    this.addOverride("terraform.required_version", state.kind === "s3" ? `>= ${S3_LOCKFILE_TERRAFORM}` : TERRAFORM_VERSION_CONSTRAINT);
   }
 }

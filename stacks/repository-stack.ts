@@ -6,7 +6,7 @@ import { BranchProtection } from "./constructs/gitlab/branch-protection";
 import { FluxDeployKey } from "./constructs/gitlab/flux-deploy-key";
 import { gitopsProject } from "./constructs/gitlab/gitops-project";
 import { deployKeyTitle } from "./naming";
-import { ProjectStack } from "./project-stack";
+import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import type { ClusterSettings, GitLabSettings } from "./settings/schema";
 
 /** What a cluster's GitOps stack needs to reach the repository as Flux. */
@@ -17,7 +17,7 @@ export interface FluxGitAccess {
   readonly publicKeyFingerprint: string;
 }
 
-export interface RepositoryStackProps {
+export interface RepositoryStackProps extends ProjectStackProps {
   /** The GitOps repository. */
   readonly gitlab: GitLabSettings;
   /** Every cluster syncing from it: each gets a deploy key. */
@@ -35,7 +35,7 @@ export class RepositoryStack extends ProjectStack {
   private readonly keys = new Map<string, FluxDeployKey>();
 
   constructor(scope: Construct, id: string, props: RepositoryStackProps) {
-    super(scope, id);
+    super(scope, id, props);
     const { gitlab } = props;
 
     // The token comes from GITLAB_TOKEN in the environment at deploy time, never from code or settings.

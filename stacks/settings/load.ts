@@ -49,7 +49,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
     // zod's default wording; a schema's own message (z.string("...")) says more.
     allowed = TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`;
   }
-  if (input === undefined && issue.code === "invalid_type") return [`${where}: missing; allowed: ${allowed}`];
+  if (input === undefined) return [`${where}: missing; allowed: ${allowed}`];
   return [`${where}: ${show(input)} is not allowed; allowed: ${allowed}`];
 }
 

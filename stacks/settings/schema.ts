@@ -360,10 +360,73 @@ export const gitlabSchema = z
     commitAuthor: { ...g.commitAuthor, email: g.commitAuthor.email ?? `flux@noreply.${new URL(g.baseUrl).hostname}` },
   }));
 
+const projectRef = "a project ID such as 12345678, or a path with its namespace such as my-group/infrastructure";
+const gitlabProjectRef = z.union(
+  [
+    z.number().int().min(1, projectRef),
+    z.string().regex(/^(\d+|[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+)$/, projectRef),
+  ],
+  projectRef,
+);
+
+export const STATE_BACKENDS = ["auto", "local", "gitlab", "s3"] as const;
+
+export const stateSchema = z
+  .object({
+    backend: z
+      .enum(STATE_BACKENDS, `one of ${STATE_BACKENDS.join(", ")}`)
+      .default("auto")
+      .describe(
+        "Where each stack keeps its Terraform state (one state per stack, named after it): gitlab (GitLab-managed state), s3, local (a file beside cdktf.json), or auto: gitlab inside a GitLab CI job, local elsewhere.",
+      ),
+    gitlab: z
+      .object({
+        project: gitlabProjectRef
+          .optional()
+          .describe(
+            "Project holding the GitLab-managed state, on the instance of gitlab.baseUrl, as group/project or its ID. Default inside a GitLab CI job: the job's own project. Name it to use the same state from a laptop.",
+          ),
+      })
+      .strict()
+      .prefault({}),
+    s3: z
+      .object({
+        bucket: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'")
+          .optional()
+          .describe("S3 bucket for the state (versioning on, created beforehand). Required when backend is s3."),
+        region: z
+          .string()
+          .regex(regionPattern, "an AWS region such as us-west-2")
+          .default("us-west-2")
+          .describe("Region of the state bucket."),
+        keyPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, "an S3 key prefix such as eks-flux-gitops or teams/platform, without a leading or trailing '/'")
+          .default("eks-flux-gitops")
+          .describe("Key prefix: each stack's state is <keyPrefix>/<stack>.tfstate, its lock file beside it."),
+        kmsKeyId: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, "a KMS key or alias ARN")
+          .optional()
+          .describe("KMS key that encrypts the state objects. Default: the bucket's encryption (SSE-S3 or its default key)."),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.backend === "s3" && s.s3.bucket === undefined) {
+      ctx.addIssue({ code: "custom", path: ["s3", "bucket"], input: undefined, message: "a bucket name (required when state.backend is s3)" });
+    }
+  });
+
 export const settingsSchema = z
   .object({
     gitlab: gitlabSchema,
     clusters: z.array(clusterSchema).min(1, "a list with at least one cluster"),
+    state: stateSchema.prefault({}),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -393,3 +456,4 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 export type Settings = z.output<typeof settingsSchema>;
 export type ClusterSettings = Settings["clusters"][number];
 export type GitLabSettings = Settings["gitlab"];
+export type StateSettings = Settings["state"];

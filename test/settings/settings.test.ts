@@ -303,7 +303,7 @@ describe("settings", () => {
       [
         "an unknown top-level key",
         (s) => (s.cluster = []),
-        ["settings.cluster: unknown key is not allowed; allowed: the keys gitlab, clusters"],
+        ["settings.cluster: unknown key is not allowed; allowed: the keys gitlab, clusters, state"],
       ],
       [
         "an unknown key in a cluster entry",

@@ -1,7 +1,7 @@
 import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { ROOT, committedContext, projectCopy, removeTempDirsAfterAll, runApp, tempDir } from "../app-process";
 
 /*
  * End to end: the app as the cdktf CLI runs it (cdktf.json's `app` command, run by a shell in the
@@ -9,44 +9,14 @@ import * as path from "path";
  * and once through `cdktf synth` itself.
  */
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const BAD_LINE =
   'settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.32 or newer (older versions can no longer be created on EKS)';
 
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
 /** cdktf.json's context block with kubernetesVersion replaced (or as committed when undefined). */
 function context(kubernetesVersion?: string): Record<string, any> {
-  const ctx = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
+  const ctx = committedContext();
   if (kubernetesVersion !== undefined) ctx.settings.clusters[0].eks.kubernetesVersion = kubernetesVersion;
   return ctx;
-}
-
-/** Runs cdktf.json's `app` command the way the CLI does, in `project` (default: this repository). */
-function runApp(ctx: Record<string, any>, outdir: string, project = ROOT): SpawnSyncReturns<string> {
-  const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
-  return spawnSync(app, {
-    shell: true,
-    cwd: project,
-    env: { ...process.env, CDKTF_CONTEXT_JSON: JSON.stringify(ctx), CDKTF_OUTDIR: outdir },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-}
-
-/** A copy of the project (sources, templates, cdktf.json; node_modules linked) to break on purpose. */
-function projectCopy(prefix: string): string {
-  const project = tempDir(prefix);
-  for (const entry of ["main.ts", "stacks", "tsconfig.json", "config_files", "cdktf.json", "package.json"]) {
-    fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
-  }
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
-  return project;
 }
 
 /**
@@ -60,7 +30,7 @@ function rerunAfterBreaking(
 ): { outdir: string; earlier: boolean; result: SpawnSyncReturns<string> } {
   const project = projectCopy(prefix);
   const outdir = path.join(project, "cdktf.out");
-  const earlier = runApp(context(), outdir, project).status === 0 && hasStacks(outdir);
+  const earlier = runApp(context(), outdir, { project }).status === 0 && hasStacks(outdir);
   breakIt(project);
   return { outdir, earlier, result: rerun(project, outdir) };
 }
@@ -71,10 +41,7 @@ const hasStacks = (outdir: string) => fs.existsSync(path.join(outdir, "manifest.
 const nonEmptyLines = (text: string) => text.split(/\r?\n/).filter((line) => line.trim() !== "");
 const looksLikeStackTrace = /^\s+at .+(\(|:\d+)/m;
 
-afterAll(() => {
-  // fs.rmSync removes symlinks (node_modules below) without following them.
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+removeTempDirsAfterAll();
 
 describe("synth through the app entry point (main.ts)", () => {
   describe("GIVEN the committed settings", () => {
@@ -165,7 +132,7 @@ describe("a failed synth of a template or of cdktf.json", () => {
           const template = path.join(project, "config_files", "app", "service.yaml");
           fs.writeFileSync(template, breakIt(fs.readFileSync(template, "utf8")));
         },
-        (project, out) => runApp(context(), out, project),
+        (project, out) => runApp(context(), out, { project }),
       ));
     });
 
