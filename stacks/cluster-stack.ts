@@ -82,6 +82,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       clusterName,
       partition,
       adminPrincipalArns: cluster.eks.adminPrincipalArns,
+      viewerPrincipalArns: cluster.eks.viewerPrincipalArns,
       grantDeployer: cluster.eks.grantDeployerAdmin,
       callerArn: caller.arn,
     });

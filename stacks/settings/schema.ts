@@ -115,12 +115,27 @@ export const eksSchema = z
       .array(principalArn)
       .default([])
       .describe("IAM roles or users given AmazonEKSClusterAdminPolicy (cluster scope) through access entries."),
+    viewerPrincipalArns: z
+      .array(principalArn)
+      .default([])
+      .describe("IAM roles or users given AmazonEKSAdminViewPolicy (read-only, cluster scope), such as the pipeline's plan role."),
     grantDeployerAdmin: z
       .boolean()
       .default(true)
       .describe("Give the identity that runs `cdktf deploy` an admin access entry, so the GitOps stack can reach the cluster."),
   })
-  .strict();
+  .strict()
+  .superRefine((e, ctx) => {
+    // EKS keeps one access entry per principal.
+    const seen = new Map<string, string>();
+    for (const list of ["adminPrincipalArns", "viewerPrincipalArns"] as const) {
+      e[list].forEach((arn, i) => {
+        const earlier = seen.get(arn);
+        if (earlier) ctx.addIssue({ code: "custom", path: [list, i], input: arn, message: `a principal not already listed (it is ${earlier}; EKS keeps one access entry per principal)` });
+        else seen.set(arn, `eks.${list}[${i}]`);
+      });
+    }
+  });
 
 export const nodeGroupSchema = z
   .object({

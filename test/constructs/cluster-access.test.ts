@@ -102,6 +102,34 @@ describe("ClusterAccess", () => {
     });
   });
 
+  describe("GIVEN a viewer (a pipeline's plan role) besides the admins, and grantDeployer", () => {
+    const VIEWER = "arn:aws:iam::111122223333:role/gitlab-plan";
+    let json: SynthesizedJson;
+
+    beforeAll(() => {
+      // WHEN the construct is synthesized
+      json = synthConstruct((scope) => {
+        new ClusterAccess(scope, "access", props({ viewerPrincipalArns: [VIEWER], grantDeployer: true, callerArn: CALLER }));
+      });
+    });
+
+    test("THEN the viewer gets AmazonEKSAdminViewPolicy at cluster scope through its own entry, and no admin policy", () => {
+      const [entryId] = findResource(json, "aws_eks_access_entry", (e) => e.principal_arn === VIEWER);
+      const associations = resourcesOf(json, "aws_eks_access_policy_association").filter(
+        ([, a]) => a.principal_arn === ref("aws_eks_access_entry", entryId, "principal_arn"),
+      );
+      expect(associations.map(([, a]) => [a.policy_arn, a.access_scope])).toEqual([
+        ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", { type: "cluster" }],
+      ]);
+    });
+
+    test("THEN a deployer that is a listed viewer gets no second entry (the count checks viewers too)", () => {
+      const [, entry] = findResource(json, "aws_eks_access_entry", (e) => typeof e.count === "string");
+      expect(entry.count).toContain(VIEWER);
+      for (const admin of ADMINS) expect(entry.count).toContain(admin);
+    });
+  });
+
   describe("GIVEN another partition (aws-cn)", () => {
     test("WHEN synthesized THEN the access policy ARN uses that partition", () => {
       const raw = synthConstructRaw((scope) => {

@@ -31,7 +31,7 @@ function errorOf(raw: unknown): SettingsError {
 }
 
 const ALLOWED_RETENTION = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
-const EKS_KEYS = "kubernetesVersion, supportType, endpointPublicAccess, publicAccessCidrs, logTypes, logRetentionDays, adminPrincipalArns, grantDeployerAdmin";
+const EKS_KEYS = "kubernetesVersion, supportType, endpointPublicAccess, publicAccessCidrs, logTypes, logRetentionDays, adminPrincipalArns, viewerPrincipalArns, grantDeployerAdmin";
 
 describe("settings", () => {
   describe("GIVEN the settings committed in cdktf.json", () => {
@@ -317,6 +317,17 @@ describe("settings", () => {
         (s) => (s.clusters[0].eks.adminPrincipalArns = ["arn:aws:iam::1234:role/admin"]),
         [
           'settings.clusters[0].eks.adminPrincipalArns[0]: "arn:aws:iam::1234:role/admin" is not allowed; allowed: an IAM role or user ARN, e.g. arn:aws:iam::111122223333:role/Admin (SSO roles with their full path)',
+        ],
+      ],
+      [
+        "a principal that is both admin and viewer, and an admin listed twice",
+        (s) => {
+          s.clusters[0].eks.adminPrincipalArns = ["arn:aws:iam::111122223333:role/deploy", "arn:aws:iam::111122223333:role/deploy"];
+          s.clusters[0].eks.viewerPrincipalArns = ["arn:aws:iam::111122223333:role/deploy"];
+        },
+        [
+          'settings.clusters[0].eks.adminPrincipalArns[1]: "arn:aws:iam::111122223333:role/deploy" is not allowed; allowed: a principal not already listed (it is eks.adminPrincipalArns[0]; EKS keeps one access entry per principal)',
+          'settings.clusters[0].eks.viewerPrincipalArns[0]: "arn:aws:iam::111122223333:role/deploy" is not allowed; allowed: a principal not already listed (it is eks.adminPrincipalArns[0]; EKS keeps one access entry per principal)',
         ],
       ],
       [

@@ -5,9 +5,15 @@ import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 
 export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+/**
+ * Read-only on every resource, cluster-scoped ones included. The narrower AmazonEKSViewPolicy is
+ * not enough for a plan of a GitOps stack: the Flux provider's refresh lists the Flux CRDs and reads
+ * the flux-system GitRepository and Kustomization.
+ */
+export const CLUSTER_VIEW_POLICY = "AmazonEKSAdminViewPolicy";
 
-function clusterAdminPolicyArn(partition: string): string {
-  return `arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_POLICY}`;
+function accessPolicyArn(partition: string, policy: string): string {
+  return `arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
 }
 
 export interface ClusterAccessProps {
@@ -17,6 +23,11 @@ export interface ClusterAccessProps {
   readonly partition: string;
   /** IAM role or user ARNs that become cluster admins. SSO roles need their full path. */
   readonly adminPrincipalArns: readonly string[];
+  /**
+   * IAM role or user ARNs that may read everything and change nothing (a pipeline's plan role).
+   * @default none
+   */
+  readonly viewerPrincipalArns?: readonly string[];
   /**
    * Also make the identity running Terraform a cluster admin. Its ARN is read at plan
    * time from the caller's session (an assumed role resolves to the role, not the session).
@@ -31,9 +42,9 @@ export interface ClusterAccessProps {
 export const ACCESS_ENTRY_PRINCIPAL = "^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/";
 
 /**
- * Cluster admins through EKS access entries, each with AmazonEKSClusterAdminPolicy at
- * cluster scope. A principal can have only one entry per cluster, so the deployer gets an entry
- * of its own only when it is not already listed as an admin.
+ * Cluster admins and viewers through EKS access entries, with AmazonEKSClusterAdminPolicy or
+ * AmazonEKSAdminViewPolicy at cluster scope. A principal can have only one entry per cluster, so
+ * the deployer gets an entry of its own only when it is not already listed.
  */
 export class ClusterAccess extends Construct {
   readonly entries: EksAccessEntry[] = [];
@@ -44,7 +55,8 @@ export class ClusterAccess extends Construct {
   constructor(scope: Construct, id: string, props: ClusterAccessProps) {
     super(scope, id);
 
-    props.adminPrincipalArns.forEach((arn, i) => this.grantAdmin(`admin-${i}`, arn, props));
+    props.adminPrincipalArns.forEach((arn, i) => this.grant(`admin-${i}`, "cluster-admin", CLUSTER_ADMIN_POLICY, arn, props));
+    (props.viewerPrincipalArns ?? []).forEach((arn, i) => this.grant(`viewer-${i}`, "cluster-view", CLUSTER_VIEW_POLICY, arn, props));
 
     if (props.grantDeployer) {
       if (!props.callerArn) throw new Error("ClusterAccess: callerArn is required when grantDeployer is set");
@@ -60,7 +72,8 @@ export class ClusterAccess extends Construct {
    * refuse it (root, a federated user).
    */
   private grantDeployer(principalArn: string, props: ClusterAccessProps): void {
-    const count = Token.asNumber(Fn.conditional(Fn.contains([...props.adminPrincipalArns], principalArn), 0, 1));
+    const listed = [...props.adminPrincipalArns, ...(props.viewerPrincipalArns ?? [])];
+    const count = Token.asNumber(Fn.conditional(Fn.contains(listed, principalArn), 0, 1));
     const entry = new EksAccessEntry(this, "deployer-entry", {
       count,
       clusterName: props.clusterName,
@@ -84,14 +97,14 @@ export class ClusterAccess extends Construct {
         count,
         clusterName: props.clusterName,
         principalArn,
-        policyArn: clusterAdminPolicyArn(props.partition),
+        policyArn: accessPolicyArn(props.partition, CLUSTER_ADMIN_POLICY),
         accessScope: { type: "cluster" },
         dependsOn: [entry],
       }),
     );
   }
 
-  private grantAdmin(id: string, principalArn: string, props: ClusterAccessProps): void {
+  private grant(id: string, association: string, policy: string, principalArn: string, props: ClusterAccessProps): void {
     const entry = new EksAccessEntry(this, `${id}-entry`, {
       clusterName: props.clusterName,
       principalArn,
@@ -99,10 +112,10 @@ export class ClusterAccess extends Construct {
     });
     this.entries.push(entry);
     this.associations.push(
-      new EksAccessPolicyAssociation(this, `${id}-cluster-admin`, {
+      new EksAccessPolicyAssociation(this, `${id}-${association}`, {
         clusterName: props.clusterName,
         principalArn: entry.principalArn,
-        policyArn: clusterAdminPolicyArn(props.partition),
+        policyArn: accessPolicyArn(props.partition, policy),
         accessScope: { type: "cluster" },
       }),
     );

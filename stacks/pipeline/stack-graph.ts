@@ -1,0 +1,53 @@
+import * as fs from "fs";
+import * as path from "path";
+import { stackNames } from "../naming";
+import type { Settings } from "../settings/schema";
+
+/** One stack as the pipeline sees it. */
+export interface PipelineStack {
+  /** The stack's name: its directory in cdktf.out/stacks and its state's name. */
+  readonly name: string;
+  /** Stacks whose state this one reads through `terraform_remote_state`: they must be applied first. */
+  readonly reads: readonly string[];
+  /** The GitLab environment its deploys are recorded in. */
+  readonly environment: string;
+  /** The resource group that serializes its deploys and destroys. */
+  readonly resourceGroup: string;
+}
+
+/** The resource group of every GitOps stack: they all commit to one branch, which GitLab rejects when it moved underneath. */
+export function gitopsResourceGroup(branch: string): string {
+  return `gitops-branch-${branch.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+}
+
+/**
+ * The stacks of a synthesized app (`outdir` holds cdktf's manifest.json), in the order the app builds them,
+ * with what each one reads. The reads come from the synthesized remote-state blocks, so they are
+ * exactly what Terraform will read; the explicit ordering between GitOps stacks is not a read.
+ */
+export function readStackGraph(outdir: string, settings: Settings): PipelineStack[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  const owner = new Map<string, { environment: string; resourceGroup: string }>([
+    [stackNames.repository, { environment: stackNames.repository, resourceGroup: stackNames.repository }],
+  ]);
+  for (const cluster of settings.clusters) {
+    owner.set(stackNames.cluster(cluster.name), { environment: cluster.name, resourceGroup: stackNames.cluster(cluster.name) });
+    owner.set(stackNames.gitops(cluster.name), { environment: cluster.name, resourceGroup: gitopsResourceGroup(settings.gitlab.branch) });
+  }
+  const unknown = Object.keys(manifest.stacks).filter((name) => !owner.has(name));
+  if (unknown.length > 0) throw new Error(`stacks the pipeline does not know: ${unknown.join(", ")} (known: ${[...owner.keys()].join(", ")})`);
+  // In the order the app builds them: the repository, then each cluster's stacks in settings order.
+  return [...owner].map(([name, where]) => {
+    const entry = manifest.stacks[name];
+    if (!entry) throw new Error(`stack ${name} was not synthesized`);
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")) as {
+      data?: { terraform_remote_state?: Record<string, unknown> };
+    };
+    const reads = Object.keys(json.data?.terraform_remote_state ?? {})
+      .map((id) => id.replace(/^cross-stack-reference-input-/, ""))
+      .sort();
+    return { name, reads, ...where };
+  });
+}

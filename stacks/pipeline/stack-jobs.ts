@@ -1,0 +1,82 @@
+import type { PipelineStack } from "./stack-graph";
+
+/**
+ * The stages stacks are planned and deployed in: a stack that reads no other stack's state is
+ * infrastructure; one that reads infrastructure is GitOps. Its plan on the default branch waits
+ * for the deploys it reads, so that it plans against what was applied.
+ */
+export const STACK_STAGES = ["infrastructure", "gitops"] as const;
+export const DESTROY_STAGE = "destroy";
+
+type Need = string | { job: string; optional?: boolean; artifacts?: boolean };
+
+export const jobNames = {
+  plan: (stack: string) => `plan:${stack}`,
+  deploy: (stack: string) => `deploy:${stack}`,
+  destroy: (stack: string) => `destroy:${stack}`,
+};
+
+/** The stage of each stack, from what it reads; a third level would need a stage of its own. */
+function stagesOf(stacks: readonly PipelineStack[]): Map<string, (typeof STACK_STAGES)[number]> {
+  const stages = new Map<string, (typeof STACK_STAGES)[number]>();
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const visit = (stack: PipelineStack, path: string[]): number => {
+    if (path.includes(stack.name)) throw new Error(`stacks read each other in a cycle: ${[...path, stack.name].join(" -> ")}`);
+    const depth = Math.max(-1, ...stack.reads.map((read) => {
+      const upstream = byName.get(read);
+      if (!upstream) throw new Error(`stack ${stack.name} reads ${read}, which is not synthesized`);
+      return visit(upstream, [...path, stack.name]);
+    })) + 1;
+    if (depth >= STACK_STAGES.length) throw new Error(`stack ${stack.name} is ${depth + 1} reads deep; the pipeline has stages ${STACK_STAGES.join(", ")}`);
+    stages.set(stack.name, STACK_STAGES[depth]);
+    return depth;
+  };
+  for (const stack of stacks) visit(stack, []);
+  return stages;
+}
+
+/**
+ * The jobs of every stack, extending the templates `.plan`, `.deploy` and `.destroy` of
+ * .gitlab-ci.yml:
+ * - `plan:<stack>` after synth; on the default branch also after the deploys of the stacks it
+ *   reads (optional needs: merge-request pipelines have no deploy jobs, and their plans read what
+ *   is applied today);
+ * - `deploy:<stack>` (manual) applies exactly that plan;
+ * - `destroy:<stack>` (manual) only after the destroys of every stack that reads it.
+ */
+export function stackJobs(stacks: readonly PipelineStack[]): Record<string, Record<string, unknown>> {
+  const stages = stagesOf(stacks);
+  const jobs: Record<string, Record<string, unknown>> = {};
+  const ordered = [...stacks].sort((a, b) => STACK_STAGES.indexOf(stages.get(a.name)!) - STACK_STAGES.indexOf(stages.get(b.name)!));
+  for (const stack of ordered) {
+    const variables = { STACK: stack.name };
+    const stage = stages.get(stack.name);
+    const planNeeds: Need[] = ["synth", ...stack.reads.map((read) => ({ job: jobNames.deploy(read), optional: true }))];
+    jobs[jobNames.plan(stack.name)] = {
+      extends: ".plan",
+      stage,
+      variables: { ...variables },
+      ...(stack.reads.length > 0 ? { needs: planNeeds } : {}),
+    };
+    jobs[jobNames.deploy(stack.name)] = {
+      extends: ".deploy",
+      stage,
+      variables: { ...variables },
+      needs: [{ job: "test", artifacts: false }, jobNames.plan(stack.name)],
+      resource_group: stack.resourceGroup,
+      environment: { name: stack.environment, action: "start" },
+    };
+  }
+  // Listed in the order they can run: readers first.
+  for (const stack of [...ordered].reverse()) {
+    const readers = stacks.filter((s) => s.reads.includes(stack.name)).map((s) => s.name);
+    jobs[jobNames.destroy(stack.name)] = {
+      extends: ".destroy",
+      variables: { STACK: stack.name },
+      ...(readers.length > 0 ? { needs: ["synth", ...readers.map((reader) => ({ job: jobNames.destroy(reader) }))] } : {}),
+      resource_group: stack.resourceGroup,
+      environment: { name: stack.environment, action: "stop" },
+    };
+  }
+  return jobs;
+}

@@ -1,0 +1,290 @@
+import { spawnSync, SpawnSyncReturns } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { STACK_JOBS_FILE, stackJobsYaml } from "../../stacks/pipeline/generate";
+import { gitopsResourceGroup } from "../../stacks/pipeline/stack-graph";
+import { parseSettings } from "../../stacks/settings/load";
+import { stackNames } from "../../stacks/naming";
+import { ROOT, committedContext, filesBelow, removeTempDirsAfterAll, tempDir } from "../app-process";
+import { twoClusters } from "../support";
+
+/*
+ * .gitlab-ci.yml through gitlab-ci-local 4.73.0 (the newest that runs on Node 20; it bundles GitLab's
+ * CI JSON schema and validates against it on every run): the jobs of a merge-request pipeline and of
+ * a default-branch pipeline with rules evaluated, their needs, and the test and synth jobs run for
+ * real with the shell executor. What gitlab-ci-local does not honour (workflow:rules, id_tokens,
+ * resource_group, reports:terraform, artifacts:access) is asserted on the YAML it expands (--preview).
+ */
+
+removeTempDirsAfterAll();
+
+const GCL = path.join(ROOT, "node_modules", ".bin", "gitlab-ci-local");
+const SETTINGS = parseSettings(committedContext().settings);
+const CLUSTER = SETTINGS.clusters[0].name;
+const STACKS = [stackNames.repository, stackNames.cluster(CLUSTER), stackNames.gitops(CLUSTER)];
+
+interface ListedJob {
+  name: string;
+  stage: string;
+  when: string;
+  allow_failure: boolean | { exit_codes: number[] };
+  needs?: { job: string; artifacts: boolean; optional: boolean }[];
+}
+
+const missingTools = ["rsync", "git"].filter((tool) => spawnSync(tool, ["--version"]).status !== 0);
+
+/** The project's files as a fresh Git repository (gitlab-ci-local reads Git), without node_modules and caches. */
+function pipelineCopy(prefix: string): string {
+  const copy = tempDir(prefix);
+  const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" });
+  const present = files.stdout.split("\0").filter((file) => file && fs.existsSync(path.join(ROOT, file)));
+  const rsync = spawnSync("rsync", ["-a", "--from0", "--files-from=-", ".", copy], { cwd: ROOT, input: present.join("\0") });
+  if (rsync.status !== 0) throw new Error(`rsync failed: ${rsync.stderr}`);
+  const git = (...args: string[]) => {
+    const run = spawnSync("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", ...args], { cwd: copy, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`git ${args.join(" ")}: ${run.stderr}`);
+  };
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "pipeline test");
+  return copy;
+}
+
+const PREDEFINED = "CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_MERGE_REQUEST_IID,CI_DEFAULT_BRANCH,GITLAB_CI,CI_JOB_TOKEN";
+const MERGE_REQUEST = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--variable", "CI_MERGE_REQUEST_IID=7", "--unset-variable", "CI_COMMIT_BRANCH"];
+const DEFAULT_BRANCH = ["--variable", "CI_PIPELINE_SOURCE=push", "--variable", "CI_DEFAULT_BRANCH=main"];
+
+function gitlabCiLocal(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  return spawnSync(GCL, ["--ignore-predefined-vars", PREDEFINED, "--no-color", ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+function listJobs(cwd: string, pipeline: string[]): ListedJob[] {
+  const run = gitlabCiLocal(cwd, ["--list-json", ...pipeline]);
+  if (run.status !== 0) throw new Error(`gitlab-ci-local --list-json failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.slice(run.stdout.indexOf("["))) as ListedJob[];
+}
+
+const active = (jobs: ListedJob[]) => jobs.filter((job) => job.when !== "never");
+const names = (jobs: ListedJob[]) => jobs.map((job) => job.name).sort();
+
+describe("the generated per-stack jobs", () => {
+  test("GIVEN the committed cdktf.json WHEN the jobs are generated THEN the committed file is the same (run `npm run pipeline` after a settings change)", () => {
+    expect(fs.readFileSync(path.join(ROOT, STACK_JOBS_FILE), "utf8")).toBe(stackJobsYaml(SETTINGS));
+  });
+
+  describe("GIVEN two clusters", () => {
+    const jobs = parse(stackJobsYaml(twoClusters())) as Record<string, { needs?: (string | { job: string; optional?: boolean })[]; environment: { name: string }; resource_group: string; stage?: string }>;
+    const needed = (job: string) => (jobs[job].needs ?? []).map((need) => (typeof need === "string" ? need : need.job));
+
+    test("THEN each stack has a plan, a deploy and a destroy job, and nothing else", () => {
+      const stacks = ["gitops-repository", "test-cluster-eks", "test-cluster-gitops", "second-eks", "second-gitops"];
+      expect(Object.keys(jobs).sort()).toEqual(stacks.flatMap((s) => [`plan:${s}`, `deploy:${s}`, `destroy:${s}`]).sort());
+    });
+
+    test("THEN each GitOps plan waits for the deploys of its own cluster stack and of the repository stack only", () => {
+      expect(needed("plan:test-cluster-gitops").sort()).toEqual(["deploy:gitops-repository", "deploy:test-cluster-eks", "synth"]);
+      expect(needed("plan:second-gitops").sort()).toEqual(["deploy:gitops-repository", "deploy:second-eks", "synth"]);
+      expect(jobs["plan:second-gitops"].stage).toBe("gitops");
+      expect(jobs["plan:second-eks"].stage).toBe("infrastructure");
+    });
+
+    test("THEN each cluster is its own environment, and the GitOps deploys share one resource group (one branch)", () => {
+      expect(jobs["deploy:second-eks"].environment.name).toBe("second");
+      expect(jobs["deploy:second-gitops"].environment.name).toBe("second");
+      expect(jobs["deploy:test-cluster-eks"].resource_group).toBe("test-cluster-eks");
+      expect(jobs["deploy:test-cluster-gitops"].resource_group).toBe(gitopsResourceGroup("main"));
+      expect(jobs["deploy:second-gitops"].resource_group).toBe(gitopsResourceGroup("main"));
+      expect(jobs["destroy:second-gitops"].resource_group).toBe(gitopsResourceGroup("main"));
+    });
+
+    test("THEN a stack is destroyed only after every stack that reads it", () => {
+      expect(needed("destroy:second-eks")).toEqual(["synth", "destroy:second-gitops"]);
+      expect(needed("destroy:gitops-repository")).toEqual(["synth", "destroy:test-cluster-gitops", "destroy:second-gitops"]);
+      expect(needed("destroy:second-gitops")).toEqual([]);
+    });
+  });
+});
+
+if (missingTools.length > 0) {
+  const why = `${missingTools.join(" and ")} not installed (.ci/run installs rsync)`;
+  console.warn(`gitlab-ci-local tests SKIPPED: ${why}`);
+  test.skip(`.gitlab-ci.yml through gitlab-ci-local — skipped: ${why}`, () => undefined);
+} else {
+  describe(".gitlab-ci.yml through gitlab-ci-local", () => {
+    let copy: string;
+    let mergeRequest: ListedJob[];
+    let defaultBranch: ListedJob[];
+    let preview: Record<string, any>;
+
+    beforeAll(() => {
+      copy = pipelineCopy("pipeline-");
+      mergeRequest = listJobs(copy, MERGE_REQUEST);
+      defaultBranch = listJobs(copy, DEFAULT_BRANCH);
+      const expanded = gitlabCiLocal(copy, ["--preview"]);
+      if (expanded.status !== 0) throw new Error(`gitlab-ci-local --preview failed: ${expanded.stderr}`);
+      // `any`: the expanded pipeline is arbitrary GitLab CI YAML.
+      preview = parse(expanded.stdout.slice(expanded.stdout.indexOf("---")));
+    });
+
+    test("GIVEN a merge request WHEN its jobs are listed THEN it runs test, synth, checkov and a plan per stack, and nothing deploys", () => {
+      expect(names(active(mergeRequest))).toEqual(["checkov", "synth", "test", ...STACKS.map((s) => `plan:${s}`)].sort());
+      expect(active(mergeRequest).every((job) => job.when === "on_success")).toBe(true);
+    });
+
+    test("GIVEN the default branch WHEN its jobs are listed THEN every stack has a manual, blocking deploy and a manual, optional destroy", () => {
+      const byName = new Map(active(defaultBranch).map((job) => [job.name, job]));
+      expect([...byName.keys()].sort()).toEqual(
+        ["checkov", "synth", "test", ...STACKS.flatMap((s) => [`plan:${s}`, `deploy:${s}`, `destroy:${s}`])].sort(),
+      );
+      for (const stack of STACKS) {
+        expect(byName.get(`plan:${stack}`)).toMatchObject({ when: "on_success" });
+        expect(byName.get(`deploy:${stack}`)).toMatchObject({ when: "manual", allow_failure: false });
+        expect(byName.get(`destroy:${stack}`)).toMatchObject({ when: "manual", allow_failure: true });
+      }
+    });
+
+    test("GIVEN the default branch WHEN the needs are followed THEN the plans run in dependency order: a GitOps plan after its cluster's deploy", () => {
+      const needs = new Map(active(defaultBranch).map((job) => [job.name, (job.needs ?? []).map((need) => need.job)]));
+      const upstream = (job: string): string[] => (needs.get(job) ?? []).flatMap((need) => [need, ...upstream(need)]);
+      expect(upstream(`plan:${stackNames.gitops(CLUSTER)}`)).toEqual(
+        expect.arrayContaining([`deploy:${stackNames.cluster(CLUSTER)}`, `plan:${stackNames.cluster(CLUSTER)}`, `deploy:${stackNames.repository}`, "synth", "test"]),
+      );
+      expect(upstream(`deploy:${stackNames.gitops(CLUSTER)}`)).toEqual(expect.arrayContaining([`plan:${stackNames.gitops(CLUSTER)}`, "test"]));
+      expect(upstream(`plan:${stackNames.cluster(CLUSTER)}`)).toEqual(["synth"]);
+    });
+
+    test("GIVEN a merge request WHEN gitlab-ci-local validates its dependency chain THEN every needed job is in the pipeline", () => {
+      const run = gitlabCiLocal(copy, ["--validate-dependency-chain", ...MERGE_REQUEST]);
+      expect(run.stdout + run.stderr).toContain("All job dependencies are valid");
+    });
+
+    // gitlab-ci-local's validator ignores --manual (it passes an empty list) and stops at the first
+    // manual job that another job needs, which on the default branch is the point: a GitOps plan
+    // waits for its cluster's deploy. So the chain is checked here on the listed jobs.
+    test("GIVEN the default branch WHEN the dependency chain is checked THEN every need is a job of the pipeline, and only plans wait for manual deploys", () => {
+      const jobs = new Map(active(defaultBranch).map((job) => [job.name, job]));
+      const problems = [...jobs.values()].flatMap((job) =>
+        (job.needs ?? []).flatMap((need) => {
+          const needed = jobs.get(need.job);
+          if (!needed) return need.optional ? [] : [`${job.name} needs ${need.job}, which is not in the pipeline`];
+          if (needed.when === "manual" && !(job.name.startsWith("plan:") || job.name.startsWith("destroy:"))) {
+            return [`${job.name} waits for the manual ${need.job}`];
+          }
+          return [];
+        }),
+      );
+      expect(problems).toEqual([]);
+      const first = gitlabCiLocal(copy, ["--validate-dependency-chain", ...DEFAULT_BRANCH]);
+      expect(first.stdout + first.stderr).toMatch(/deploy:\S+ is when:manual, its needed by plan:\S+, and not specified in --manual/);
+    });
+
+    test("GIVEN the schema gitlab-ci-local bundles WHEN a key is misspelt THEN validation fails (so the passing runs above mean something)", () => {
+      const broken = pipelineCopy("pipeline-broken-");
+      const file = path.join(broken, ".gitlab-ci.yml");
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("    access: developer", "    acces: developer"));
+      const run = gitlabCiLocal(broken, ["--list-json"]);
+      expect(run.status).not.toBe(0);
+      expect(run.stdout + run.stderr).toMatch(/acces/);
+    });
+
+    describe("WHEN the expanded YAML is read (what gitlab-ci-local does not honour)", () => {
+      test("THEN pipelines run for merge requests and the default branch only (workflow:rules)", () => {
+        const raw = parse(fs.readFileSync(path.join(ROOT, ".gitlab-ci.yml"), "utf8"));
+        expect(raw.workflow.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
+      });
+
+      test("THEN every Terraform job gets an OIDC id token for AWS, and the test, synth and checkov jobs none", () => {
+        for (const stack of STACKS) {
+          for (const job of [`plan:${stack}`, `deploy:${stack}`, `destroy:${stack}`]) {
+            expect({ job, id_tokens: preview[job].id_tokens }).toEqual({ job, id_tokens: { AWS_ID_TOKEN: { aud: "sts.amazonaws.com" } } });
+          }
+        }
+        for (const job of ["test", "synth", "checkov"]) expect(preview[job].id_tokens).toBeUndefined();
+      });
+
+      test("THEN each plan publishes its change count as a Terraform report and keeps the plan file private and short-lived", () => {
+        for (const stack of STACKS) {
+          const { artifacts } = preview[`plan:${stack}`];
+          expect(artifacts.reports).toEqual({ terraform: "plan-report.json" });
+          expect(artifacts.access).toBe("developer");
+          expect(artifacts.expire_in).toBe("1 day");
+          expect(artifacts.paths).toEqual(["cdktf.out/stacks/$STACK/"]);
+          expect(preview[`plan:${stack}`].variables.STACK).toBe(stack);
+        }
+      });
+
+      test("THEN deploys and destroys are serialized per stack (resource_group), record an environment, and are never interrupted", () => {
+        for (const stack of STACKS) {
+          for (const job of [`deploy:${stack}`, `destroy:${stack}`]) {
+            expect(preview[job].resource_group).toEqual(expect.any(String));
+            expect(preview[job].interruptible).toBe(false);
+            expect(preview[job].environment.name).toBe(stack === stackNames.repository ? stackNames.repository : CLUSTER);
+          }
+        }
+      });
+
+      test("THEN the test job publishes a JUnit report", () => {
+        expect(preview.test.artifacts.reports).toEqual({ junit: "reports/junit.xml" });
+      });
+    });
+
+    describe("GIVEN a GitLab CI job's environment with a job token WHEN the test and synth jobs run for real (shell executor)", () => {
+      const jobToken = `glcbt-${randomBytes(12).toString("hex")}`;
+      let run: SpawnSyncReturns<string>;
+      let state: string;
+
+      beforeAll(() => {
+        // The outer `npm test` runs the whole suite; the job runs it on one file to prove the job
+        // itself (install, typecheck, synth check, jest with the JUnit reporter).
+        copy = pipelineCopy("pipeline-run-");
+        // The job's npm cache is .npm in the project: seed it with this machine's cache (offline, fast).
+        const npmCache = spawnSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).stdout.trim();
+        if (npmCache && fs.existsSync(npmCache)) fs.symlinkSync(npmCache, path.join(copy, ".npm"));
+        state = path.join(copy, ".gitlab-ci-local");
+        run = gitlabCiLocal(copy, [
+          "--force-shell-executor",
+          "--shell-isolation",
+          ...DEFAULT_BRANCH,
+          "--variable", "GITLAB_CI=true",
+          "--variable", `CI_JOB_TOKEN=${jobToken}`,
+          "--variable", "JEST_ARGS=test/imports.test.ts",
+          "test",
+          "synth",
+        ]);
+      }, 600_000);
+
+      test("THEN both jobs pass", () => {
+        expect(run.stdout).toMatch(/PASS\s+test/);
+        expect(run.stdout).toMatch(/PASS\s+synth/);
+        expect(run.status).toBe(0);
+      });
+
+      test("THEN the test job wrote a JUnit report with passing test cases", () => {
+        const junit = fs.readFileSync(path.join(state, "builds", "test", "reports", "junit.xml"), "utf8");
+        const [, tests, failures] = /<testsuites [^>]*tests="(\d+)" failures="(\d+)"/.exec(junit) ?? [];
+        expect(Number(tests)).toBeGreaterThan(0);
+        expect(Number(failures)).toBe(0);
+      });
+
+      test("THEN the synth job's artifact is cdktf.out, using this project's GitLab-managed state, without the job token", () => {
+        const out = path.join(state, "artifacts", "synth", "cdktf.out");
+        const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8"));
+        expect(Object.keys(manifest.stacks).sort()).toEqual([...STACKS].sort());
+        for (const stack of STACKS) {
+          const json = JSON.parse(fs.readFileSync(path.join(out, "stacks", stack, "cdk.tf.json"), "utf8"));
+          // gitlab-ci-local's project ID is 1217.
+          expect(json.terraform.backend.http.address).toMatch(new RegExp(`/api/v4/projects/1217/terraform/state/${stack}$`));
+        }
+        expect(filesBelow(out).filter((file) => fs.readFileSync(path.join(out, file), "utf8").includes(jobToken))).toEqual([]);
+      });
+    });
+  });
+}
