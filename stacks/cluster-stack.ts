@@ -7,12 +7,12 @@ import { ClusterAccess } from "./constructs/aws/cluster-access";
 import { EcrRepository } from "./constructs/aws/ecr-repository";
 import { EksAddon } from "./constructs/aws/eks-addon";
 import { EksCluster } from "./constructs/aws/eks-cluster";
-import { managedPolicyArn } from "./constructs/aws/iam";
+import { clusterAutoscalerPolicy, managedPolicyArn } from "./constructs/aws/iam";
 import { ManagedNodeGroup } from "./constructs/aws/managed-node-group";
 import { Network } from "./constructs/aws/network";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
-import type { ClusterOutputs } from "./gitops-stack";
-import { nodeGroupName } from "./naming";
+import type { ClusterOutputs, EcrRepositoryRef } from "./gitops-stack";
+import { CLUSTER_AUTOSCALER, nodeGroupName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import { awsDefaultTags } from "./tags";
 import type { ClusterSettings } from "./settings/schema";
@@ -24,8 +24,19 @@ import type { ClusterSettings } from "./settings/schema";
  * Identity agent (credentials for pods from their first start).
  */
 export const ADDONS_BEFORE_NODES = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const;
-/** Add-ons that run Deployments, so they stay DEGRADED until nodes exist. */
-export const ADDONS_AFTER_NODES = ["coredns", "aws-ebs-csi-driver"] as const;
+/**
+ * Add-ons that run Deployments, so they stay DEGRADED until nodes exist. metrics-server (for
+ * `kubectl top` and HorizontalPodAutoscalers) is an EKS community add-on: versioned, upgraded and
+ * removed like the others, with no chart to track and no IAM.
+ */
+export const ADDONS_AFTER_NODES = ["coredns", "aws-ebs-csi-driver", "metrics-server"] as const;
+
+
+/** Where the single app's ECR repository was before apps became a list (cdktf logical ids). */
+export const LEGACY_ECR_ADDRESSES = {
+  repository: "aws_ecr_repository.ecr_repository_795B33D4",
+  lifecycle: "aws_ecr_lifecycle_policy.ecr_lifecycle_BEFBC548",
+} as const;
 
 export interface ClusterStackProps extends ProjectStackProps {
   /** One validated cluster entry of the settings. */
@@ -34,15 +45,14 @@ export interface ClusterStackProps extends ProjectStackProps {
 
 /**
  * Everything AWS for one cluster: network, control plane, access, add-ons, nodes and the
- * ECR repository its app is pushed to. Its public fields are what the GitOps stack reads
+ * ECR repository of each app. Its public fields are what the GitOps stack reads
  * (as cross-stack references).
  */
 export class ClusterStack extends ProjectStack implements ClusterOutputs {
   readonly clusterName: string;
   readonly clusterEndpoint: string;
   readonly clusterCaData: string;
-  readonly ecrRepositoryUrl: string;
-  readonly ecrRepositoryArn: string;
+  readonly ecrRepositories: Readonly<Record<string, EcrRepositoryRef>>;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -120,22 +130,35 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       roleName: `${cluster.name}-ebs-csi-driver`,
       managedPolicyArns: [managedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy")],
     });
+    // Node autoscaling (installed by Flux in the infrastructure layer): scales this cluster's node groups only.
+    new PodIdentityRole(this, "cluster-autoscaler-identity", {
+      clusterName,
+      namespace: CLUSTER_AUTOSCALER.namespace,
+      serviceAccount: CLUSTER_AUTOSCALER.serviceAccount,
+      roleName: `${cluster.name}-cluster-autoscaler`,
+      inlinePolicy: clusterAutoscalerPolicy({ partition, region: cluster.region, accountId: caller.accountId, clusterName: cluster.name }),
+    });
     for (const name of ADDONS_AFTER_NODES) {
       addon(name, name === "aws-ebs-csi-driver" ? [nodes.nodeGroup, ebsCsi.association] : [nodes.nodeGroup]);
     }
 
-    const ecr = new EcrRepository(this, "ecr", {
-      repositoryName: cluster.ecr.repositoryName,
-      keepImages: cluster.ecr.keepImages,
-      untaggedExpiryDays: cluster.ecr.untaggedExpiryDays,
-      forceDelete: cluster.ecr.forceDelete,
-    });
-
+    this.ecrRepositories = Object.fromEntries(
+      cluster.apps.map((app, i) => {
+        const ecr = new EcrRepository(this, `ecr-${app.name}`, {
+          repositoryName: app.ecr.repositoryName,
+          keepImages: app.ecr.keepImages,
+          untaggedExpiryDays: app.ecr.untaggedExpiryDays,
+          forceDelete: app.ecr.forceDelete,
+        });
+        // Deployments from before apps were a list have the first app's repository at the single
+        // repository's address: move it (a new address alone would delete the repository and its images).
+        if (i === 0) ecr.moveFrom(LEGACY_ECR_ADDRESSES);
+        return [app.name, { url: ecr.repository.repositoryUrl, arn: ecr.repository.arn }];
+      }),
+    );
     this.clusterName = clusterName;
     this.clusterEndpoint = eks.cluster.endpoint;
     this.clusterCaData = eks.cluster.certificateAuthority.get(0).data;
-    this.ecrRepositoryUrl = ecr.repository.repositoryUrl;
-    this.ecrRepositoryArn = ecr.repository.arn;
 
     new TerraformOutput(this, "cluster_name", { value: clusterName, description: "EKS cluster name" });
     new TerraformOutput(this, "cluster_endpoint", { value: this.clusterEndpoint, description: "Kubernetes API endpoint" });
@@ -144,7 +167,10 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       description: "Base64 PEM of the cluster CA",
     });
     new TerraformOutput(this, "region", { value: cluster.region, description: "AWS region of the cluster" });
-    new TerraformOutput(this, "ecr_repository_url", { value: this.ecrRepositoryUrl, description: "Push the app image here" });
+    new TerraformOutput(this, "ecr_repository_urls", {
+      value: Object.fromEntries(Object.entries(this.ecrRepositories).map(([app, repository]) => [app, repository.url])),
+      description: "Where each app's image is pushed, by app name",
+    });
     new TerraformOutput(this, "kubeconfig_command", {
       value: `aws eks update-kubeconfig --name ${clusterName} --region ${cluster.region}`,
       description: "Adds this cluster to your kubeconfig",

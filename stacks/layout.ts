@@ -3,18 +3,29 @@
  * the order the files are committed in. Flux's own files (clusters/<cluster>/flux-system/) are
  * written by flux_bootstrap_git and listed here only so that the layout is complete.
  *
- *   clusters/<cluster>/               Flux objects only; Flux's flux-system Kustomization applies
- *     flux-system/                      this folder (it has no kustomization.yaml, so
- *     apps.yaml                         kustomize-controller generates one listing every YAML file
- *     image-automation.yaml             below it and taking flux-system/ as one entry)
- *   apps/<cluster>/                   the apps layer, applied by the "apps" Kustomization
- *     <app>/kustomization.yaml, namespace.yaml, deployment.yaml, service.yaml
- *     <app>/image/kustomization.yaml  the image name and tag: the only file Flux rewrites
+ *   clusters/<cluster>/                Flux objects only; Flux's flux-system Kustomization applies
+ *     flux-system/                       this folder (it has no kustomization.yaml, so
+ *     infrastructure.yaml                kustomize-controller generates one listing every YAML file
+ *     apps.yaml                          below it and taking flux-system/ as one entry)
+ *     images/<app>.yaml                  ImageRepository and ImagePolicy of one app
+ *     image-automation.yaml              one ImageUpdateAutomation for every app
+ *     notifications.yaml                 Provider and Alert: commit statuses to GitLab (flux.commitStatuses),
+ *                                          committed last, after Terraform created the token's Secret
+ *   infrastructure/<cluster>/          the infrastructure layer: what makes the cluster usable
+ *     kustomization.yaml, cluster-autoscaler.yaml
+ *   apps/<cluster>/                    the apps layer, applied after infrastructure is Ready
+ *     kustomization.yaml                 lists the namespaces and the app folders
+ *     namespaces/<namespace>.yaml        one per namespace (apps may share one)
+ *     <app>/kustomization.yaml, deployment.yaml, service.yaml
+ *     <app>/image/kustomization.yaml     the image name and tag: the only file Flux rewrites
+ *     <app>/autoscaling/                 a HorizontalPodAutoscaler component, when the app asks for one
  *
  * Why this split: kustomize-controller builds a path all-or-nothing, and the Flux provider
  * re-bootstraps (and then fails) whenever flux-system is not Ready. Keeping the manifests out of
  * clusters/<cluster>/ means a half-written app can never break the build of flux-system; the
- * commit order below keeps every path buildable after every single commit, up and down.
+ * commit order (see stacks/manifests/cluster-files.ts) keeps every path buildable after every
+ * single commit, up and down: Terraform creates and updates files in the order given and deletes
+ * removed files afterwards, newest first.
  */
 
 /** Who writes a file after Terraform created it. */
@@ -39,6 +50,24 @@ export interface TemplateLayer {
   readonly files: readonly LayerFile[];
 }
 
+/** The file of a folder that lists the others: committed after them, removed before them. */
+export const INDEX_FILE = "kustomization.yaml";
+
+/** The infrastructure layer of a cluster, rendered into infrastructure/<cluster>/. */
+export const INFRASTRUCTURE_LAYER: TemplateLayer = {
+  templateDir: "infrastructure",
+  files: [
+    { path: "cluster-autoscaler.yaml", owner: "terraform" },
+    { path: INDEX_FILE, owner: "terraform" },
+  ],
+};
+
+/** One namespace of the apps layer, rendered into apps/<cluster>/namespaces/<namespace>.yaml. */
+export const NAMESPACE_LAYER: TemplateLayer = {
+  templateDir: "namespace",
+  files: [{ path: "namespace.yaml", owner: "terraform" }],
+};
+
 /**
  * One app, rendered into apps/<cluster>/<app>/. The objects come first and the kustomization.yaml
  * that lists them last, so the folder builds as soon as it has a kustomization.yaml.
@@ -46,26 +75,69 @@ export interface TemplateLayer {
 export const APP_LAYER: TemplateLayer = {
   templateDir: "app",
   files: [
-    { path: "namespace.yaml", owner: "terraform" },
     { path: "service.yaml", owner: "terraform" },
     { path: "deployment.yaml", owner: "terraform" },
     { path: "image/kustomization.yaml", owner: "flux" },
-    { path: "kustomization.yaml", owner: "terraform" },
+    { path: INDEX_FILE, owner: "terraform" },
   ],
 };
 
+/** An app's HorizontalPodAutoscaler component, rendered into apps/<cluster>/<app>/autoscaling/ before the app's kustomization.yaml. */
+export const APP_AUTOSCALING_LAYER: TemplateLayer = {
+  templateDir: "app-autoscaling",
+  files: [
+    { path: "hpa.yaml", owner: "terraform" },
+    { path: INDEX_FILE, owner: "terraform" },
+  ],
+};
+
+/** The apps layer's own kustomization.yaml, listing the namespaces and the app folders. */
+export const APPS_INDEX_LAYER: TemplateLayer = {
+  templateDir: "apps",
+  files: [{ path: INDEX_FILE, owner: "terraform" }],
+};
+
 /**
- * The Flux objects of a cluster, rendered into clusters/<cluster>/ after every app folder exists:
- * the apps Kustomization first (its path is complete by then), image automation last, so Flux
- * starts committing to the branch only once Terraform's own commits are done.
+ * The Flux objects of a cluster, rendered into clusters/<cluster>/ after both layers' folders are
+ * complete: the layer Kustomizations first, image automation last (after the apps' image
+ * policies), so Flux starts committing to the branch only once Terraform's own commits are done.
  */
 export const CLUSTER_LAYER: TemplateLayer = {
   templateDir: "cluster",
   files: [
+    { path: "infrastructure.yaml", owner: "terraform" },
     { path: "apps.yaml", owner: "terraform" },
     { path: "image-automation.yaml", owner: "terraform" },
   ],
 };
+
+/** The ImageRepository and ImagePolicy of one app, rendered into clusters/<cluster>/images/<app>.yaml. */
+export const IMAGE_POLICY_LAYER: TemplateLayer = {
+  templateDir: "image-policy",
+  files: [{ path: "image-policy.yaml", owner: "terraform" }],
+};
+
+/**
+ * The cluster's GitLab commit statuses (flux.commitStatuses), rendered into
+ * clusters/<cluster>/notifications.yaml after everything else: the Secret it names exists by then
+ * (Terraform creates it first), and it reports on Kustomizations that are all in place.
+ */
+export const NOTIFICATIONS_LAYER: TemplateLayer = {
+  templateDir: "notifications",
+  files: [{ path: "notifications.yaml", owner: "terraform" }],
+};
+
+/** Every template layer: each folder of config_files/ is one of them. */
+export const ALL_LAYERS: readonly TemplateLayer[] = [
+  INFRASTRUCTURE_LAYER,
+  NAMESPACE_LAYER,
+  APP_LAYER,
+  APP_AUTOSCALING_LAYER,
+  APPS_INDEX_LAYER,
+  CLUSTER_LAYER,
+  IMAGE_POLICY_LAYER,
+  NOTIFICATIONS_LAYER,
+];
 
 /** Paths in the GitOps repository, relative to its root, without leading "./". */
 export const repositoryPaths = {
@@ -73,9 +145,17 @@ export const repositoryPaths = {
   cluster: (cluster: string) => `clusters/${cluster}`,
   /** Written by flux_bootstrap_git. */
   fluxSystem: (cluster: string) => `clusters/${cluster}/flux-system`,
-  /** The apps layer of a cluster: one folder per app, no kustomization.yaml of its own. */
+  /** The ImageRepository and ImagePolicy of one app. */
+  imagePolicy: (cluster: string, app: string) => `clusters/${cluster}/images/${app}.yaml`,
+  /** The Provider and Alert that post commit statuses to GitLab (when flux.commitStatuses is on). */
+  notifications: (cluster: string) => `clusters/${cluster}/notifications.yaml`,
+  /** The infrastructure layer of a cluster. */
+  infrastructureLayer: (cluster: string) => `infrastructure/${cluster}`,
+  /** The apps layer of a cluster: its kustomization.yaml, the namespaces and one folder per app. */
   appsLayer: (cluster: string) => `apps/${cluster}`,
+  namespace: (cluster: string, namespace: string) => `apps/${cluster}/namespaces/${namespace}.yaml`,
   app: (cluster: string, app: string) => `apps/${cluster}/${app}`,
+  appAutoscaling: (cluster: string, app: string) => `apps/${cluster}/${app}/autoscaling`,
   /** Where image automation looks for setter markers: the whole apps layer of the cluster. */
   imageUpdates: (cluster: string) => `apps/${cluster}`,
 } as const;

@@ -34,3 +34,21 @@ export function logicalImageName(appName: string): string {
   // silently running a public image of the same name.
   return `image.invalid/${appName}`;
 }
+
+/**
+ * The Cluster Autoscaler's service account: the cluster stack's Pod Identity association and the
+ * infrastructure layer's HelmRelease must name the same one.
+ */
+export const CLUSTER_AUTOSCALER = { namespace: "kube-system", serviceAccount: "cluster-autoscaler" } as const;
+
+/**
+ * The Secret holding the GitLab token for Flux's commit statuses: the GitOps stack creates it and
+ * the notifications layer's Provider names it. It lives beside the Provider (a Provider's
+ * secretRef reads its own namespace only); the token itself never goes to Git.
+ */
+export const COMMIT_STATUS_TOKEN_SECRET = { namespace: "flux-system", name: "gitlab-commit-status-token" } as const;
+
+/** Name of a cluster's project access token for commit statuses (shown in the project's access tokens). */
+export function commitStatusTokenName(clusterName: string): string {
+  return `flux-commit-status-${clusterName}`;
+}

@@ -23,7 +23,7 @@ export function testSettings(cluster: Partial<SettingsInput["clusters"][number]>
 /** Two clusters, "test-cluster" and "second", with their own ECR repositories, sharing the GitOps branch. */
 export function twoClusters(): Settings {
   const first = MINIMAL_SETTINGS.clusters[0];
-  return parseSettings({ ...MINIMAL_SETTINGS, clusters: [first, { ...first, name: "second", ecr: { repositoryName: "second-repo" } }] });
+  return parseSettings({ ...MINIMAL_SETTINGS, clusters: [first, { ...first, name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }] }] });
 }
 
 export function testCluster(cluster: Partial<SettingsInput["clusters"][number]> = {}): ClusterSettings {

@@ -1,51 +1,112 @@
+import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
 import { repositoryPaths } from "../layout";
-import { logicalImageName } from "../naming";
-import type { ClusterSettings, GitLabSettings } from "../settings/schema";
+import { CLUSTER_AUTOSCALER, COMMIT_STATUS_TOKEN_SECRET, logicalImageName } from "../naming";
+import type { AppSettings, ClusterSettings, GitLabSettings } from "../settings/schema";
 
 /*
  * The values each template layer may use (see stacks/layout.ts). A template that uses a
  * placeholder its layer does not have stops the synth. Numbers are written as YAML numbers by
- * the templates (unquoted), so they are passed as their decimal text.
+ * the templates (unquoted), so they are passed as their decimal text; lists as JSON flow sequences.
  */
 
-/** Values of config_files/app/, rendered once per app into apps/<cluster>/<app>/. */
-export interface AppTemplateValues {
-  readonly [placeholder: string]: string;
+type Values = { readonly [placeholder: string]: string };
+
+/** Values of config_files/app/ (and app-autoscaling/), rendered once per app into apps/<cluster>/<app>/. */
+export interface AppTemplateValues extends Values {
   readonly CLUSTER_NAME: string;
   readonly APP_NAME: string;
   readonly APP_NAMESPACE: string;
   /** The logical image name of the Deployment, replaced by the image component. */
   readonly IMAGE_NAME: string;
-  /** Usually a token: a cross-stack reference to the ECR repository. */
+  /** Usually a token: a cross-stack reference to the app's ECR repository. */
   readonly ECR_REPOSITORY_URL: string;
   readonly INITIAL_TAG: string;
   readonly CONTAINER_PORT: string;
   readonly RUN_AS_USER: string;
   readonly REPLICAS: string;
+  readonly CPU_REQUEST: string;
+  readonly MEMORY_REQUEST: string;
+  readonly CPU_LIMIT: string;
+  readonly MEMORY_LIMIT: string;
+  /** The kustomize components of the app, as a flow sequence: ["image"] or ["image", "autoscaling"]. */
+  readonly APP_COMPONENTS: string;
+  readonly MIN_REPLICAS: string;
+  readonly MAX_REPLICAS: string;
+  readonly TARGET_CPU_UTILIZATION: string;
+}
+
+/** Values of config_files/namespace/, rendered once per namespace of the apps. */
+export interface NamespaceTemplateValues extends Values {
+  readonly CLUSTER_NAME: string;
+  readonly APP_NAMESPACE: string;
+  /** The apps in it, for the comment. */
+  readonly NAMESPACE_APPS: string;
+}
+
+/** Values of config_files/apps/: the apps layer's own kustomization.yaml. */
+export interface AppsIndexTemplateValues extends Values {
+  readonly CLUSTER_NAME: string;
+  /** Namespace files, then app folders, as a flow sequence of paths relative to apps/<cluster>/. */
+  readonly APPS_RESOURCES: string;
+}
+
+/** Values of config_files/infrastructure/, rendered once per cluster into infrastructure/<cluster>/. */
+export interface InfrastructureTemplateValues extends Values {
+  readonly CLUSTER_NAME: string;
+  readonly REGION: string;
+  readonly CLUSTER_AUTOSCALER_REPOSITORY: string;
+  readonly CLUSTER_AUTOSCALER_CHART: string;
+  readonly CLUSTER_AUTOSCALER_CHART_VERSION: string;
+  /** The autoscaler release for the cluster's Kubernetes minor version. */
+  readonly CLUSTER_AUTOSCALER_IMAGE_TAG: string;
+  /** Must match the Pod Identity association of the cluster stack. */
+  readonly CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: string;
 }
 
 /** Values of config_files/cluster/, rendered once per cluster into clusters/<cluster>/. */
-export interface ClusterTemplateValues {
-  readonly [placeholder: string]: string;
+export interface ClusterTemplateValues extends Values {
   readonly CLUSTER_NAME: string;
   readonly GIT_BRANCH: string;
+  readonly INFRASTRUCTURE_PATH: string;
   readonly APPS_PATH: string;
   readonly IMAGE_UPDATE_PATH: string;
   readonly LAYER_INTERVAL: string;
   readonly LAYER_TIMEOUT: string;
-  readonly IMAGE_SCAN_INTERVAL: string;
+  readonly INFRASTRUCTURE_TIMEOUT: string;
   readonly IMAGE_UPDATE_INTERVAL: string;
   readonly COMMIT_AUTHOR_NAME: string;
   readonly COMMIT_AUTHOR_EMAIL: string;
+}
+
+/** Values of config_files/image-policy/, rendered once per app into clusters/<cluster>/images/<app>.yaml. */
+export interface ImagePolicyTemplateValues extends Values {
+  readonly CLUSTER_NAME: string;
   readonly APP_NAME: string;
   readonly SEMVER_RANGE: string;
-  /** Usually a token: a cross-stack reference to the ECR repository. */
+  readonly IMAGE_SCAN_INTERVAL: string;
+  /** Usually a token: a cross-stack reference to the app's ECR repository. */
   readonly ECR_REPOSITORY_URL: string;
 }
 
-/** The values of a cluster's app; `ecrRepositoryUrl` is usually a cross-stack reference. */
-export function appTemplateValues(cluster: ClusterSettings, ecrRepositoryUrl: string): AppTemplateValues {
-  const { app } = cluster;
+/** Values of config_files/notifications/, rendered once per cluster into clusters/<cluster>/notifications.yaml. */
+export interface NotificationsTemplateValues extends Values {
+  readonly CLUSTER_NAME: string;
+  /**
+   * `<GitLab base URL>/<numeric project id>`, the Provider's address. Usually a token: the id is
+   * a reference to the project looked up at plan time.
+   */
+  readonly GITLAB_PROJECT_ADDRESS: string;
+  /** The Secret in flux-system that holds the token (created by Terraform, never in Git). */
+  readonly TOKEN_SECRET_NAME: string;
+}
+
+/** A JSON flow sequence, which is also YAML. */
+const flowList = (items: readonly string[]) => JSON.stringify(items);
+
+/** The values of one app; `ecrRepositoryUrl` is usually a cross-stack reference. */
+export function appTemplateValues(cluster: ClusterSettings, app: AppSettings, ecrRepositoryUrl: string): AppTemplateValues {
+  // Without autoscaling these values are not used by any template, but every layer has the same placeholders.
+  const scaling = app.autoscaling ?? { minReplicas: app.replicas, maxReplicas: app.replicas, targetCpuUtilization: 100 };
   return {
     CLUSTER_NAME: cluster.name,
     APP_NAME: app.name,
@@ -56,24 +117,100 @@ export function appTemplateValues(cluster: ClusterSettings, ecrRepositoryUrl: st
     CONTAINER_PORT: String(app.containerPort),
     RUN_AS_USER: String(app.runAsUser),
     REPLICAS: String(app.replicas),
+    CPU_REQUEST: app.resources.cpuRequest,
+    MEMORY_REQUEST: app.resources.memoryRequest,
+    CPU_LIMIT: app.resources.cpuLimit,
+    MEMORY_LIMIT: app.resources.memoryLimit,
+    APP_COMPONENTS: flowList(app.autoscaling ? ["image", "autoscaling"] : ["image"]),
+    MIN_REPLICAS: String(scaling.minReplicas),
+    MAX_REPLICAS: String(scaling.maxReplicas),
+    TARGET_CPU_UTILIZATION: String(scaling.targetCpuUtilization),
   };
 }
 
-/** The values of a cluster's Flux objects; `ecrRepositoryUrl` is usually a cross-stack reference. */
-export function clusterTemplateValues(cluster: ClusterSettings, gitlab: GitLabSettings, ecrRepositoryUrl: string): ClusterTemplateValues {
+/** The namespaces of a cluster's apps, in the order of their first app. */
+export function appNamespaces(cluster: ClusterSettings): { namespace: string; apps: string[] }[] {
+  const byNamespace = new Map<string, string[]>();
+  for (const app of cluster.apps) byNamespace.set(app.namespace, [...(byNamespace.get(app.namespace) ?? []), app.name]);
+  return [...byNamespace].map(([namespace, apps]) => ({ namespace, apps }));
+}
+
+export function namespaceTemplateValues(cluster: ClusterSettings, namespace: { namespace: string; apps: string[] }): NamespaceTemplateValues {
+  return { CLUSTER_NAME: cluster.name, APP_NAMESPACE: namespace.namespace, NAMESPACE_APPS: namespace.apps.join(", ") };
+}
+
+export function appsIndexTemplateValues(cluster: ClusterSettings): AppsIndexTemplateValues {
+  const layer = repositoryPaths.appsLayer(cluster.name);
+  const relative = (p: string) => p.slice(layer.length + 1);
+  return {
+    CLUSTER_NAME: cluster.name,
+    APPS_RESOURCES: flowList([
+      ...appNamespaces(cluster).map(({ namespace }) => relative(repositoryPaths.namespace(cluster.name, namespace))),
+      ...cluster.apps.map((app) => relative(repositoryPaths.app(cluster.name, app.name))),
+    ]),
+  };
+}
+
+export function infrastructureTemplateValues(cluster: ClusterSettings): InfrastructureTemplateValues {
+  const imageTag = CLUSTER_AUTOSCALER_IMAGE_TAGS[cluster.eks.kubernetesVersion];
+  // The settings schema accepts only Kubernetes versions this table has.
+  if (!imageTag) throw new Error(`no Cluster Autoscaler image for Kubernetes ${cluster.eks.kubernetesVersion}`);
+  return {
+    CLUSTER_NAME: cluster.name,
+    REGION: cluster.region,
+    CLUSTER_AUTOSCALER_REPOSITORY: CLUSTER_AUTOSCALER_CHART.repository,
+    CLUSTER_AUTOSCALER_CHART: CLUSTER_AUTOSCALER_CHART.name,
+    CLUSTER_AUTOSCALER_CHART_VERSION: CLUSTER_AUTOSCALER_CHART.version,
+    CLUSTER_AUTOSCALER_IMAGE_TAG: imageTag,
+    CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: CLUSTER_AUTOSCALER.serviceAccount,
+  };
+}
+
+/** The values of a cluster's Flux objects. */
+export function clusterTemplateValues(cluster: ClusterSettings, gitlab: GitLabSettings): ClusterTemplateValues {
   return {
     CLUSTER_NAME: cluster.name,
     GIT_BRANCH: gitlab.branch,
+    INFRASTRUCTURE_PATH: repositoryPaths.infrastructureLayer(cluster.name),
     APPS_PATH: repositoryPaths.appsLayer(cluster.name),
     IMAGE_UPDATE_PATH: repositoryPaths.imageUpdates(cluster.name),
     LAYER_INTERVAL: cluster.flux.layerInterval,
     LAYER_TIMEOUT: cluster.flux.layerTimeout,
-    IMAGE_SCAN_INTERVAL: cluster.flux.imageScanInterval,
+    INFRASTRUCTURE_TIMEOUT: cluster.flux.infrastructureTimeout,
     IMAGE_UPDATE_INTERVAL: cluster.flux.imageUpdateInterval,
     COMMIT_AUTHOR_NAME: gitlab.commitAuthor.name,
     COMMIT_AUTHOR_EMAIL: gitlab.commitAuthor.email,
-    APP_NAME: cluster.app.name,
-    SEMVER_RANGE: cluster.app.semverRange,
+  };
+}
+
+/** The values of one app's image objects; `ecrRepositoryUrl` is usually a cross-stack reference. */
+export function imagePolicyTemplateValues(cluster: ClusterSettings, app: AppSettings, ecrRepositoryUrl: string): ImagePolicyTemplateValues {
+  return {
+    CLUSTER_NAME: cluster.name,
+    APP_NAME: app.name,
+    SEMVER_RANGE: app.semverRange,
+    IMAGE_SCAN_INTERVAL: cluster.flux.imageScanInterval,
     ECR_REPOSITORY_URL: ecrRepositoryUrl,
+  };
+}
+
+/**
+ * The Provider address Flux's GitLab notifier expects: it takes scheme://host as the instance (its
+ * API under /api/v4) and the path as the project. The numeric id, as Flux advises, survives renames
+ * and moves of the project; `projectId` is usually a reference to the project looked up at plan time.
+ */
+export function gitlabProjectAddress(gitlab: Pick<GitLabSettings, "baseUrl">, projectId: string): string {
+  return `${gitlab.baseUrl}/${projectId}`;
+}
+
+/**
+ * The values of a cluster's commit status notifications. `gitlabProjectAddress` is
+ * `<GitLab base URL>/<numeric project id>`, usually with the id as a Terraform reference.
+ */
+export function notificationsTemplateValues(cluster: ClusterSettings, gitlabProjectAddress: string): NotificationsTemplateValues {
+  return {
+    CLUSTER_NAME: cluster.name,
+    GITLAB_PROJECT_ADDRESS: gitlabProjectAddress,
+    TOKEN_SECRET_NAME: COMMIT_STATUS_TOKEN_SECRET.name,
   };
 }

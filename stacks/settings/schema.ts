@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
 import { nodeGroupName, nodeRoleName } from "../naming";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 
@@ -10,8 +11,8 @@ import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
  * (AWS credentials, GITLAB_TOKEN) or live only in Terraform state.
  */
 
-/** Oldest minor version EKS still creates in November 2026 (1.31 leaves extended support on 2026-11-26). */
-export const MIN_KUBERNETES_MINOR = 32;
+/** Oldest minor version Flux 2.9 supports (`flux check` requires >= 1.33); EKS still creates 1.32. */
+export const MIN_KUBERNETES_MINOR = 33;
 /** Newest version verified in standard support (until 2027-03-27) when this default was chosen. */
 export const DEFAULT_KUBERNETES_VERSION = "1.35";
 
@@ -84,7 +85,11 @@ export const eksSchema = z
       .regex(/^1\.\d+$/, `a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`)
       .refine(
         (v) => Number(v.split(".")[1]) >= MIN_KUBERNETES_MINOR,
-        `1.${MIN_KUBERNETES_MINOR} or newer (older versions can no longer be created on EKS)`,
+        `1.${MIN_KUBERNETES_MINOR} or newer (Flux 2.9 needs 1.${MIN_KUBERNETES_MINOR})`,
+      )
+      .refine(
+        (v) => v in CLUSTER_AUTOSCALER_IMAGE_TAGS,
+        `one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")} (the versions stacks/infrastructure-versions.ts pins a Cluster Autoscaler for)`,
       )
       .default(DEFAULT_KUBERNETES_VERSION)
       .describe("Kubernetes minor version of the control plane; add-on versions follow it."),
@@ -190,8 +195,8 @@ export const ecrSchema = z
         /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
         "an ECR repository name: lowercase letters, digits, '.', '_', '-' and '/' separated paths",
       )
-      .default("nginx-repo")
-      .describe("Name of the ECR repository the app image is pushed to."),
+      .optional()
+      .describe("Name of the app's ECR repository (unique per account and region). Default: <app name>-repo."),
     keepImages: z
       .number()
       .int()
@@ -212,6 +217,58 @@ export const ecrSchema = z
   })
   .strict();
 
+const cpuQuantity = z
+  .string()
+  .regex(/^(\d+m|\d+(\.\d+)?)$/, "a CPU quantity such as 50m, 500m or 1")
+  .refine((v) => v !== "0" && v !== "0m", "a CPU quantity above zero");
+const memoryQuantity = z.string().regex(/^\d+(Ki|Mi|Gi)$/, "a memory quantity such as 64Mi or 1Gi");
+
+/** CPU quantity in millicores, for comparisons. */
+export function milliCpu(quantity: string): number {
+  return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
+}
+/** Memory quantity in KiB, for comparisons. */
+export function kibibytes(quantity: string): number {
+  const unit = { Ki: 1, Mi: 1024, Gi: 1024 * 1024 }[quantity.slice(-2) as "Ki" | "Mi" | "Gi"];
+  return Number(quantity.slice(0, -2)) * unit;
+}
+
+const resourcesSchema = z
+  .object({
+    cpuRequest: cpuQuantity.default("50m").describe("CPU request of the container (what the scheduler and the HPA's utilization count against)."),
+    memoryRequest: memoryQuantity.default("64Mi").describe("Memory request of the container."),
+    cpuLimit: cpuQuantity.default("500m").describe("CPU limit of the container."),
+    memoryLimit: memoryQuantity.default("128Mi").describe("Memory limit of the container (exceeding it kills the container)."),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (milliCpu(r.cpuLimit) < milliCpu(r.cpuRequest)) {
+      ctx.addIssue({ code: "custom", path: ["cpuLimit"], input: r.cpuLimit, message: `at least cpuRequest (${r.cpuRequest})` });
+    }
+    if (kibibytes(r.memoryLimit) < kibibytes(r.memoryRequest)) {
+      ctx.addIssue({ code: "custom", path: ["memoryLimit"], input: r.memoryLimit, message: `at least memoryRequest (${r.memoryRequest})` });
+    }
+  });
+
+const autoscalingSchema = z
+  .object({
+    minReplicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(2).describe("Fewest replicas the HorizontalPodAutoscaler keeps."),
+    maxReplicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(6).describe("Most replicas the HorizontalPodAutoscaler scales to."),
+    targetCpuUtilization: z
+      .number()
+      .int()
+      .min(10, "a percentage from 10 to 100")
+      .max(100, "a percentage from 10 to 100")
+      .default(70)
+      .describe("Average CPU use, in percent of cpuRequest, the HorizontalPodAutoscaler aims for."),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.maxReplicas < a.minReplicas) {
+      ctx.addIssue({ code: "custom", path: ["maxReplicas"], input: a.maxReplicas, message: `at least minReplicas (${a.minReplicas})` });
+    }
+  });
+
 export const appSchema = z
   .object({
     name: dnsLabel("app name", 40)
@@ -220,7 +277,8 @@ export const appSchema = z
     namespace: dnsLabel("namespace", 63)
       .refine((v) => !RESERVED_NAMESPACES.includes(v), `a namespace of its own, not ${RESERVED_NAMESPACES.join(", ")}`)
       .default("apps")
-      .describe("Namespace the app runs in (created and pruned by Flux)."),
+      .describe("Namespace the app runs in (created and pruned by Flux; apps may share one)."),
+    ecr: ecrSchema.prefault({}),
     semverRange: z
       .string()
       .regex(/^[0-9xX*.<>=~^|, v-]+$/, "a semver range such as 0.0.x, ^1.2.0 or >=1.0.0 <2.0.0")
@@ -241,9 +299,20 @@ export const appSchema = z
         "Port the image in ECR listens on. It is not passed to the image: nginx-unprivileged always listens on 8080, so change it only for an image that listens elsewhere.",
       ),
     runAsUser: z.number().int().min(1, "a non-root uid (>= 1)").default(101).describe("Non-root uid the container runs as (nginx-unprivileged: 101)."),
-    replicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(2).describe("Replicas of the app Deployment."),
+    replicas: z
+      .number()
+      .int()
+      .min(1, "an integer from 1 to 100")
+      .max(100, "an integer from 1 to 100")
+      .default(2)
+      .describe("Replicas of the app Deployment (without autoscaling; with it the HorizontalPodAutoscaler owns the count)."),
+    resources: resourcesSchema.prefault({}),
+    autoscaling: autoscalingSchema
+      .optional()
+      .describe("A HorizontalPodAutoscaler on CPU for the app (needs metrics-server, which every cluster has). Default: none, `replicas` fixed."),
   })
-  .strict();
+  .strict()
+  .transform((a) => ({ ...a, ecr: { ...a.ecr, repositoryName: a.ecr.repositoryName ?? `${a.name}-repo` } }));
 
 export const fluxSchema = z
   .object({
@@ -252,10 +321,13 @@ export const fluxSchema = z
       .describe("How often Flux fetches the GitOps repository (the flux-system GitRepository; Flux's own default)."),
     layerInterval: duration
       .default("10m0s")
-      .describe("How often the layer Kustomizations (apps) are re-applied to undo drift; a new commit applies at once."),
+      .describe("How often the layer Kustomizations (infrastructure, apps) are re-applied to undo drift; a new commit applies at once."),
     layerTimeout: duration
       .default("5m0s")
-      .describe("How long a layer Kustomization waits for its objects to become ready before it reports a failure."),
+      .describe("How long the apps Kustomization waits for its objects to become ready before it reports a failure."),
+    infrastructureTimeout: duration
+      .default("10m0s")
+      .describe("How long the infrastructure Kustomization waits for its HelmReleases to be installed and ready."),
     imageScanInterval: duration.default("5m0s").describe("How often ECR is scanned for new tags."),
     imageUpdateInterval: duration
       .default("30m0s")
@@ -266,8 +338,38 @@ export const fluxSchema = z
       .min(1, "an integer >= 1")
       .default(1)
       .describe("Generation of the cluster's Flux deploy key: raise it by one and deploy to rotate the key."),
+    commitStatuses: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Post each reconciliation of the infrastructure and apps Kustomizations as a GitLab commit status, with a project access token. GitLab.com Free has no project access tokens: set false there.",
+      ),
+    commitStatusTokenDays: z
+      .number()
+      .int()
+      .min(30, "an integer from 30 to 365")
+      .max(365, "an integer from 30 to 365 (GitLab's longest token lifetime)")
+      .default(365)
+      .describe("Lifetime in days of the commit status token (each rotation issues a new one)."),
+    commitStatusTokenRotateDays: z
+      .number()
+      .int()
+      .min(1, "an integer >= 1")
+      .default(30)
+      .describe("The first deploy this many days or fewer before the commit status token expires rotates it."),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    // Otherwise every deploy would find the token due and rotate it again.
+    if (f.commitStatusTokenRotateDays >= f.commitStatusTokenDays) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["commitStatusTokenRotateDays"],
+        input: f.commitStatusTokenRotateDays,
+        message: `less than commitStatusTokenDays (${f.commitStatusTokenDays})`,
+      });
+    }
+  });
 
 const regionPattern = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
@@ -284,8 +386,11 @@ export const clusterSchema = z
     network: networkSchema.prefault({}),
     eks: eksSchema.prefault({}),
     nodeGroup: nodeGroupSchema.prefault({}),
-    ecr: ecrSchema.prefault({}),
-    app: appSchema.prefault({}),
+    apps: z
+      .array(appSchema)
+      .min(1, "a list with at least one app")
+      .prefault([{}])
+      .describe("The apps of the cluster; each gets its manifests, ECR repository and image automation."),
     flux: fluxSchema.prefault({}),
   })
   .strict()
@@ -308,6 +413,13 @@ export const clusterSchema = z
         `at most ${max} characters with this cluster name (the node IAM role "<cluster name>-<node group name>-node" is limited to ${IAM_ROLE_NAME_MAX})`,
       );
     }
+
+    const appNames = new Map<string, number>();
+    c.apps.forEach((app, i) => {
+      const earlier = appNames.get(app.name);
+      if (earlier !== undefined) fail(["apps", i, "name"], app.name, `a name no other app of this cluster uses (apps[${earlier}] is "${app.name}")`);
+      else appNames.set(app.name, i);
+    });
 
     const vpc = parseCidr(c.network.vpcCidr);
     if (!vpc) return;
@@ -445,23 +557,41 @@ export const settingsSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    // Flux's GitLab notifier takes scheme://host of the Provider's address as the instance and the
+    // whole path as the project, so an instance served under a path cannot get commit statuses.
+    // Refinements run on a baseUrl that failed its own check too: only a valid http(s) URL counts.
+    const base = URL.canParse(s.gitlab.baseUrl) ? new URL(s.gitlab.baseUrl) : undefined;
+    if (base && /^https?:$/.test(base.protocol) && base.pathname !== "/") {
+      s.clusters.forEach((c, i) => {
+        if (!c.flux?.commitStatuses) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["clusters", i, "flux", "commitStatuses"],
+          input: true,
+          message: `false: Flux's GitLab commit statuses cannot reach an instance under a path (gitlab.baseUrl ${s.gitlab.baseUrl})`,
+        });
+      });
+    }
     const names = new Set<string>();
-    const repos = new Set<string>();
+    // ECR repository names are unique per account and region: "<region>/<name>" -> where it is.
+    const repos = new Map<string, string>();
     s.clusters.forEach((c, i) => {
       if (names.has(c.name)) {
         ctx.addIssue({ code: "custom", path: ["clusters", i, "name"], input: c.name, message: "a name no other cluster uses" });
       }
       names.add(c.name);
-      const repo = `${c.region}/${c.ecr.repositoryName}`;
-      if (repos.has(repo)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["clusters", i, "ecr", "repositoryName"],
-          input: c.ecr.repositoryName,
-          message: `a repository name no other cluster in ${c.region} uses`,
-        });
-      }
-      repos.add(repo);
+      c.apps.forEach((app, j) => {
+        const key = `${c.region}/${app.ecr.repositoryName}`;
+        const earlier = repos.get(key);
+        if (earlier) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["clusters", i, "apps", j, "ecr", "repositoryName"],
+            input: app.ecr.repositoryName,
+            message: `a repository name not used by ${earlier} (ECR names are unique per region, ${c.region}; the default is <app name>-repo)`,
+          });
+        } else repos.set(key, `clusters[${i}].apps[${j}]`);
+      });
     });
   });
 
@@ -470,5 +600,6 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 /** Settings after validation, with every default filled in. */
 export type Settings = z.output<typeof settingsSchema>;
 export type ClusterSettings = Settings["clusters"][number];
+export type AppSettings = ClusterSettings["apps"][number];
 export type GitLabSettings = Settings["gitlab"];
 export type StateSettings = Settings["state"];

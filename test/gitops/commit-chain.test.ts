@@ -1,10 +1,12 @@
 import { stringify } from "yaml";
 import { sshGitUrl } from "../../stacks/gitops-stack";
-import type { Settings } from "../../stacks/settings/schema";
-import { EXAMPLE_ECR_URL } from "../manifests/fixtures";
-import { synthApp, testSettings, twoClusters } from "../support";
-import { findKustomize } from "./kustomize-controller";
-import { bootstrapCommit, Commit, committedFiles, fileCommit, fluxBuildFailures, treeAfter } from "./replay";
+import { repositoryPaths } from "../../stacks/layout";
+import { parseSettings } from "../../stacks/settings/load";
+import type { Settings, SettingsInput } from "../../stacks/settings/schema";
+import { MINIMAL_SETTINGS, synthApp, testSettings } from "../support";
+import { buildLikeFlux, findKustomize, writeTree } from "./kustomize-controller";
+import { bootstrapCommit, Commit, committedFiles, exampleReferences, fileCommit, fluxBuildFailures, fluxOwnedPaths, redeploy, treeAfter } from "./replay";
+import * as fs from "fs";
 
 /*
  * Replays every commit Terraform makes to the GitOps repository, and after each one builds the
@@ -14,7 +16,8 @@ import { bootstrapCommit, Commit, committedFiles, fileCommit, fluxBuildFailures,
  * Why it matters: the Flux provider checks flux-system's readiness on every refresh and plans a
  * new bootstrap when it is not Ready, which then fails while the build is broken. A commit that
  * leaves the repository unbuildable, and an apply interrupted right after it, would block every
- * later apply.
+ * later apply. A broken build of a layer (apps) does not block Terraform, but it stops every
+ * rollout until the next commit, and a build that leaves out a Namespace would make Flux prune it.
  */
 
 const kustomize = findKustomize();
@@ -24,27 +27,24 @@ function statesOf(commits: readonly Commit[]): { after: string; tree: Map<string
   return commits.map((commit, i) => ({ after: commit.label, tree: treeAfter(commits.slice(0, i + 1)) }));
 }
 
-/** The first deploy of every cluster in `settings`, as the repository sees it: each bootstrap, then its files. */
-function deployOf(settings: Settings, ecrUrlOf: (cluster: string) => string): Commit[] {
+/** The committed files of every cluster's GitOps stack in `settings`, by cluster name. */
+function filesOf(settings: Settings): Map<string, { files: Commit[]; fluxOwned: Set<string> }> {
   const stacks = synthApp(settings);
-  return settings.clusters.flatMap((cluster) => [
-    bootstrapCommit(cluster.name, sshGitUrl(settings.gitlab), settings.gitlab.branch),
-    ...committedFiles(stacks[`${cluster.name}-gitops`], ecrUrlOf(cluster.name)),
-  ]);
+  return new Map(
+    settings.clusters.map((cluster) => {
+      const stack = stacks[`${cluster.name}-gitops`];
+      return [cluster.name, { files: committedFiles(stack, exampleReferences(cluster.region)), fluxOwned: fluxOwnedPaths(stack) }];
+    }),
+  );
 }
 
-const deploys = new Map<string, Commit[]>();
-/** The first deploy of the default cluster ("one") or of two clusters ("two"), synthesized once per file. */
-function firstDeploy(which: "one" | "two"): Commit[] {
-  if (!deploys.has(which)) {
-    deploys.set(
-      which,
-      which === "one"
-        ? deployOf(testSettings(), () => EXAMPLE_ECR_URL)
-        : deployOf(twoClusters(), (name) => `111122223333.dkr.ecr.us-west-2.amazonaws.com/${name}-repo`),
-    );
-  }
-  return deploys.get(which)!;
+/** The first deploy of every cluster in `settings`, as the repository sees it: each bootstrap, then its files. */
+function deployOf(settings: Settings): Commit[] {
+  const files = filesOf(settings);
+  return settings.clusters.flatMap((cluster) => [
+    bootstrapCommit(cluster.name, sshGitUrl(settings.gitlab), settings.gitlab.branch),
+    ...files.get(cluster.name)!.files,
+  ]);
 }
 
 /** Replays `commits` from the state after `from` on, returning each failing state. */
@@ -57,6 +57,36 @@ function replay(commits: readonly Commit[], from: number): string[] {
 /** The bootstrap is one step of the replay; Terraform's commits follow it. */
 const BOOTSTRAP = 1;
 
+/** A fleet: two clusters in different regions, three apps (two sharing a namespace, one autoscaled). */
+function fleet(apps: SettingsInput["clusters"][number]["apps"] = [{}, { name: "api", namespace: "apps", autoscaling: {} }]): Settings {
+  return parseSettings({
+    ...MINIMAL_SETTINGS,
+    clusters: [
+      { name: "test-cluster", apps },
+      { name: "eu", region: "eu-west-1", apps: [{ name: "worker", namespace: "jobs" }] },
+    ],
+  });
+}
+
+/** The objects the apps layer of `cluster` applies in the state `tree`, as kind/namespace/name. */
+function appsLayerObjects(tree: ReadonlyMap<string, string>, cluster: string): string[] {
+  const root = writeTree(tree);
+  try {
+    const built = buildLikeFlux(kustomize!, root, repositoryPaths.appsLayer(cluster));
+    if (!built.ok) throw new Error(built.error);
+    return built.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`).sort();
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const deploys = new Map<string, Commit[]>();
+/** The first deploy of the default cluster, synthesized once per file. */
+function firstDeploy(): Commit[] {
+  if (!deploys.has("one")) deploys.set("one", deployOf(testSettings()));
+  return deploys.get("one")!;
+}
+
 if (!kustomize) {
   const reason = "no kustomize with Components support (kustomize >= 3.7 or kubectl >= 1.21) on PATH or in .cache/bin; .ci/run installs one";
   console.warn(`commit-chain tests SKIPPED: ${reason}`);
@@ -64,23 +94,34 @@ if (!kustomize) {
 } else {
   describe(`the commit chain, replayed with ${kustomize.description}`, () => {
     test("GIVEN the default cluster WHEN its files are committed one by one THEN after every commit each Flux path builds", () => {
-      const commits = firstDeploy("one");
-      expect(commits.length).toBe(BOOTSTRAP + 7);
+      const commits = firstDeploy();
+      expect(commits.length).toBeGreaterThan(BOOTSTRAP + 10);
       expect(replay(commits, 0)).toEqual([]);
     });
 
-    test("GIVEN the last state WHEN built THEN flux-system applies the apps Kustomization and image automation, and the app builds from apps/", () => {
-      const commits = firstDeploy("one");
-      const tree = treeAfter(commits);
+    test("GIVEN the last state WHEN built THEN flux-system applies both layers and the image objects, and the apps layer holds the app", () => {
+      const tree = treeAfter(firstDeploy());
       expect(fluxBuildFailures(kustomize, tree)).toEqual([]);
-      expect([...tree.keys()].filter((p) => p.startsWith("clusters/test-cluster/") && !p.includes("/flux-system/")).sort()).toEqual([
-        "clusters/test-cluster/apps.yaml",
-        "clusters/test-cluster/image-automation.yaml",
-      ]);
+      const root = writeTree(tree);
+      try {
+        const flux = buildLikeFlux(kustomize, root, repositoryPaths.cluster("test-cluster"));
+        if (!flux.ok) throw new Error(flux.error);
+        const fluxObjects = flux.objects.filter((o) => o.metadata.name !== "flux-system").map((o) => `${o.kind}/${o.metadata.name}`);
+        expect(fluxObjects).toEqual(expect.arrayContaining(["Kustomization/infrastructure", "Kustomization/apps", "ImageRepository/nginx", "ImagePolicy/nginx", "ImageUpdateAutomation/apps"]));
+        const infrastructure = buildLikeFlux(kustomize, root, repositoryPaths.infrastructureLayer("test-cluster"));
+        if (!infrastructure.ok) throw new Error(infrastructure.error);
+        expect(infrastructure.objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+          "HelmRelease/kube-system/cluster-autoscaler",
+          "HelmRepository/kube-system/autoscaler",
+        ]);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+      expect(appsLayerObjects(tree, "test-cluster")).toEqual(["Deployment/apps/nginx", "Namespace//apps", "Service/apps/nginx"]);
     });
 
     test("GIVEN the deployed repository WHEN a destroy removes the files in reverse order THEN every intermediate state builds", () => {
-      const commits = firstDeploy("one");
+      const commits = firstDeploy();
       const files = commits.slice(BOOTSTRAP);
       // delete_git_manifests = false: the bootstrap's own files stay.
       const removals = [...files].reverse().map((f) => fileCommit(f.label, undefined));
@@ -90,18 +131,98 @@ if (!kustomize) {
       expect(treeAfter(destroy).size).toBe(3);
     });
 
-    test("GIVEN two clusters sharing the branch WHEN both are deployed THEN every commit keeps both clusters' paths buildable", () => {
-      const commits = firstDeploy("two");
-      expect(commits.length).toBe(2 * (BOOTSTRAP + 7));
-      expect(replay(commits, 0)).toEqual([]);
+    describe("GIVEN a fleet: two clusters in two regions, three apps (two sharing a namespace, one autoscaled)", () => {
+      const commits = () => deployOf(fleet());
+
+      test("WHEN both are deployed THEN every commit keeps every cluster's paths buildable", () => {
+        expect(replay(commits(), 0)).toEqual([]);
+      });
+
+      test("WHEN the apps layers are built THEN each cluster runs its own apps, the shared namespace once, the autoscaled app with an HPA and no replica count", () => {
+        const tree = treeAfter(commits());
+        expect(appsLayerObjects(tree, "test-cluster")).toEqual([
+          "Deployment/apps/api",
+          "Deployment/apps/nginx",
+          "HorizontalPodAutoscaler/apps/api",
+          "Namespace//apps",
+          "Service/apps/api",
+          "Service/apps/nginx",
+        ]);
+        expect(appsLayerObjects(tree, "eu")).toEqual(["Deployment/jobs/worker", "Namespace//jobs", "Service/jobs/worker"]);
+        const root = writeTree(tree);
+        try {
+          const built = buildLikeFlux(kustomize, root, repositoryPaths.appsLayer("test-cluster"));
+          const deployments = built.ok ? built.objects.filter((o) => o.kind === "Deployment") : [];
+          expect(deployments.map((d) => [d.metadata.name, d.spec.replicas])).toEqual([
+            ["api", undefined],
+            ["nginx", 2],
+          ]);
+        } finally {
+          fs.rmSync(root, { recursive: true, force: true });
+        }
+      });
+
+      test("WHEN an app is added and the stack redeployed THEN every commit builds and the new app is listed only once its folder is complete", () => {
+        const before = filesOf(fleet([{}])).get("test-cluster")!;
+        const after = filesOf(fleet()).get("test-cluster")!;
+        const deployed = [bootstrapCommit("test-cluster", "ssh://git@gitlab.com/example-group/flux-gitops.git", "main"), ...before.files];
+        const change = redeploy(deployed, after.files, before.fluxOwned);
+        expect(change.map((c) => c.label)).toContain("apps/test-cluster/api/kustomization.yaml");
+        expect(replay([...deployed, ...change], deployed.length)).toEqual([]);
+      });
+
+      test("WHEN the first of two apps sharing a namespace is removed THEN every commit builds and the namespace never leaves the build", () => {
+        const before = filesOf(fleet()).get("test-cluster")!;
+        const after = filesOf(fleet([{ name: "api", namespace: "apps", autoscaling: {} }])).get("test-cluster")!;
+        const deployed = [bootstrapCommit("test-cluster", "ssh://git@gitlab.com/example-group/flux-gitops.git", "main"), ...before.files];
+        const change = redeploy(deployed, after.files, before.fluxOwned);
+        const all = [...deployed, ...change];
+        expect(replay(all, deployed.length)).toEqual([]);
+        // Every state of the change still has the Namespace in the apps build: Flux never prunes it.
+        for (let i = deployed.length; i <= all.length; i++) {
+          expect(appsLayerObjects(treeAfter(all.slice(0, i)), "test-cluster")).toContain("Namespace//apps");
+        }
+        expect([...treeAfter(all).keys()].filter((p) => p.startsWith("apps/test-cluster/nginx/") || p.endsWith("images/nginx.yaml"))).toEqual([]);
+      });
     });
 
-    test("GIVEN the Flux objects committed before the app folder (a wrong order) THEN the replay finds the broken states", () => {
-      const commits = firstDeploy("one");
+    test("GIVEN a deployment of the single-app layout (namespace in the app folder, no apps/<cluster>/kustomization.yaml) WHEN this version is deployed THEN flux-system always builds, the namespace is never left out, and one transient apps build fails on the duplicate", () => {
+      const now = firstDeploy();
+      const fluxOwned = fluxOwnedPaths(synthApp(testSettings())["test-cluster-gitops"]);
+      const current = treeAfter(now);
+      const app = "apps/test-cluster/nginx";
+      // The earlier layout, reconstructed: its namespace.yaml was the Namespace now in namespaces/apps.yaml.
+      const legacy: Commit[] = [
+        now[0],
+        fileCommit(`${app}/namespace.yaml`, current.get("apps/test-cluster/namespaces/apps.yaml")!),
+        ...["service.yaml", "deployment.yaml", "image/kustomization.yaml"].map((f) => fileCommit(`${app}/${f}`, current.get(`${app}/${f}`)!)),
+        fileCommit(
+          `${app}/kustomization.yaml`,
+          stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["namespace.yaml", "deployment.yaml", "service.yaml"], components: ["image"] }),
+        ),
+        fileCommit("clusters/test-cluster/apps.yaml", current.get("clusters/test-cluster/apps.yaml")!.replace(/  dependsOn:\n    - name: infrastructure\n/, "")),
+      ];
+      expect(replay(legacy, 0)).toEqual([]);
+      const upgrade = redeploy(legacy, now.slice(BOOTSTRAP), fluxOwned);
+      const all = [...legacy, ...upgrade];
+      const failures = replay(all, legacy.length);
+      expect(failures).toEqual([
+        expect.stringMatching(/^after apps\/test-cluster\/namespaces\/apps\.yaml: Kustomization apps \(\.\/apps\/test-cluster\): .*(already registered id|conflict).*Namespace/i),
+      ]);
+      for (let i = legacy.length; i <= all.length; i++) {
+        const tree = treeAfter(all.slice(0, i));
+        if (fluxBuildFailures(kustomize, tree).length > 0) continue;
+        expect(appsLayerObjects(tree, "test-cluster")).toContain("Namespace//apps");
+      }
+      expect([...treeAfter(all).keys()]).not.toContain(`${app}/namespace.yaml`);
+    });
+
+    test("GIVEN the Flux objects committed before the layer folders (a wrong order) THEN the replay finds the broken states", () => {
+      const commits = firstDeploy();
       const files = commits.slice(BOOTSTRAP);
       const wrong = [...commits.slice(0, BOOTSTRAP), ...files.filter((f) => f.label.startsWith("clusters/")), ...files.filter((f) => !f.label.startsWith("clusters/"))];
       const failures = replay(wrong, 0);
-      expect(failures[0]).toMatch(/^after clusters\/test-cluster\/apps\.yaml: Kustomization apps \(\.\/apps\/test-cluster\): kustomization path not found/);
+      expect(failures[0]).toMatch(/^after clusters\/test-cluster\/infrastructure\.yaml: Kustomization infrastructure \(\.\/infrastructure\/test-cluster\): kustomization path not found/);
     });
 
     test("GIVEN the earlier layout (a root kustomization.yaml, committed first, listing files still to come) THEN the replay fails at its first commit", () => {
@@ -116,7 +237,7 @@ if (!kustomize) {
     });
 
     test("GIVEN a file that is not Kubernetes YAML under clusters/<cluster> THEN flux-system's generated build fails as a whole", () => {
-      const commits = firstDeploy("one");
+      const commits = firstDeploy();
       const stray = fileCommit("clusters/test-cluster/values.yaml", "replicas: 3\n");
       expect(replay([...commits, stray], commits.length)).toEqual([
         "after clusters/test-cluster/values.yaml: Kustomization flux-system (clusters/test-cluster): failed to decode Kubernetes YAML from ./values.yaml",

@@ -14,7 +14,8 @@ import { buildLikeFlux, findKustomize, writeTree } from "./kustomize-controller"
 const kustomize = findKustomize();
 const SETTINGS = exampleSettings();
 const CLUSTER = SETTINGS.clusters[0];
-const APP_DIR = repositoryPaths.app(CLUSTER.name, CLUSTER.app.name);
+const APP = CLUSTER.apps[0];
+const APP_DIR = repositoryPaths.app(CLUSTER.name, APP.name);
 const OLD_URL = "111122223333.dkr.ecr.us-west-2.amazonaws.com/nginx-repo";
 const NEW_URL = "111122223333.dkr.ecr.us-west-2.amazonaws.com/renamed-repo";
 
@@ -66,44 +67,44 @@ if (!kustomize) {
   test.skip(`image automation keeps the image name and tag — skipped: ${reason}`, () => undefined);
 } else {
   describe(`image automation, replayed (built with ${kustomize.description})`, () => {
-    const updatePath = (): string => onlyDocument(renderedFiles(SETTINGS, OLD_URL), "ImageUpdateAutomation", "image.toolkit.fluxcd.io/").spec.update.path.replace(/^\.\//, "");
+    const updatePath = (): string => onlyDocument(renderedFiles(SETTINGS, { [APP.name]: OLD_URL }), "ImageUpdateAutomation", "image.toolkit.fluxcd.io/").spec.update.path.replace(/^\.\//, "");
 
     test("GIVEN the first deploy WHEN the app is built THEN it runs the initial tag of the app's ECR repository", () => {
-      expect(deployedImage(treeOf(renderedFiles(SETTINGS, OLD_URL)))).toBe(`${OLD_URL}:${CLUSTER.app.initialTag}`);
+      expect(deployedImage(treeOf(renderedFiles(SETTINGS, { [APP.name]: OLD_URL })))).toBe(`${OLD_URL}:${APP.initialTag}`);
     });
 
     test("GIVEN a new tag in range WHEN Flux writes it THEN only the Flux-owned file changes and the app runs the new tag", () => {
-      const files = renderedFiles(SETTINGS, OLD_URL);
+      const files = renderedFiles(SETTINGS, { [APP.name]: OLD_URL });
       const tree = treeOf(files);
-      const changed = applySetters(tree, updatePath(), { [`flux-system:${CLUSTER.app.name}`]: { name: OLD_URL, tag: "0.0.2" } });
+      const changed = applySetters(tree, updatePath(), { [`flux-system:${APP.name}`]: { name: OLD_URL, tag: "0.0.2" } });
       expect(changed).toEqual(files.filter((f) => f.owner === "flux").map((f) => f.path));
       expect(deployedImage(tree)).toBe(`${OLD_URL}:0.0.2`);
     });
 
     test("GIVEN the ECR repository is renamed WHEN Terraform redeploys (the Flux-owned file is not reverted) THEN the app keeps a valid image of the old repository", () => {
       // Terraform rewrites every file it owns; the Flux-owned one keeps what Flux last wrote (ignore_changes).
-      const deployed = treeOf(renderedFiles(SETTINGS, OLD_URL));
-      applySetters(deployed, updatePath(), { [`flux-system:${CLUSTER.app.name}`]: { name: OLD_URL, tag: "0.0.2" } });
+      const deployed = treeOf(renderedFiles(SETTINGS, { [APP.name]: OLD_URL }));
+      applySetters(deployed, updatePath(), { [`flux-system:${APP.name}`]: { name: OLD_URL, tag: "0.0.2" } });
       const redeployed = new Map(deployed);
-      for (const f of renderedFiles(SETTINGS, NEW_URL)) if (f.owner === "terraform") redeployed.set(f.path, f.content);
+      for (const f of renderedFiles(SETTINGS, { [APP.name]: NEW_URL })) if (f.owner === "terraform") redeployed.set(f.path, f.content);
       expect(deployedImage(redeployed)).toBe(`${OLD_URL}:0.0.2`);
     });
 
     test("GIVEN the renamed repository WHEN Flux's policy picks its newest tag THEN Flux rewrites name and tag, and the app moves to the new repository", () => {
-      const redeployed = treeOf(renderedFiles(SETTINGS, OLD_URL));
-      for (const f of renderedFiles(SETTINGS, NEW_URL)) if (f.owner === "terraform") redeployed.set(f.path, f.content);
+      const redeployed = treeOf(renderedFiles(SETTINGS, { [APP.name]: OLD_URL }));
+      for (const f of renderedFiles(SETTINGS, { [APP.name]: NEW_URL })) if (f.owner === "terraform") redeployed.set(f.path, f.content);
       // The ImageRepository (Terraform-owned) now scans the new repository.
-      expect(onlyDocument(renderedFiles(SETTINGS, NEW_URL), "ImageRepository", "image.toolkit.fluxcd.io/").spec.image).toBe(NEW_URL);
-      applySetters(redeployed, updatePath(), { [`flux-system:${CLUSTER.app.name}`]: { name: NEW_URL, tag: "1.0.0" } });
+      expect(onlyDocument(renderedFiles(SETTINGS, { [APP.name]: NEW_URL }), "ImageRepository", "image.toolkit.fluxcd.io/").spec.image).toBe(NEW_URL);
+      applySetters(redeployed, updatePath(), { [`flux-system:${APP.name}`]: { name: NEW_URL, tag: "1.0.0" } });
       expect(deployedImage(redeployed)).toBe(`${NEW_URL}:1.0.0`);
     });
 
     test("GIVEN a tag-only setter (the earlier design) WHEN the repository is renamed THEN Flux could not follow it: the replay shows why both setters are needed", () => {
-      const tree = treeOf(renderedFiles(SETTINGS, OLD_URL));
+      const tree = treeOf(renderedFiles(SETTINGS, { [APP.name]: OLD_URL }));
       const component = `${APP_DIR}/image/kustomization.yaml`;
       // Drop the :name marker, as a component with a tag setter only would be.
       tree.set(component, tree.get(component)!.replace(/ # \{"\$imagepolicy": "[^"]+:name"\}/, ""));
-      applySetters(tree, updatePath(), { [`flux-system:${CLUSTER.app.name}`]: { name: NEW_URL, tag: "1.0.0" } });
+      applySetters(tree, updatePath(), { [`flux-system:${APP.name}`]: { name: NEW_URL, tag: "1.0.0" } });
       expect(deployedImage(tree)).toBe(`${OLD_URL}:1.0.0`);
     });
   });

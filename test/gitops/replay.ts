@@ -24,26 +24,60 @@ export function fileCommit(path: string, content: string | undefined): Commit {
   return { label: path, changes: [{ path, content }] };
 }
 
+/** Example values for the references in committed files: each app's ECR repository, the GitLab project ID. */
+export function exampleReferences(region = "us-west-2"): (ref: string) => string | undefined {
+  return (ref) => {
+    const app = /ecr-([a-z0-9-]+)_repository_[A-Za-z0-9]+repository_url$/.exec(ref)?.[1];
+    if (app) return `111122223333.dkr.ecr.${region}.amazonaws.com/${app}-repo`;
+    if (/^data\.gitlab_project\.[^.]+\.id$/.test(ref)) return "12345678";
+    return undefined;
+  };
+}
+
 /**
  * The files a GitOps stack commits, in the order Terraform commits them (each waits for the one
- * before it, the first for the bootstrap), with Terraform's interpolations evaluated: references
- * to the ECR repository URL become `ecrRepositoryUrl`; any other reference fails the replay.
+ * before it, the first for the bootstrap), with Terraform's interpolations evaluated by `resolve`;
+ * any reference it does not know fails the replay.
  */
-export function committedFiles(stack: SynthesizedJson, ecrRepositoryUrl: string): Commit[] {
+export function committedFiles(stack: SynthesizedJson, resolve: (ref: string) => string | undefined): Commit[] {
   const files = resourcesOf(stack, "gitlab_repository_file");
-  const [bootstrapId] = Object.keys(stack.resource?.flux_bootstrap_git ?? {});
+  const byAddress = new Map(files.map(([id, config]) => [`gitlab_repository_file.${id}`, config]));
+  // The first file waits for the bootstrap (and whatever else must exist first); each next one for the file before it.
+  const first = files.filter(([, config]) => !((config.depends_on as string[] | undefined) ?? []).some((d) => byAddress.has(d)));
+  if (first.length !== 1) throw new Error(`expected one file at the head of the chain, found ${first.length}`);
   const chain: Commit[] = [];
-  let previous = `flux_bootstrap_git.${bootstrapId}`;
-  for (;;) {
-    const next = files.find(([, config]) => ((config.depends_on as string[] | undefined) ?? []).includes(previous));
-    if (!next) break;
-    const [id, config] = next;
-    const content = evaluateTerraformTemplate(config.content as string, (ref) => (/repository_url$/.test(ref) ? ecrRepositoryUrl : undefined));
-    chain.push(fileCommit(config.file_path as string, content));
-    previous = `gitlab_repository_file.${id}`;
+  let current: [string, Record<string, any>] | undefined = first[0];
+  while (current) {
+    const [id, config]: [string, Record<string, any>] = current;
+    chain.push(fileCommit(config.file_path as string, evaluateTerraformTemplate(config.content as string, resolve)));
+    const previous: string = `gitlab_repository_file.${id}`;
+    current = files.find(([, c]) => ((c.depends_on as string[] | undefined) ?? []).includes(previous));
   }
-  if (chain.length !== files.length) throw new Error(`only ${chain.length} of ${files.length} files are chained after the bootstrap`);
+  if (chain.length !== files.length) throw new Error(`only ${chain.length} of ${files.length} files are chained`);
   return chain;
+}
+
+/** Who owns each committed file: Flux-owned files are created once and then never rewritten by Terraform. */
+export function fluxOwnedPaths(stack: SynthesizedJson): Set<string> {
+  return new Set(resourcesOf(stack, "gitlab_repository_file").filter(([, c]) => c.lifecycle?.ignore_changes).map(([, c]) => c.file_path as string));
+}
+
+/**
+ * What a deploy of a changed stack commits, replayed the way Terraform orders it: files created or
+ * changed, in the new chain's order (a Flux-owned file that exists is left alone), then the files
+ * no longer in the stack, deleted newest first (their dependents in the state are updated first).
+ */
+export function redeploy(before: readonly Commit[], after: readonly Commit[], fluxOwned: ReadonlySet<string>): Commit[] {
+  const old = treeAfter(before);
+  const wanted = new Set(after.map((c) => c.label));
+  const writes = after.filter((c) => {
+    const content = c.changes[0].content;
+    if (!old.has(c.label)) return true;
+    return !fluxOwned.has(c.label) && old.get(c.label) !== content;
+  });
+  const oldFiles = before.flatMap((c) => c.changes.map((ch) => ch.path)).filter((p) => !p.includes("/flux-system/"));
+  const deletes = [...new Set(oldFiles)].filter((p) => !wanted.has(p) && old.has(p)).reverse().map((p) => fileCommit(p, undefined));
+  return [...writes, ...deletes];
 }
 
 /**

@@ -3,8 +3,9 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import type { RepositoryFileSpec } from "../../stacks/constructs/gitops/repository-files";
 import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
+import { gitlabProjectAddress } from "../../stacks/manifests/values";
 import { parseSettings } from "../../stacks/settings/load";
-import type { Settings, SettingsInput } from "../../stacks/settings/schema";
+import type { ClusterSettings, Settings, SettingsInput } from "../../stacks/settings/schema";
 
 /** Example values only: a fake account id, no secrets. */
 export const EXAMPLE_ECR_URL = "111122223333.dkr.ecr.us-west-2.amazonaws.com/nginx-repo";
@@ -24,9 +25,21 @@ export function exampleSettings(cluster: Partial<SettingsInput["clusters"][numbe
   return parseSettings(input);
 }
 
-/** Every file Terraform commits for the first cluster, as it will read in Git (concrete ECR URL). */
-export function renderedFiles(settings: Settings = exampleSettings(), ecrRepositoryUrl = EXAMPLE_ECR_URL): RepositoryFileSpec[] {
-  return renderClusterFiles(settings.clusters[0], settings.gitlab, ecrRepositoryUrl, { escape: "none" });
+/** An example ECR URL per app of a cluster: <account>.dkr.ecr.<region>.amazonaws.com/<repository>. */
+export function exampleEcrUrls(cluster: ClusterSettings): Record<string, string> {
+  return Object.fromEntries(cluster.apps.map((app) => [app.name, `111122223333.dkr.ecr.${cluster.region}.amazonaws.com/${app.ecr.repositoryName}`]));
+}
+
+/** An example numeric GitLab project id (the GitOps stack reads the real one from GitLab at plan time). */
+export const EXAMPLE_GITLAB_PROJECT_ID = "12345678";
+
+/** Every file Terraform commits for the first cluster, as it will read in Git (concrete ECR URLs and project id). */
+export function renderedFiles(settings: Settings = exampleSettings(), ecrRepositoryUrls?: Record<string, string>): RepositoryFileSpec[] {
+  const cluster = settings.clusters[0];
+  return renderClusterFiles(cluster, settings.gitlab, ecrRepositoryUrls ?? exampleEcrUrls(cluster), {
+    escape: "none",
+    gitlabProjectAddress: gitlabProjectAddress(settings.gitlab, EXAMPLE_GITLAB_PROJECT_ID),
+  });
 }
 
 // `any`: parsed manifests are arbitrary YAML; the tests index into them freely.

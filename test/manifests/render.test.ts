@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { Lazy, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { parseAllDocuments } from "yaml";
-import { APP_LAYER, CLUSTER_LAYER, type TemplateLayer } from "../../stacks/layout";
+import { ALL_LAYERS, APP_LAYER, CLUSTER_LAYER, IMAGE_POLICY_LAYER, type TemplateLayer } from "../../stacks/layout";
 import {
   CONFIG_FILES_DIR,
   checkManifests,
@@ -13,14 +13,16 @@ import {
   TemplateError,
   type TemplateValues,
 } from "../../stacks/manifests/render";
-import { appTemplateValues, clusterTemplateValues } from "../../stacks/manifests/values";
+import { appTemplateValues, clusterTemplateValues, imagePolicyTemplateValues } from "../../stacks/manifests/values";
 import { evaluateTerraformTemplate } from "../terraform-template";
 import { EXAMPLE_ECR_URL, exampleSettings, type Doc } from "./fixtures";
 
 const ECR_URL = EXAMPLE_ECR_URL;
 const SETTINGS = exampleSettings();
-const APP_VALUES = appTemplateValues(SETTINGS.clusters[0], ECR_URL);
-const CLUSTER_VALUES = clusterTemplateValues(SETTINGS.clusters[0], SETTINGS.gitlab, ECR_URL);
+const CLUSTER = SETTINGS.clusters[0];
+const APP_VALUES = appTemplateValues(CLUSTER, CLUSTER.apps[0], ECR_URL);
+const CLUSTER_VALUES = clusterTemplateValues(CLUSTER, SETTINGS.gitlab);
+const IMAGE_POLICY_VALUES = imagePolicyTemplateValues(CLUSTER, CLUSTER.apps[0], ECR_URL);
 
 /** A temporary config_files/ with one layer "t" declaring `files` (all Terraform-owned unless named in `flux`). */
 function withLayer(files: Record<string, string>, test: (layer: TemplateLayer, root: string) => void, flux: string[] = []): void {
@@ -67,14 +69,15 @@ describe("renderLayer with the repository's templates", () => {
 
   test("GIVEN the default templates directory THEN it is config_files/ at the repository root, one folder per layer", () => {
     expect(path.basename(CONFIG_FILES_DIR)).toBe("config_files");
-    expect(fs.readdirSync(CONFIG_FILES_DIR).sort()).toEqual([APP_LAYER.templateDir, CLUSTER_LAYER.templateDir].sort());
+    expect(fs.readdirSync(CONFIG_FILES_DIR).sort()).toEqual(ALL_LAYERS.map((layer) => layer.templateDir).sort());
   });
 
   test("GIVEN settings WHEN the values are derived THEN numbers are text and paths come from the layout", () => {
-    const settings = exampleSettings({ app: { replicas: 3, containerPort: 9090 } });
-    const values = appTemplateValues(settings.clusters[0], ECR_URL);
-    expect(values).toMatchObject({ REPLICAS: "3", CONTAINER_PORT: "9090", IMAGE_NAME: "image.invalid/nginx" });
-    expect(clusterTemplateValues(settings.clusters[0], settings.gitlab, ECR_URL)).toMatchObject({
+    const settings = exampleSettings({ apps: [{ replicas: 3, containerPort: 9090 }] });
+    const values = appTemplateValues(settings.clusters[0], settings.clusters[0].apps[0], ECR_URL);
+    expect(values).toMatchObject({ REPLICAS: "3", CONTAINER_PORT: "9090", IMAGE_NAME: "image.invalid/nginx", APP_COMPONENTS: '["image"]' });
+    expect(clusterTemplateValues(settings.clusters[0], settings.gitlab)).toMatchObject({
+      INFRASTRUCTURE_PATH: "infrastructure/flux-cluster",
       APPS_PATH: "apps/flux-cluster",
       IMAGE_UPDATE_PATH: "apps/flux-cluster",
       GIT_BRANCH: "main",
@@ -83,7 +86,10 @@ describe("renderLayer with the repository's templates", () => {
 
   test("GIVEN names YAML 1.1 reads as booleans or numbers WHEN parsed as YAML 1.1 THEN they stay strings", () => {
     const app = renderLayer(APP_LAYER, { ...APP_VALUES, APP_NAME: "on", APP_NAMESPACE: "no" }, { escape: "none" });
-    const cluster = renderLayer(CLUSTER_LAYER, { ...CLUSTER_VALUES, APP_NAME: "on", GIT_BRANCH: "1.0" }, { escape: "none" });
+    const cluster = [
+      ...renderLayer(CLUSTER_LAYER, { ...CLUSTER_VALUES, GIT_BRANCH: "1.0" }, { escape: "none" }),
+      ...renderLayer(IMAGE_POLICY_LAYER, { ...IMAGE_POLICY_VALUES, APP_NAME: "on" }, { escape: "none" }),
+    ];
     const docs = [...app, ...cluster].flatMap((f) => parseAllDocuments(f.content, { version: "1.1" }).map((d) => d.toJS() as Doc));
     for (const doc of docs) {
       if (doc.metadata?.name !== undefined) expect(typeof doc.metadata.name).toBe("string");
@@ -218,8 +224,9 @@ describe("Terraform escaping", () => {
     const stack = new TerraformStack(app, "test");
     const url = new TerraformVariable(stack, "ecr_url", { type: "string" });
     const layers = [
-      { layer: APP_LAYER, values: appTemplateValues(SETTINGS.clusters[0], url.stringValue), plain: APP_VALUES },
-      { layer: CLUSTER_LAYER, values: clusterTemplateValues(SETTINGS.clusters[0], SETTINGS.gitlab, url.stringValue), plain: CLUSTER_VALUES },
+      { layer: APP_LAYER, values: appTemplateValues(CLUSTER, CLUSTER.apps[0], url.stringValue), plain: APP_VALUES },
+      { layer: CLUSTER_LAYER, values: CLUSTER_VALUES, plain: CLUSTER_VALUES },
+      { layer: IMAGE_POLICY_LAYER, values: imagePolicyTemplateValues(CLUSTER, CLUSTER.apps[0], url.stringValue), plain: IMAGE_POLICY_VALUES },
     ];
     const files = layers.flatMap(({ layer, values }) => renderLayer(layer, values));
     files.forEach((f, i) => new TerraformOutput(stack, `file${i}`, { value: f.content }));
@@ -233,7 +240,7 @@ describe("Terraform escaping", () => {
     });
     expect(files.filter((f) => synth.output[`file${files.indexOf(f)}`].value.includes("${var.ecr_url}")).map((f) => f.path)).toEqual([
       "image/kustomization.yaml",
-      "image-automation.yaml",
+      "image-policy.yaml",
     ]);
   });
 });

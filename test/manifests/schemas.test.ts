@@ -23,8 +23,20 @@ import { exampleSettings, renderedFiles } from "./fixtures";
 const VALIDATOR = path.join(__dirname, "k8s-validate.mjs");
 
 // A range with spaces and operators, and a short scan interval, to exercise quoting and patterns.
-const SETTINGS = exampleSettings({ app: { semverRange: ">=1.0.0 <2.0.0", initialTag: "1.0.0" }, flux: { imageScanInterval: "5m" } });
+// A second app in the same namespace with autoscaling, so the HorizontalPodAutoscaler component is validated too.
+const SETTINGS = exampleSettings({
+  apps: [
+    { semverRange: ">=1.0.0 <2.0.0", initialTag: "1.0.0" },
+    { name: "api", autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilization: 60 } },
+  ],
+  flux: { imageScanInterval: "5m" },
+});
 const FILES = renderedFiles(SETTINGS);
+/** The notification objects at the end of the cluster's files (commit statuses are on by default). */
+const NOTIFICATION_DOCS = [
+  "clusters/flux-cluster/notifications.yaml notification.toolkit.fluxcd.io/v1beta3 Provider",
+  "clusters/flux-cluster/notifications.yaml notification.toolkit.fluxcd.io/v1beta3 Alert",
+];
 /** Every path of the rendered tree, files and the folders above them. */
 const TREE = new Set(FILES.flatMap((f) => f.path.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
 
@@ -116,11 +128,15 @@ function policyErrors(doc: Doc, file: string, tree: ReadonlySet<string> = TREE):
   const apiVersion = String(doc.apiVersion ?? "");
   if (/^image\.toolkit\.fluxcd\.io\/v1(alpha|beta)/.test(apiVersion)) errors.push(`${apiVersion}: Flux 2.9 serves image.toolkit.fluxcd.io/v1 only`);
   if (doc.kind === "Secret") errors.push("a Secret: credentials never go to Git");
+  // The one exception: the notification Provider names the token Secret Terraform creates in the cluster.
+  const isNotificationProvider = /^notification\.toolkit\.fluxcd\.io\//.test(apiVersion) && doc.kind === "Provider";
   const walk = (node: unknown, at: string) => {
     if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${at}/${i}`));
     else if (node && typeof node === "object") {
       for (const [k, v] of Object.entries(node)) {
-        if (/^(secretRef|secretGenerator)$/.test(k)) errors.push(`${at}/${k}: no Secret references (Pod Identity, deploy key)`);
+        if (/^(secretRef|secretGenerator)$/.test(k) && !(at === "/spec" && isNotificationProvider)) {
+          errors.push(`${at}/${k}: no Secret references (Pod Identity, deploy key)`);
+        }
         walk(v, `${at}/${k}`);
       }
     }
@@ -216,15 +232,29 @@ describe("rendered manifests against real schemas", () => {
   test("the documents are the expected API objects", () => {
     // THEN each file holds what its name says
     expect(docs.map((d) => `${d.file} ${d.doc.apiVersion} ${d.doc.kind}`)).toEqual([
-      "apps/flux-cluster/nginx/namespace.yaml v1 Namespace",
+      "infrastructure/flux-cluster/cluster-autoscaler.yaml source.toolkit.fluxcd.io/v1 HelmRepository",
+      "infrastructure/flux-cluster/cluster-autoscaler.yaml helm.toolkit.fluxcd.io/v2 HelmRelease",
+      "infrastructure/flux-cluster/kustomization.yaml kustomize.config.k8s.io/v1beta1 Kustomization",
+      "apps/flux-cluster/namespaces/apps.yaml v1 Namespace",
       "apps/flux-cluster/nginx/service.yaml v1 Service",
       "apps/flux-cluster/nginx/deployment.yaml apps/v1 Deployment",
       "apps/flux-cluster/nginx/image/kustomization.yaml kustomize.config.k8s.io/v1alpha1 Component",
       "apps/flux-cluster/nginx/kustomization.yaml kustomize.config.k8s.io/v1beta1 Kustomization",
+      "apps/flux-cluster/api/service.yaml v1 Service",
+      "apps/flux-cluster/api/deployment.yaml apps/v1 Deployment",
+      "apps/flux-cluster/api/image/kustomization.yaml kustomize.config.k8s.io/v1alpha1 Component",
+      "apps/flux-cluster/api/autoscaling/hpa.yaml autoscaling/v2 HorizontalPodAutoscaler",
+      "apps/flux-cluster/api/autoscaling/kustomization.yaml kustomize.config.k8s.io/v1alpha1 Component",
+      "apps/flux-cluster/api/kustomization.yaml kustomize.config.k8s.io/v1beta1 Kustomization",
+      "apps/flux-cluster/kustomization.yaml kustomize.config.k8s.io/v1beta1 Kustomization",
+      "clusters/flux-cluster/infrastructure.yaml kustomize.toolkit.fluxcd.io/v1 Kustomization",
       "clusters/flux-cluster/apps.yaml kustomize.toolkit.fluxcd.io/v1 Kustomization",
-      "clusters/flux-cluster/image-automation.yaml image.toolkit.fluxcd.io/v1 ImageRepository",
-      "clusters/flux-cluster/image-automation.yaml image.toolkit.fluxcd.io/v1 ImagePolicy",
+      "clusters/flux-cluster/images/nginx.yaml image.toolkit.fluxcd.io/v1 ImageRepository",
+      "clusters/flux-cluster/images/nginx.yaml image.toolkit.fluxcd.io/v1 ImagePolicy",
+      "clusters/flux-cluster/images/api.yaml image.toolkit.fluxcd.io/v1 ImageRepository",
+      "clusters/flux-cluster/images/api.yaml image.toolkit.fluxcd.io/v1 ImagePolicy",
       "clusters/flux-cluster/image-automation.yaml image.toolkit.fluxcd.io/v1 ImageUpdateAutomation",
+      ...NOTIFICATION_DOCS,
     ]);
   });
 
@@ -240,7 +270,15 @@ describe("rendered manifests against real schemas", () => {
   test("every kustomize file is a valid Kustomization or Component, with no unknown field", () => {
     // THEN the strict kustomize schema accepts them
     const kustomizeFiles = docs.filter((d) => KUSTOMIZE_API.test(d.doc.apiVersion));
-    expect(kustomizeFiles.map((d) => d.file)).toEqual(["apps/flux-cluster/nginx/image/kustomization.yaml", "apps/flux-cluster/nginx/kustomization.yaml"]);
+    expect(kustomizeFiles.map((d) => d.file)).toEqual([
+      "infrastructure/flux-cluster/kustomization.yaml",
+      "apps/flux-cluster/nginx/image/kustomization.yaml",
+      "apps/flux-cluster/nginx/kustomization.yaml",
+      "apps/flux-cluster/api/image/kustomization.yaml",
+      "apps/flux-cluster/api/autoscaling/kustomization.yaml",
+      "apps/flux-cluster/api/kustomization.yaml",
+      "apps/flux-cluster/kustomization.yaml",
+    ]);
     for (const { id, doc } of kustomizeFiles) expect({ id, errors: kustomizeErrors(doc) }).toEqual({ id, errors: [] });
   });
 
@@ -292,10 +330,10 @@ describe("rendered manifests against real schemas", () => {
     ks.spec.timeout = "five minutes";
     const unnamed = { apiVersion: "v1", kind: "Namespace", metadata: {} };
     const app = structuredClone(docs.find((d) => d.file === "apps/flux-cluster/nginx/kustomization.yaml")!.doc);
-    app.resources = ["namespace.yaml", "missing.yaml"];
+    app.resources = ["deployment.yaml", "missing.yaml"];
     const noComponent = structuredClone(app);
     noComponent.resources = [];
-    noComponent.components = ["namespace.yaml"];
+    noComponent.components = ["service.yaml"];
 
     // WHEN / THEN each is rejected for its fault
     const automation = "clusters/flux-cluster/image-automation.yaml";
@@ -306,6 +344,6 @@ describe("rendered manifests against real schemas", () => {
     expect(policyErrors(ks, "clusters/flux-cluster/apps.yaml")).toEqual(['spec.timeout: "five minutes" is not a duration']);
     expect(policyErrors(unnamed, "apps/flux-cluster/nginx/namespace.yaml").join()).toMatch(/metadata\.name missing/);
     expect(policyErrors(app, "apps/flux-cluster/nginx/kustomization.yaml")).toEqual(["resources: missing.yaml does not exist in apps/flux-cluster/nginx"]);
-    expect(policyErrors(noComponent, "apps/flux-cluster/nginx/kustomization.yaml")).toEqual(["components: namespace.yaml has no kustomization.yaml"]);
+    expect(policyErrors(noComponent, "apps/flux-cluster/nginx/kustomization.yaml")).toEqual(["components: service.yaml has no kustomization.yaml"]);
   });
 });

@@ -9,7 +9,7 @@ import { documentsOf, EXAMPLE_ECR_URL, exampleSettings, onlyDocument, renderedFi
  * intervals (so a swapped field fails), as the files will read in Git.
  */
 const SETTINGS = exampleSettings({
-  flux: { interval: "1m0s", layerInterval: "11m0s", layerTimeout: "4m0s", imageScanInterval: "6m0s", imageUpdateInterval: "31m0s" },
+  flux: { interval: "1m0s", layerInterval: "11m0s", layerTimeout: "4m0s", infrastructureTimeout: "12m0s", imageScanInterval: "6m0s", imageUpdateInterval: "31m0s" },
 });
 const CLUSTER = SETTINGS.clusters[0];
 const FILES = renderedFiles(SETTINGS);
@@ -19,19 +19,31 @@ const file = (p: string) => {
   if (!found) throw new Error(`${p} not rendered`);
   return found;
 };
-const APP_DIR = repositoryPaths.app(CLUSTER.name, CLUSTER.app.name);
+const APP = CLUSTER.apps[0];
+const APP_DIR = repositoryPaths.app(CLUSTER.name, APP.name);
+const layer = (name: string): Doc => {
+  const found = documentsOf(FILES).filter(({ doc }) => doc.kind === "Kustomization" && doc.metadata?.name === name);
+  if (found.length !== 1) throw new Error(`expected one Flux Kustomization ${name}, found ${found.length}`);
+  return found[0].doc;
+};
 const IMAGE_COMPONENT = `${APP_DIR}/image/kustomization.yaml`;
 
 describe("the repository layout", () => {
   test("GIVEN one cluster WHEN rendered THEN the app lives under apps/<cluster>/<app>/ and clusters/<cluster>/ holds Flux objects only", () => {
     expect(FILES.map((f) => f.path)).toEqual([
-      "apps/flux-cluster/nginx/namespace.yaml",
+      "infrastructure/flux-cluster/cluster-autoscaler.yaml",
+      "infrastructure/flux-cluster/kustomization.yaml",
+      "apps/flux-cluster/namespaces/apps.yaml",
       "apps/flux-cluster/nginx/service.yaml",
       "apps/flux-cluster/nginx/deployment.yaml",
       "apps/flux-cluster/nginx/image/kustomization.yaml",
       "apps/flux-cluster/nginx/kustomization.yaml",
+      "apps/flux-cluster/kustomization.yaml",
+      "clusters/flux-cluster/infrastructure.yaml",
       "clusters/flux-cluster/apps.yaml",
+      "clusters/flux-cluster/images/nginx.yaml",
       "clusters/flux-cluster/image-automation.yaml",
+      "clusters/flux-cluster/notifications.yaml",
     ]);
     const underCluster = documentsOf(FILES.filter((f) => f.path.startsWith(`${repositoryPaths.cluster(CLUSTER.name)}/`)));
     expect(underCluster.map(({ doc }) => `${doc.apiVersion.split("/")[0]} ${doc.metadata.namespace}`)).toEqual(
@@ -44,11 +56,26 @@ describe("the repository layout", () => {
   });
 });
 
-describe("the apps layer", () => {
-  test("GIVEN the apps Kustomization THEN it applies ./apps/<cluster> from the bootstrap's GitRepository, pruning, waiting, with the settings' intervals", () => {
-    const ks = only("Kustomization", "kustomize.toolkit.fluxcd.io/");
+describe("the layers", () => {
+  test("GIVEN the infrastructure Kustomization THEN it applies ./infrastructure/<cluster>, pruning, waiting for its HelmReleases, with its own timeout", () => {
+    const ks = layer("infrastructure");
+    expect(ks.metadata).toEqual({ name: "infrastructure", namespace: "flux-system" });
+    expect(ks.spec).toEqual({
+      interval: "11m0s",
+      retryInterval: "2m0s",
+      timeout: "12m0s",
+      path: fluxPath(repositoryPaths.infrastructureLayer(CLUSTER.name)),
+      sourceRef: { kind: "GitRepository", name: "flux-system" },
+      prune: true,
+      wait: true,
+    });
+  });
+
+  test("GIVEN the apps Kustomization THEN it applies ./apps/<cluster> after infrastructure is Ready, pruning, waiting, with the settings' intervals", () => {
+    const ks = layer("apps");
     expect(ks.metadata).toEqual({ name: "apps", namespace: "flux-system" });
     expect(ks.spec).toEqual({
+      dependsOn: [{ name: "infrastructure" }],
       interval: "11m0s",
       retryInterval: "2m0s",
       timeout: "4m0s",
@@ -61,8 +88,13 @@ describe("the apps layer", () => {
 
   test("GIVEN the app kustomization THEN it lists the app's manifests and the image component", () => {
     const app = documentsOf([file(`${APP_DIR}/kustomization.yaml`)])[0].doc;
-    expect(app.resources).toEqual(["namespace.yaml", "deployment.yaml", "service.yaml"]);
+    expect(app.resources).toEqual(["deployment.yaml", "service.yaml"]);
     expect(app.components).toEqual(["image"]);
+  });
+
+  test("GIVEN the apps layer's kustomization THEN it lists the namespaces first, then each app folder", () => {
+    const index = documentsOf([file(`${repositoryPaths.appsLayer(CLUSTER.name)}/kustomization.yaml`)])[0].doc;
+    expect(index.resources).toEqual(["namespaces/apps.yaml", "nginx"]);
   });
 });
 
@@ -106,24 +138,24 @@ describe("image automation", () => {
     const content = file(IMAGE_COMPONENT).content;
     const markers = [...content.matchAll(/^\s*(\w+): (\S+) # \{"\$imagepolicy": "([^":]+):([^":]+):(\w+)"\}$/gm)].map((m) => m.slice(1));
     expect(markers).toEqual([
-      ["newName", EXAMPLE_ECR_URL, "flux-system", CLUSTER.app.name, "name"],
-      ["newTag", CLUSTER.app.initialTag, "flux-system", CLUSTER.app.name, "tag"],
+      ["newName", EXAMPLE_ECR_URL, "flux-system", APP.name, "name"],
+      ["newTag", APP.initialTag, "flux-system", APP.name, "tag"],
     ]);
     const policy = only("ImagePolicy", "image.toolkit.fluxcd.io/");
     const repo = only("ImageRepository", "image.toolkit.fluxcd.io/");
-    expect(policy.metadata).toEqual({ name: CLUSTER.app.name, namespace: "flux-system" });
+    expect(policy.metadata).toEqual({ name: APP.name, namespace: "flux-system" });
     expect(policy.spec.imageRepositoryRef.name).toBe(repo.metadata.name);
     expect(repo.metadata.namespace).toBe("flux-system");
     expect(repo.spec).toEqual({ image: EXAMPLE_ECR_URL, interval: "6m0s", provider: "aws" });
-    expect(policy.spec.policy).toEqual({ semver: { range: CLUSTER.app.semverRange } });
+    expect(policy.spec.policy).toEqual({ semver: { range: APP.semverRange } });
   });
 
   test("GIVEN the component and the Deployment THEN the Deployment names a logical image that the component maps to ECR", () => {
     const component = documentsOf([file(IMAGE_COMPONENT)])[0].doc;
     const deployment = only("Deployment", "apps/");
     expect(component).toMatchObject({ apiVersion: "kustomize.config.k8s.io/v1alpha1", kind: "Component" });
-    expect(component.images).toEqual([{ name: logicalImageName(CLUSTER.app.name), newName: EXAMPLE_ECR_URL, newTag: CLUSTER.app.initialTag }]);
-    expect(deployment.spec.template.spec.containers[0].image).toBe(logicalImageName(CLUSTER.app.name));
+    expect(component.images).toEqual([{ name: logicalImageName(APP.name), newName: EXAMPLE_ECR_URL, newTag: APP.initialTag }]);
+    expect(deployment.spec.template.spec.containers[0].image).toBe(logicalImageName(APP.name));
     // The logical name is in a reserved domain: without the component, the pull fails instead of running a public image.
     expect(logicalImageName("nginx")).toMatch(/^image\.invalid\//);
   });
@@ -136,7 +168,7 @@ describe("the app's manifests", () => {
     const namespace = only("Namespace", "v1");
     const podLabels = deployment.spec.template.metadata.labels;
     const container = deployment.spec.template.spec.containers[0];
-    const { app } = CLUSTER;
+    const app = APP;
 
     expect(namespace.metadata.name).toBe(app.namespace);
     expect(deployment.metadata.namespace).toBe(app.namespace);
@@ -157,7 +189,7 @@ describe("the app's manifests", () => {
   test("GIVEN the pod spec THEN it is hardened and nginx-unprivileged can still write /tmp", () => {
     const pod = only("Deployment", "apps/").spec.template.spec;
     const container = pod.containers[0];
-    const uid = CLUSTER.app.runAsUser;
+    const uid = APP.runAsUser;
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } });
     expect(container.securityContext).toEqual({

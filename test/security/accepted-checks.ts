@@ -83,7 +83,7 @@ export const ACCEPTED_CHECKS: readonly AcceptedCheck[] = [
     id: "CKV_K8S_40",
     on: ["Deployment"],
     reason: "nginx-unprivileged runs as uid 101",
-    setting: "`app.runAsUser` (10000 or more, for an image that allows it)",
+    setting: "`apps[].runAsUser` (10000 or more, for an image that allows it)",
   },
   {
     id: "CKV2_K8S_6",

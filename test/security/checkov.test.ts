@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { repositoryPaths } from "../../stacks/layout";
-import { EXAMPLE_ECR_URL, exampleSettings, renderedFiles } from "../manifests/fixtures";
+import { exampleSettings, renderedFiles } from "../manifests/fixtures";
 import { synthApp, twoClusters } from "../support";
 import { buildLikeFlux, findKustomize, writeTree } from "../gitops/kustomize-controller";
 import { ACCEPTED_CHECKS } from "./accepted-checks";
@@ -17,8 +17,8 @@ import { ACCEPTED_CHECKS } from "./accepted-checks";
  * README), and every accepted check must still fail somewhere.
  *
  * checkov's terraform_json parser stops at the `terraform` block cdktf writes ("this method
- * receives only dicts"), so that block (required_providers, backend, required_version: nothing a
- * check reads) is left out of the scanned copy.
+ * receives only dicts") and at `moved` blocks (a list), so those (required_providers, backend,
+ * required_version, state moves: nothing a check reads) are left out of the scanned copy.
  */
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -56,7 +56,7 @@ if ("missing" in checkov) {
     const types = new Map<string, Map<string, string>>();
 
     const addStack = (file: string, json: Record<string, any>) => {
-      const { terraform: _omitted, ...scanned } = json;
+      const { terraform: _settings, moved: _moves, ...scanned } = json;
       const target = path.join(scratch, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, JSON.stringify(scanned, null, 2));
@@ -86,10 +86,10 @@ if ("missing" in checkov) {
       if (kustomize) {
         const settings = exampleSettings();
         const cluster = settings.clusters[0];
-        const files = renderedFiles(settings, EXAMPLE_ECR_URL);
+        const files = renderedFiles(settings);
         const tree = writeTree(new Map(files.map((f) => [f.path, f.content])));
         try {
-          const app = buildLikeFlux(kustomize, tree, repositoryPaths.app(cluster.name, cluster.app.name));
+          const app = buildLikeFlux(kustomize, tree, repositoryPaths.appsLayer(cluster.name));
           if (!app.ok) throw new Error(app.error);
           addManifests("kubernetes/app.yaml", app.objects);
           const fluxObjects = buildLikeFlux(kustomize, tree, repositoryPaths.cluster(cluster.name));

@@ -64,9 +64,13 @@ describe("settings", () => {
         interval: "1m0s",
         layerInterval: "10m0s",
         layerTimeout: "5m0s",
+        infrastructureTimeout: "10m0s",
         imageScanInterval: "5m0s",
         imageUpdateInterval: "30m0s",
         deployKeyVersion: 1,
+        commitStatuses: true,
+        commitStatusTokenDays: 365,
+        commitStatusTokenRotateDays: 30,
       });
     });
 
@@ -102,8 +106,10 @@ describe("settings", () => {
       expect(eks.grantDeployerAdmin).toBe(true);
     });
 
-    test("THEN the ECR repository is nginx-repo, keeping 30 images, never force-deleted", () => {
-      expect(settings.clusters[0].ecr).toEqual({ repositoryName: "nginx-repo", keepImages: 30, untaggedExpiryDays: 7, forceDelete: false });
+    test("THEN there is one app, nginx, whose ECR repository is nginx-repo, keeping 30 images, never force-deleted", () => {
+      expect(settings.clusters[0].apps.map((app) => app.name)).toEqual(["nginx"]);
+      expect(settings.clusters[0].apps[0].ecr).toEqual({ repositoryName: "nginx-repo", keepImages: 30, untaggedExpiryDays: 7, forceDelete: false });
+      expect(settings.clusters[0].apps[0].autoscaling).toBeUndefined();
     });
   });
 
@@ -127,8 +133,13 @@ describe("settings", () => {
 
   describe("GIVEN good values", () => {
     test.each<[string, (s: any) => void, (parsed: Settings) => unknown, unknown]>([
-      ["kubernetesVersion 1.32 (the oldest allowed)", (s) => (s.clusters[0].eks.kubernetesVersion = "1.32"), (p) => p.clusters[0].eks.kubernetesVersion, "1.32"],
-      ["kubernetesVersion 1.40 (newer than today)", (s) => (s.clusters[0].eks.kubernetesVersion = "1.40"), (p) => p.clusters[0].eks.kubernetesVersion, "1.40"],
+      [
+        "three apps, two sharing a namespace, one with autoscaling",
+        (s) => s.clusters[0].apps.push({ name: "api", namespace: "apps" }, { name: "worker", namespace: "jobs", autoscaling: {} }),
+        (p) => p.clusters[0].apps.map((a) => `${a.name} ${a.namespace} ${a.ecr.repositoryName} ${a.autoscaling ? `${a.autoscaling.minReplicas}-${a.autoscaling.maxReplicas}@${a.autoscaling.targetCpuUtilization}%` : "fixed"}`),
+        ["nginx apps nginx-repo fixed", "api apps api-repo fixed", "worker jobs worker-repo 2-6@70%"],
+      ],
+      ["kubernetesVersion 1.33 (the oldest Flux 2.9 supports)", (s) => (s.clusters[0].eks.kubernetesVersion = "1.33"), (p) => p.clusters[0].eks.kubernetesVersion, "1.33"],
       ["supportType EXTENDED", (s) => (s.clusters[0].eks.supportType = "EXTENDED"), (p) => p.clusters[0].eks.supportType, "EXTENDED"],
       ["amiType BOTTLEROCKET_ARM_64", (s) => (s.clusters[0].nodeGroup.amiType = "BOTTLEROCKET_ARM_64"), (p) => p.clusters[0].nodeGroup.amiType, "BOTTLEROCKET_ARM_64"],
       ["capacityType ON_DEMAND", (s) => (s.clusters[0].nodeGroup.capacityType = "ON_DEMAND"), (p) => p.clusters[0].nodeGroup.capacityType, "ON_DEMAND"],
@@ -179,14 +190,14 @@ describe("settings", () => {
       ["a project in a subgroup", (s) => (s.gitlab.project = "group/sub-group/project.name"), (p) => p.gitlab.project, "group/sub-group/project.name"],
       [
         "a second cluster with its own name and repository",
-        (s) => s.clusters.push({ ...structuredClone(s.clusters[0]), name: "second", ecr: { repositoryName: "second-repo" } }),
+        (s) => s.clusters.push({ ...structuredClone(s.clusters[0]), name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }] }),
         (p) => p.clusters.map((c) => c.name),
         ["flux-cluster", "second"],
       ],
       [
         "the same repository name in another region",
         (s) => s.clusters.push({ name: "second", region: "eu-west-1" }),
-        (p) => p.clusters.map((c) => `${c.region}/${c.ecr.repositoryName}`),
+        (p) => p.clusters.map((c) => `${c.region}/${c.apps[0].ecr.repositoryName}`),
         ["us-west-2/nginx-repo", "eu-west-1/nginx-repo"],
       ],
       ["extra tags", (s) => (s.clusters[0].tags = { CostCenter: "1234" }), (p) => p.clusters[0].tags, { CostCenter: "1234" }],
@@ -210,7 +221,39 @@ describe("settings", () => {
       [
         "kubernetesVersion 1.29",
         (s) => (s.clusters[0].eks.kubernetesVersion = "1.29"),
-        ['settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.32 or newer (older versions can no longer be created on EKS)'],
+        ['settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.33 or newer (Flux 2.9 needs 1.33)'],
+      ],
+      [
+        "two apps with the same name",
+        (s) => s.clusters[0].apps.push({ name: "nginx", ecr: { repositoryName: "other" } }),
+        ['settings.clusters[0].apps[1].name: "nginx" is not allowed; allowed: a name no other app of this cluster uses (apps[0] is "nginx")'],
+      ],
+      [
+        "two apps with the same ECR repository",
+        (s) => s.clusters[0].apps.push({ name: "api", ecr: { repositoryName: "nginx-repo" } }),
+        [
+          'settings.clusters[0].apps[1].ecr.repositoryName: "nginx-repo" is not allowed; allowed: a repository name not used by clusters[0].apps[0] (ECR names are unique per region, us-west-2; the default is <app name>-repo)',
+        ],
+      ],
+      [
+        "autoscaling whose maxReplicas is below minReplicas",
+        (s) => (s.clusters[0].apps[0].autoscaling = { minReplicas: 3, maxReplicas: 1 }),
+        ["settings.clusters[0].apps[0].autoscaling.maxReplicas: 1 is not allowed; allowed: at least minReplicas (3)"],
+      ],
+      [
+        "a CPU limit below the CPU request",
+        (s) => (s.clusters[0].apps[0].resources = { cpuRequest: "200m", cpuLimit: "100m" }),
+        ['settings.clusters[0].apps[0].resources.cpuLimit: "100m" is not allowed; allowed: at least cpuRequest (200m)'],
+      ],
+      [
+        "no apps",
+        (s) => (s.clusters[0].apps = []),
+        ["settings.clusters[0].apps: [] is not allowed; allowed: a list with at least one app"],
+      ],
+      [
+        "a Kubernetes version with no pinned Cluster Autoscaler",
+        (s) => (s.clusters[0].eks.kubernetesVersion = "1.40"),
+        ['settings.clusters[0].eks.kubernetesVersion: "1.40" is not allowed; allowed: one of 1.33, 1.34, 1.35 (the versions stacks/infrastructure-versions.ts pins a Cluster Autoscaler for)'],
       ],
       [
         "kubernetesVersion written as a number",
@@ -309,7 +352,7 @@ describe("settings", () => {
         "an unknown key in a cluster entry",
         (s) => (s.clusters[0].nodegroup = {}),
         [
-          "settings.clusters[0].nodegroup: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, ecr, app, flux",
+          "settings.clusters[0].nodegroup: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux",
         ],
       ],
       [
@@ -357,12 +400,12 @@ describe("settings", () => {
         (s) => s.clusters.push(structuredClone(s.clusters[0])),
         [
           'settings.clusters[1].name: "flux-cluster" is not allowed; allowed: a name no other cluster uses',
-          'settings.clusters[1].ecr.repositoryName: "nginx-repo" is not allowed; allowed: a repository name no other cluster in us-west-2 uses',
+          'settings.clusters[1].apps[0].ecr.repositoryName: "nginx-repo" is not allowed; allowed: a repository name not used by clusters[0].apps[0] (ECR names are unique per region, us-west-2; the default is <app name>-repo)',
         ],
       ],
       [
         "duplicate cluster names with distinct repositories",
-        (s) => s.clusters.push({ name: "flux-cluster", ecr: { repositoryName: "other" } }),
+        (s) => s.clusters.push({ name: "flux-cluster", apps: [{ ecr: { repositoryName: "other" } }] }),
         ['settings.clusters[1].name: "flux-cluster" is not allowed; allowed: a name no other cluster uses'],
       ],
       [
@@ -439,8 +482,8 @@ describe("settings", () => {
     });
 
     test("a long bad value is shortened in the message", () => {
-      const [line] = errorOf(committedWith((s) => (s.clusters[0].ecr.repositoryName = "X".repeat(300)))).lines;
-      expect(line).toMatch(/^settings\.clusters\[0\]\.ecr\.repositoryName: "X{76}\.\.\. is not allowed; allowed: 2 to 256 characters$/);
+      const [line] = errorOf(committedWith((s) => (s.clusters[0].apps[0].ecr.repositoryName = "X".repeat(300)))).lines;
+      expect(line).toMatch(/^settings\.clusters\[0\]\.apps\[0\]\.ecr\.repositoryName: "X{76}\.\.\. is not allowed; allowed: 2 to 256 characters$/);
     });
   });
 });

@@ -10,7 +10,7 @@ import { ROOT, committedContext, projectCopy, removeTempDirsAfterAll, runApp, te
  */
 
 const BAD_LINE =
-  'settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.32 or newer (older versions can no longer be created on EKS)';
+  'settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.33 or newer (Flux 2.9 needs 1.33)';
 
 /** cdktf.json's context block with kubernetesVersion replaced (or as committed when undefined). */
 function context(kubernetesVersion?: string): Record<string, any> {

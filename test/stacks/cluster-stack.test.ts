@@ -5,7 +5,7 @@ import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { buildApp } from "../../main";
-import { ADDONS_AFTER_NODES, ADDONS_BEFORE_NODES, ClusterStack } from "../../stacks/cluster-stack";
+import { ADDONS_AFTER_NODES, ADDONS_BEFORE_NODES, ClusterStack, LEGACY_ECR_ADDRESSES } from "../../stacks/cluster-stack";
 import { address, findResource, ref } from "../constructs/find";
 import { EXAMPLE_ADMIN_ARN, MINIMAL_SETTINGS, SynthesizedJson, testCluster, testSettings } from "../support";
 import { parseSettings } from "../../stacks/settings/load";
@@ -83,7 +83,7 @@ describe("ClusterStack", () => {
 
       test("THEN the DaemonSet add-ons the first nodes need go before them, the Deployments after", () => {
         expect([...ADDONS_BEFORE_NODES]).toEqual(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]);
-        expect([...ADDONS_AFTER_NODES]).toEqual(["coredns", "aws-ebs-csi-driver"]);
+        expect([...ADDONS_AFTER_NODES]).toEqual(["coredns", "aws-ebs-csi-driver", "metrics-server"]);
       });
 
       test.each(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"])("THEN %s does not depend on the node group", (name) => {
@@ -112,7 +112,7 @@ describe("ClusterStack", () => {
 
       test("THEN the EBS CSI association is kube-system/ebs-csi-controller-sa with a role holding AmazonEBSCSIDriverPolicy", () => {
         const [partitionId] = Object.keys(json.data?.aws_partition ?? {});
-        const [, association] = findResource(json, "aws_eks_pod_identity_association");
+        const [, association] = findResource(json, "aws_eks_pod_identity_association", (a) => a.service_account === "ebs-csi-controller-sa");
         expect(raw).toHaveResourceWithProperties(EksPodIdentityAssociation, {
           cluster_name: ref("aws_eks_cluster", clusterId, "name"),
           namespace: "kube-system",
@@ -135,7 +135,7 @@ describe("ClusterStack", () => {
     describe("outputs", () => {
       test("THEN exactly the six documented outputs exist", () => {
         expect(Object.keys(json.output ?? {}).sort()).toEqual(
-          ["cluster_certificate_authority_data", "cluster_endpoint", "cluster_name", "ecr_repository_url", "kubeconfig_command", "region"].sort(),
+          ["cluster_certificate_authority_data", "cluster_endpoint", "cluster_name", "ecr_repository_urls", "kubeconfig_command", "region"].sort(),
         );
       });
 
@@ -146,7 +146,7 @@ describe("ClusterStack", () => {
         expect(output("cluster_endpoint")).toBe(ref("aws_eks_cluster", clusterId, "endpoint"));
         expect(output("cluster_certificate_authority_data")).toBe(`\${aws_eks_cluster.${clusterId}.certificate_authority[0].data}`);
         expect(output("region")).toBe("us-west-2");
-        expect(output("ecr_repository_url")).toBe(ref("aws_ecr_repository", repoId, "repository_url"));
+        expect(output("ecr_repository_urls")).toEqual({ nginx: ref("aws_ecr_repository", repoId, "repository_url") });
       });
 
       test("THEN kubeconfig_command is the aws eks update-kubeconfig command with the cluster name and region", () => {
@@ -159,6 +159,42 @@ describe("ClusterStack", () => {
     describe("ECR", () => {
       test("THEN the app's repository nginx-repo exists with immutable tags", () => {
         expect(raw).toHaveResourceWithProperties(EcrRepository, { name: "nginx-repo", image_tag_mutability: "IMMUTABLE", force_delete: false });
+      });
+
+      test("THEN the first app's repository and lifecycle policy are moved from the single app's addresses (no replacement on upgrade)", () => {
+        const [repoId] = findResource(json, "aws_ecr_repository");
+        const [policyId] = findResource(json, "aws_ecr_lifecycle_policy");
+        expect((json as { moved?: unknown }).moved).toEqual([
+          { from: LEGACY_ECR_ADDRESSES.repository, to: address("aws_ecr_repository", repoId) },
+          { from: LEGACY_ECR_ADDRESSES.lifecycle, to: address("aws_ecr_lifecycle_policy", policyId) },
+        ]);
+      });
+    });
+
+    describe("node autoscaling", () => {
+      test("THEN the Cluster Autoscaler's service account kube-system/cluster-autoscaler assumes its own role through Pod Identity", () => {
+        const [, association] = findResource(json, "aws_eks_pod_identity_association", (a) => a.service_account === "cluster-autoscaler");
+        expect(association.namespace).toBe("kube-system");
+        const roleId = /^\$\{aws_iam_role\.(.+)\.arn\}$/.exec(association.role_arn)?.[1];
+        expect(json.resource?.aws_iam_role?.[roleId!]?.name).toBe("test-cluster-cluster-autoscaler");
+      });
+
+      test("THEN it may change capacity only of Auto Scaling groups tagged as this cluster's, and describe only this cluster's node groups", () => {
+        const [, policy] = findResource(json, "aws_iam_role_policy", (p) => JSON.stringify(p.policy).includes("SetDesiredCapacity"));
+        const statements = JSON.parse(policy.policy).Statement as { Sid: string; Action: string | string[]; Resource: string; Condition?: unknown }[];
+        const scale = statements.find((st) => st.Sid === "ScaleOwnNodeGroups")!;
+        expect(scale.Action).toEqual(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
+        expect(scale.Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/test-cluster": "owned" } });
+        const describe = statements.find((st) => st.Sid === "DescribeOwnNodeGroups")!;
+        expect(describe.Resource).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\}:eks:us-west-2:\$\{data\.aws_caller_identity\.[^}]+\.account_id\}:nodegroup\/test-cluster\/\*\/\*$/);
+        // Every write is conditioned; every unconditioned statement only reads.
+        for (const st of statements.filter((x) => !x.Condition)) {
+          for (const action of [st.Action].flat()) expect(action).toMatch(/:(Describe|Get)/);
+        }
+      });
+
+      test("THEN metrics-server (for HorizontalPodAutoscalers) is an EKS add-on installed after the nodes", () => {
+        expect(addonDependsOn("metrics-server")).toEqual([address("aws_eks_node_group", nodeGroupId)]);
       });
     });
   });

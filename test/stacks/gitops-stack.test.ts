@@ -106,13 +106,19 @@ describe("GitOpsStack", () => {
       previous = address("gitlab_repository_file", next[0]);
     }
     expect(chain).toEqual([
-      "apps/test-cluster/nginx/namespace.yaml",
+      "infrastructure/test-cluster/cluster-autoscaler.yaml",
+      "infrastructure/test-cluster/kustomization.yaml",
+      "apps/test-cluster/namespaces/apps.yaml",
       "apps/test-cluster/nginx/service.yaml",
       "apps/test-cluster/nginx/deployment.yaml",
       "apps/test-cluster/nginx/image/kustomization.yaml",
       "apps/test-cluster/nginx/kustomization.yaml",
+      "apps/test-cluster/kustomization.yaml",
+      "clusters/test-cluster/infrastructure.yaml",
       "clusters/test-cluster/apps.yaml",
+      "clusters/test-cluster/images/nginx.yaml",
       "clusters/test-cluster/image-automation.yaml",
+      "clusters/test-cluster/notifications.yaml",
     ]);
     expect(chain).toHaveLength(byAddress.size);
     expect(files.every(([, f]) => f.encoding === "text" && f.branch === "main")).toBe(true);
@@ -125,9 +131,15 @@ describe("GitOpsStack", () => {
     ]);
   });
 
-  test("GIVEN the ECR repository of the cluster stack WHEN rendered THEN the manifests reference it through remote state", () => {
-    const automation = resourcesOf(json, "gitlab_repository_file").find(([, c]) => c.file_path.endsWith("image-automation.yaml"))![1];
-    expect(automation.content).toMatch(/image: "\$\{data\.terraform_remote_state\.[^}]*repository_url\}"/);
+  test("GIVEN the ECR repository of the cluster stack WHEN rendered THEN the app's image objects reference it through remote state", () => {
+    const policy = resourcesOf(json, "gitlab_repository_file").find(([, c]) => c.file_path === "clusters/test-cluster/images/nginx.yaml")![1];
+    expect(policy.content).toMatch(/image: "\$\{data\.terraform_remote_state\.[^}]*repository_url\}"/);
+  });
+
+  test("GIVEN the image reflector's role WHEN synthesized THEN it may read the cluster's app repositories and nothing else", () => {
+    const [, role] = findResource(json, "aws_iam_role_policy");
+    const statements = JSON.parse(role.policy).Statement as { Sid: string; Resource: string | string[] }[];
+    expect(statements.find((st) => st.Sid === "EcrRead")!.Resource).toEqual([expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]*ecr-nginx_repository[^}]*arn\}$/)]);
   });
 
   test("GIVEN remote state drops the sensitive mark WHEN synthesized THEN no value is wrapped in nonsensitive() (an error before Terraform 1.7)", () => {

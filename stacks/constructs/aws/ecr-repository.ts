@@ -37,11 +37,12 @@ export function lifecycleRules(keepImages: number, untaggedExpiryDays: number) {
 }
 
 /**
- * The ECR repository the app image is pushed to (the walkthrough creates it by hand).
+ * The ECR repository an app's image is pushed to (the walkthrough creates it by hand).
  * Tags are immutable: Flux's semver policy assumes a tag names one image forever.
  */
 export class EcrRepository extends Construct {
   readonly repository: EcrRepositoryResource;
+  readonly lifecyclePolicy: EcrLifecyclePolicy;
 
   constructor(scope: Construct, id: string, props: EcrRepositoryProps) {
     super(scope, id);
@@ -54,9 +55,18 @@ export class EcrRepository extends Construct {
       forceDelete: props.forceDelete ?? false,
     });
 
-    new EcrLifecyclePolicy(this, "lifecycle", {
+    this.lifecyclePolicy = new EcrLifecyclePolicy(this, "lifecycle", {
       repository: this.repository.name,
       policy: JSON.stringify(lifecycleRules(props.keepImages, props.untaggedExpiryDays)),
     });
+  }
+
+  /**
+   * Takes over a repository and lifecycle policy that Terraform state holds at other addresses
+   * (`moved` blocks; a no-op where those addresses are not in the state).
+   */
+  moveFrom(addresses: { readonly repository: string; readonly lifecycle: string }): void {
+    this.repository.moveFromId(addresses.repository);
+    this.lifecyclePolicy.moveFromId(addresses.lifecycle);
   }
 }

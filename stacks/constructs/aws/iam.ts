@@ -48,3 +48,43 @@ export function ecrReadOnlyPolicy(repositoryArns: readonly string[]): string {
     },
   ]);
 }
+
+/**
+ * What the Cluster Autoscaler needs on AWS, for one cluster: the read calls it makes on "*"
+ * (they have no resource-level permissions), its node groups described by ARN, and the two
+ * calls that change capacity only on Auto Scaling groups tagged as this cluster's (EKS tags a
+ * managed node group's group with k8s.io/cluster-autoscaler/<cluster> = owned).
+ */
+export function clusterAutoscalerPolicy(props: { partition: string; region: string; accountId: string; clusterName: string }): string {
+  return policyDocument([
+    {
+      Sid: "ReadScalingState",
+      Effect: "Allow",
+      Action: [
+        "autoscaling:DescribeAutoScalingGroups",
+        "autoscaling:DescribeAutoScalingInstances",
+        "autoscaling:DescribeLaunchConfigurations",
+        "autoscaling:DescribeScalingActivities",
+        "autoscaling:DescribeTags",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:GetInstanceTypesFromInstanceRequirements",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "DescribeOwnNodeGroups",
+      Effect: "Allow",
+      Action: "eks:DescribeNodegroup",
+      Resource: `arn:${props.partition}:eks:${props.region}:${props.accountId}:nodegroup/${props.clusterName}/*/*`,
+    },
+    {
+      Sid: "ScaleOwnNodeGroups",
+      Effect: "Allow",
+      Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+      Resource: "*",
+      Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${props.clusterName}`]: "owned" } },
+    },
+  ]);
+}

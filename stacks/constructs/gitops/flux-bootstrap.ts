@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { BootstrapGit, FluxExtraComponent } from "../../bindings/flux/bootstrap-git";
 import { FluxProvider } from "../../bindings/flux/provider";
+import { eksClusterConnection, type EksClusterConnectionProps } from "./cluster-connection";
 
 /** The image automation controllers: scan the registry, write new tags back to Git. */
 export const IMAGE_AUTOMATION_COMPONENTS: readonly FluxExtraComponent[] = [
@@ -9,15 +10,8 @@ export const IMAGE_AUTOMATION_COMPONENTS: readonly FluxExtraComponent[] = [
   "image-automation-controller",
 ];
 
-export interface FluxBootstrapProps {
-  /** EKS cluster name, for `aws eks get-token`. */
-  readonly clusterName: string;
-  /** AWS region of the cluster. */
-  readonly region: string;
-  /** Kubernetes API endpoint (https URL). */
-  readonly clusterEndpoint: string;
-  /** Base64-encoded PEM of the cluster CA, as EKS returns it. */
-  readonly clusterCaData: string;
+/** The cluster to install Flux into (see cluster-connection.ts) and the repository it syncs from. */
+export interface FluxBootstrapProps extends EksClusterConnectionProps {
   /** Git URL in ssh:// form (the provider rejects scp-style `git@host:path`). */
   readonly gitUrl: string;
   /** Branch Flux syncs from. */
@@ -82,17 +76,9 @@ export class FluxBootstrap extends Construct {
     super(scope, id);
 
     this.provider = new FluxProvider(this, "provider", {
-      kubernetes: {
-        host: props.clusterEndpoint,
-        clusterCaCertificate: Fn.base64decode(props.clusterCaData),
-        // A token from a data source expires after 15 minutes, which a slow bootstrap outlives;
-        // exec fetches a fresh one whenever the provider needs it.
-        exec: {
-          apiVersion: "client.authentication.k8s.io/v1beta1",
-          command: "aws",
-          args: ["eks", "get-token", "--cluster-name", props.clusterName, "--region", props.region],
-        },
-      },
+      // Endpoint, CA and a fresh `aws eks get-token` whenever needed (a slow bootstrap outlives a
+      // token read once): the same connection as the GitOps stack's Kubernetes provider.
+      kubernetes: eksClusterConnection(props),
       git: {
         url: props.gitUrl,
         branch: props.branch,
