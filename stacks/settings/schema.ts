@@ -314,6 +314,60 @@ export const appSchema = z
   .strict()
   .transform((a) => ({ ...a, ecr: { ...a.ecr, repositoryName: a.ecr.repositoryName ?? `${a.name}-repo` } }));
 
+const ecrRepositoryName = z
+  .string()
+  .min(2, "2 to 256 characters")
+  .max(256, "2 to 256 characters")
+  .regex(
+    /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    "an ECR repository name: lowercase letters, digits, '.', '_', '-' and '/' separated paths",
+  );
+
+const gitlabProjectPath = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/,
+    "a project path with its namespace, such as my-group/my-project or group/subgroup/project",
+  );
+
+export const tenantSchema = z
+  .object({
+    name: dnsLabel("team name", 30).describe(
+      "Team name: its ServiceAccount and Flux objects, its default namespace, its folder tenants/<cluster>/<name>.",
+    ),
+    gitlabProject: gitlabProjectPath.describe("The team's own GitLab project (group/project), on the instance of gitlab.baseUrl; Flux reconciles it."),
+    branch: z
+      .string()
+      .regex(/^[A-Za-z0-9._\/-]+$/, "a Git branch name such as main")
+      .default("main")
+      .describe("Branch of the team's project that Flux reconciles."),
+    path: z
+      .string()
+      .regex(/^\.(\/[A-Za-z0-9._-]+)*$/, "a path in the team's repository starting with '.', such as . or ./deploy/production")
+      .default(".")
+      .describe("Path in the team's repository that Flux applies, e.g. ./deploy/production."),
+    namespaces: z
+      .array(dnsLabel("namespace", 63))
+      .min(1, "at least one namespace")
+      .optional()
+      .describe("Namespaces the team owns (admin there, nothing elsewhere); the first one is the default of its manifests. Default: one named after the team."),
+    ecrRepositories: z
+      .array(ecrRepositoryName)
+      .default([])
+      .describe("ECR repositories created for the team; its GitLab CI may push to them (and only to them)."),
+    imageAutomation: z
+      .boolean()
+      .default(false)
+      .describe("The team runs Flux image automation in its own repository: its deploy key may then push. Default: read-only."),
+    ciBranches: z
+      .array(z.string().regex(/^([A-Za-z0-9._\/-]+|\*)$/, "a branch name, or * for any ref"))
+      .min(1, "at least one branch")
+      .default(["main"])
+      .describe("Branches of the team's project whose CI jobs may assume its ECR push role (AWS checks the OIDC sub claim; list protected branches). [\"*\"]: any ref."),
+  })
+  .strict()
+  .transform((t) => ({ ...t, namespaces: t.namespaces ?? [t.name] }));
+
 export const fluxSchema = z
   .object({
     interval: duration
@@ -392,6 +446,10 @@ export const clusterSchema = z
       .prefault([{}])
       .describe("The apps of the cluster; each gets its manifests, ECR repository and image automation."),
     flux: fluxSchema.prefault({}),
+    tenants: z
+      .array(tenantSchema)
+      .default([])
+      .describe("Development teams on the cluster (see the README, Teams); each is reconciled from its own GitLab project, confined to its namespaces."),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -419,6 +477,25 @@ export const clusterSchema = z
       const earlier = appNames.get(app.name);
       if (earlier !== undefined) fail(["apps", i, "name"], app.name, `a name no other app of this cluster uses (apps[${earlier}] is "${app.name}")`);
       else appNames.set(app.name, i);
+    });
+
+    // Who owns each namespace: an app namespace, a system namespace, or a team.
+    const owners = new Map<string, string>(RESERVED_NAMESPACES.map((ns) => [ns, "a system namespace"]));
+    c.apps.forEach((app, i) => owners.has(app.namespace) || owners.set(app.namespace, `the namespace of apps[${i}] (${app.name})`));
+    const teams = new Map<string, number>();
+    const projects = new Map<string, number>();
+    c.tenants.forEach((t, i) => {
+      const team = teams.get(t.name);
+      if (team !== undefined) fail(["tenants", i, "name"], t.name, `a name no other team uses (tenants[${team}] is "${t.name}")`);
+      else teams.set(t.name, i);
+      const project = projects.get(t.gitlabProject.toLowerCase());
+      if (project !== undefined) fail(["tenants", i, "gitlabProject"], t.gitlabProject, `a project no other team uses (tenants[${project}] has it)`);
+      else projects.set(t.gitlabProject.toLowerCase(), i);
+      t.namespaces.forEach((ns, j) => {
+        const owner = owners.get(ns);
+        if (owner) fail(["tenants", i, "namespaces", j], ns, `a namespace of its own, not ${owner}`);
+        else owners.set(ns, `a namespace of tenants[${i}] (${t.name})`);
+      });
     });
 
     const vpc = parseCidr(c.network.vpcCidr);
@@ -480,6 +557,12 @@ export const gitlabSchema = z
         "Manage the branch's protection: Maintainers push and merge, no force push, and every cluster's Flux deploy key may push. Set false on GitLab CE (see the README).",
       ),
     commitAuthor: commitAuthorSchema.prefault({}),
+    awsOidcProvider: z
+      .enum(["create", "existing"], "create or existing")
+      .default("create")
+      .describe(
+        "The AWS IAM OIDC provider for this GitLab instance, which teams' CI roles trust: create it (in the first cluster stack with teams), or use the one the account already has.",
+      ),
   })
   .strict()
   .transform((g) => ({
@@ -580,18 +663,22 @@ export const settingsSchema = z
         ctx.addIssue({ code: "custom", path: ["clusters", i, "name"], input: c.name, message: "a name no other cluster uses" });
       }
       names.add(c.name);
-      c.apps.forEach((app, j) => {
-        const key = `${c.region}/${app.ecr.repositoryName}`;
+      const claim = (name: string, where: string, path: (string | number)[]) => {
+        const key = `${c.region}/${name}`;
         const earlier = repos.get(key);
         if (earlier) {
           ctx.addIssue({
             code: "custom",
-            path: ["clusters", i, "apps", j, "ecr", "repositoryName"],
-            input: app.ecr.repositoryName,
+            path: ["clusters", i, ...path],
+            input: name,
             message: `a repository name not used by ${earlier} (ECR names are unique per region, ${c.region}; the default is <app name>-repo)`,
           });
-        } else repos.set(key, `clusters[${i}].apps[${j}]`);
-      });
+        } else repos.set(key, where);
+      };
+      c.apps.forEach((app, j) => claim(app.ecr.repositoryName, `clusters[${i}].apps[${j}]`, ["apps", j, "ecr", "repositoryName"]));
+      c.tenants.forEach((t, j) =>
+        t.ecrRepositories.forEach((name, k) => claim(name, `clusters[${i}].tenants[${j}]`, ["tenants", j, "ecrRepositories", k])),
+      );
     });
   });
 
@@ -601,5 +688,6 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 export type Settings = z.output<typeof settingsSchema>;
 export type ClusterSettings = Settings["clusters"][number];
 export type AppSettings = ClusterSettings["apps"][number];
+export type TenantSettings = ClusterSettings["tenants"][number];
 export type GitLabSettings = Settings["gitlab"];
 export type StateSettings = Settings["state"];
