@@ -111,8 +111,8 @@ if (!kustomize) {
         const infrastructure = buildLikeFlux(kustomize, root, repositoryPaths.infrastructureLayer("test-cluster"));
         if (!infrastructure.ok) throw new Error(infrastructure.error);
         expect(infrastructure.objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
-          "HelmRelease/kube-system/cluster-autoscaler",
-          "HelmRepository/kube-system/autoscaler",
+          "HelmRelease/flux-system/cluster-autoscaler",
+          "HelmRepository/flux-system/autoscaler",
         ]);
       } finally {
         fs.rmSync(root, { recursive: true, force: true });

@@ -66,6 +66,7 @@ describe("the layers", () => {
       timeout: "12m0s",
       path: fluxPath(repositoryPaths.infrastructureLayer(CLUSTER.name)),
       sourceRef: { kind: "GitRepository", name: "flux-system" },
+      serviceAccountName: "kustomize-controller",
       prune: true,
       wait: true,
     });
@@ -81,6 +82,7 @@ describe("the layers", () => {
       timeout: "4m0s",
       path: fluxPath(repositoryPaths.appsLayer(CLUSTER.name)),
       sourceRef: { kind: "GitRepository", name: "flux-system" },
+      serviceAccountName: "kustomize-controller",
       prune: true,
       wait: true,
     });

@@ -44,10 +44,45 @@ export interface FluxBootstrapProps extends EksClusterConnectionProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/** A JSON patch adding one argument to the controllers a `name` regex selects. */
+function addArgument(argument: string, controllers: string): string[] {
+  return [
+    "  - patch: |",
+    "      - op: add",
+    "        path: /spec/template/spec/containers/0/args/-",
+    `        value: ${argument}`,
+    "    target:",
+    "      kind: Deployment",
+    `      name: "${controllers}"`,
+  ];
+}
+
 /**
- * clusters/<cluster>/flux-system/kustomization.yaml: the bootstrap's own resources, and the
- * fingerprint of the key the cluster pulls with. Changing the key changes this file, which makes
- * the next apply update the bootstrap; the update re-runs it and rewrites the flux-system Secret.
+ * The multi-tenancy lock-down, as Flux documents it (and fluxcd/flux2-multi-tenancy applies):
+ * no controller follows a reference into another namespace, kustomize-controller refuses remote
+ * bases, and a Kustomization or HelmRelease that names no service account runs as `default` of
+ * its namespace, which has no rights. The platform's own objects therefore name theirs: the
+ * flux-system Kustomization (patched below), the layer Kustomizations (kustomize-controller) and
+ * the infrastructure HelmReleases (helm-controller, in flux-system).
+ */
+export const LOCKDOWN_PATCHES: readonly string[] = [
+  ...addArgument("--no-cross-namespace-refs=true", "(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)"),
+  ...addArgument("--no-remote-bases=true", "kustomize-controller"),
+  ...addArgument("--default-service-account=default", "(kustomize-controller|helm-controller)"),
+  "  - patch: |",
+  "      - op: add",
+  "        path: /spec/serviceAccountName",
+  "        value: kustomize-controller",
+  "    target:",
+  "      kind: Kustomization",
+  '      name: "flux-system"',
+];
+
+/**
+ * clusters/<cluster>/flux-system/kustomization.yaml: the bootstrap's own resources, the
+ * multi-tenancy lock-down, and the fingerprint of the key the cluster pulls with. Changing the
+ * key changes this file, which makes the next apply update the bootstrap; the update re-runs it
+ * and rewrites the flux-system Secret.
  */
 export function fluxSystemKustomization(deployKeyFingerprint: string): string {
   return [
@@ -58,6 +93,8 @@ export function fluxSystemKustomization(deployKeyFingerprint: string): string {
     "resources:",
     "  - gotk-components.yaml",
     "  - gotk-sync.yaml",
+    "patches:",
+    ...LOCKDOWN_PATCHES,
     "",
   ].join("\n");
 }

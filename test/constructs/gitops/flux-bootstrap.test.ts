@@ -88,10 +88,13 @@ describe("FluxBootstrap", () => {
     expect(bootstrap.kustomization_override).toContain("# Flux deploy key: ${tls_private_key.k.public_key_fingerprint_sha256}\n");
   });
 
-  test("GIVEN the override WHEN parsed as the provider validates it THEN it is a Kustomization of exactly the bootstrap's two files", () => {
+  test("GIVEN the override WHEN parsed as the provider validates it THEN it is a Kustomization of exactly the bootstrap's two files, with the lock-down patches", () => {
     // The provider refuses an override without gotk-components.yaml and gotk-sync.yaml.
     const a = fluxSystemKustomization("SHA256:aaaa");
-    expect(parse(a)).toEqual({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gotk-components.yaml", "gotk-sync.yaml"] });
+    const parsed = parse(a);
+    expect(parsed).toMatchObject({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gotk-components.yaml", "gotk-sync.yaml"] });
+    expect(Object.keys(parsed).sort()).toEqual(["apiVersion", "kind", "patches", "resources"]);
+    expect(parsed.patches.map((p: { target: { kind: string } }) => p.target.kind)).toEqual(["Deployment", "Deployment", "Deployment", "Kustomization"]);
     expect(fluxSystemKustomization("SHA256:bbbb")).not.toBe(a);
   });
 });
