@@ -19,18 +19,25 @@ import type { Settings } from "./stacks/settings/schema";
  * under it: each one therefore depends on the previous one, so `cdktf deploy '*'` runs them one
  * after another while the AWS stacks still run in parallel.
  *
+ * An account holds one IAM OIDC provider per GitLab instance: with `gitlab.awsOidcProvider`
+ * "create" the first cluster stack whose teams push to ECR creates it and the later ones take its
+ * ARN (a cross-stack reference, so they deploy after it); with "existing" each reads it itself.
+ *
  * `state` is where every stack keeps its state (see stacks/state/resolve.ts).
  */
 export function buildApp(app: App, settings: Settings, state: StateBackend = LOCAL_STATE): App {
   const repository = new RepositoryStack(app, stackNames.repository, { gitlab: settings.gitlab, clusters: settings.clusters, state });
   let previousGitOps: GitOpsStack | undefined;
+  let gitlabOidcProviderArn: string | undefined;
   for (const cluster of settings.clusters) {
-    const clusterStack = new ClusterStack(app, stackNames.cluster(cluster.name), { cluster, state });
+    const clusterStack = new ClusterStack(app, stackNames.cluster(cluster.name), { cluster, gitlab: settings.gitlab, gitlabOidcProviderArn, state });
+    if (settings.gitlab.awsOidcProvider === "create") gitlabOidcProviderArn ??= clusterStack.gitlabOidcProviderArn;
     const gitops = new GitOpsStack(app, stackNames.gitops(cluster.name), {
       cluster,
       gitlab: settings.gitlab,
       clusterOutputs: clusterStack,
       gitAccess: repository.gitAccess(cluster.name),
+      tenantGitAccess: Object.fromEntries(cluster.tenants.map((t) => [t.name, repository.tenantGitAccess(cluster.name, t.name)])),
       state,
     });
     if (previousGitOps) gitops.addDependency(previousGitOps);

@@ -7,15 +7,17 @@ import { ClusterAccess } from "./constructs/aws/cluster-access";
 import { EcrRepository } from "./constructs/aws/ecr-repository";
 import { EksAddon } from "./constructs/aws/eks-addon";
 import { EksCluster } from "./constructs/aws/eks-cluster";
+import { GitLabOidcProvider } from "./constructs/aws/gitlab-oidc-provider";
 import { clusterAutoscalerPolicy, managedPolicyArn } from "./constructs/aws/iam";
 import { ManagedNodeGroup } from "./constructs/aws/managed-node-group";
 import { Network } from "./constructs/aws/network";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
+import { TeamCiRole } from "./constructs/aws/team-ci-role";
 import type { ClusterOutputs, EcrRepositoryRef } from "./gitops-stack";
-import { CLUSTER_AUTOSCALER, nodeGroupName } from "./naming";
+import { CLUSTER_AUTOSCALER, nodeGroupName, teamCiRoleName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import { awsDefaultTags } from "./tags";
-import type { ClusterSettings } from "./settings/schema";
+import { ecrSchema, type ClusterSettings, type GitLabSettings } from "./settings/schema";
 
 /**
  * Add-ons the first nodes need to become Ready, all DaemonSets (ACTIVE with no node yet): the VPC
@@ -38,21 +40,61 @@ export const LEGACY_ECR_ADDRESSES = {
   lifecycle: "aws_ecr_lifecycle_policy.ecr_lifecycle_BEFBC548",
 } as const;
 
+/**
+ * A team's ECR repositories get the lifecycle and deletion settings an app's repository has by
+ * default (teams have no settings of their own for them): the ecr defaults of the settings.
+ */
+const ECR_DEFAULTS = ecrSchema.parse({});
+export const TEAM_ECR_POLICY = {
+  keepImages: ECR_DEFAULTS.keepImages,
+  untaggedExpiryDays: ECR_DEFAULTS.untaggedExpiryDays,
+  forceDelete: ECR_DEFAULTS.forceDelete,
+} as const;
+
+/**
+ * The construct id of a team's repository: by name, not by position, so that reordering
+ * ecrRepositories replaces nothing. ECR names never hold "--", so "/" -> "--" keeps them apart.
+ */
+export function teamEcrId(teamName: string, repositoryName: string): string {
+  return `team-${teamName}-ecr-${repositoryName.replaceAll("/", "--")}`;
+}
+
 export interface ClusterStackProps extends ProjectStackProps {
   /** One validated cluster entry of the settings. */
   readonly cluster: ClusterSettings;
+  /**
+   * The GitLab instance the teams' CI roles trust (its baseUrl) and where its IAM OIDC provider
+   * comes from (awsOidcProvider). Read only when a team has ECR repositories.
+   * @default - none: a team with ECR repositories is then an error
+   */
+  readonly gitlab?: Pick<GitLabSettings, "baseUrl" | "awsOidcProvider">;
+  /**
+   * ARN of the GitLab OIDC provider an earlier cluster stack created: an account holds one
+   * provider per URL. A cross-stack reference, so cdktf deploys that stack first.
+   * @default - created here (awsOidcProvider "create") or read by URL ("existing"), when a team has ECR repositories
+   */
+  readonly gitlabOidcProviderArn?: string;
 }
 
 /**
- * Everything AWS for one cluster: network, control plane, access, add-ons, nodes and the
- * ECR repository of each app. Its public fields are what the GitOps stack reads
- * (as cross-stack references).
+ * Everything AWS for one cluster: network, control plane, access, add-ons, nodes, the
+ * ECR repository of each app, and each team's ECR repositories with the role its GitLab CI pushes
+ * with. Its public fields are what other stacks read (as cross-stack references).
  */
 export class ClusterStack extends ProjectStack implements ClusterOutputs {
   readonly clusterName: string;
   readonly clusterEndpoint: string;
   readonly clusterCaData: string;
   readonly ecrRepositories: Readonly<Record<string, EcrRepositoryRef>>;
+  /** Each team's ECR repositories, by team name and repository name (empty for a team without any). */
+  readonly teamEcrRepositories: Readonly<Record<string, Readonly<Record<string, EcrRepositoryRef>>>>;
+  /** ARN of each team's CI role, by team name; only teams with ECR repositories have one. */
+  readonly teamCiRoleArns: Readonly<Record<string, string>>;
+  /**
+   * ARN of the GitLab OIDC provider the teams' CI roles trust (created here, passed in or read);
+   * undefined when no team of the cluster has ECR repositories.
+   */
+  readonly gitlabOidcProviderArn?: string;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -156,6 +198,46 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
         return [app.name, { url: ecr.repository.repositoryUrl, arn: ecr.repository.arn }];
       }),
     );
+
+    // Teams: their own repositories, and a role their own GitLab CI pushes to them with.
+    this.teamEcrRepositories = Object.fromEntries(
+      cluster.tenants.map((team) => [
+        team.name,
+        Object.fromEntries(
+          team.ecrRepositories.map((name) => {
+            const ecr = new EcrRepository(this, teamEcrId(team.name, name), { repositoryName: name, ...TEAM_ECR_POLICY });
+            return [name, { url: ecr.repository.repositoryUrl, arn: ecr.repository.arn }];
+          }),
+        ),
+      ]),
+    );
+    // A team with no repository has nothing to push: no role, and no OIDC provider for it.
+    const pushingTeams = cluster.tenants.filter((team) => team.ecrRepositories.length > 0);
+    if (pushingTeams.length > 0) {
+      const gitlab = props.gitlab;
+      if (!gitlab) throw new Error(`ClusterStack ${id}: teams with ECR repositories need props.gitlab (the instance their CI roles trust)`);
+      this.gitlabOidcProviderArn =
+        props.gitlabOidcProviderArn ??
+        new GitLabOidcProvider(this, "gitlab-oidc-provider", { issuerUrl: gitlab.baseUrl, mode: gitlab.awsOidcProvider }).arn;
+      const providerArn = this.gitlabOidcProviderArn;
+      this.teamCiRoleArns = Object.fromEntries(
+        pushingTeams.map((team) => {
+          const ci = new TeamCiRole(this, `team-${team.name}-ci`, {
+            roleName: teamCiRoleName(cluster.name, team.name),
+            oidcProviderArn: providerArn,
+            gitlabUrl: gitlab.baseUrl,
+            gitlabProject: team.gitlabProject,
+            ciBranches: team.ciBranches,
+            repositoryArns: Object.values(this.teamEcrRepositories[team.name]).map((repository) => repository.arn),
+            description: `GitLab CI of ${team.gitlabProject} pushes to the ECR repositories of team ${team.name} in cluster ${cluster.name}`,
+          });
+          return [team.name, ci.role.arn];
+        }),
+      );
+    } else {
+      this.teamCiRoleArns = {};
+    }
+
     this.clusterName = clusterName;
     this.clusterEndpoint = eks.cluster.endpoint;
     this.clusterCaData = eks.cluster.certificateAuthority.get(0).data;
@@ -171,6 +253,21 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       value: Object.fromEntries(Object.entries(this.ecrRepositories).map(([app, repository]) => [app, repository.url])),
       description: "Where each app's image is pushed, by app name",
     });
+    if (cluster.tenants.length > 0) {
+      new TerraformOutput(this, "team_ecr_repository_urls", {
+        value: Object.fromEntries(
+          pushingTeams.map((team) => [
+            team.name,
+            Object.fromEntries(Object.entries(this.teamEcrRepositories[team.name]).map(([name, repository]) => [name, repository.url])),
+          ]),
+        ),
+        description: "Where each team's images are pushed, by team name and repository name",
+      });
+      new TerraformOutput(this, "team_ci_role_arns", {
+        value: this.teamCiRoleArns,
+        description: "The role each team's GitLab CI assumes (AWS_ROLE_ARN) to push to its repositories, by team name",
+      });
+    }
     new TerraformOutput(this, "kubeconfig_command", {
       value: `aws eks update-kubeconfig --name ${clusterName} --region ${cluster.region}`,
       description: "Adds this cluster to your kubeconfig",

@@ -2,20 +2,24 @@ import { Construct } from "constructs";
 import { Fn, TerraformOutput, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataKubernetesSecretV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ecrReadOnlyPolicy } from "./constructs/aws/iam";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
 import { gitopsProject } from "./constructs/gitlab/gitops-project";
 import { eksClusterConnection, type EksClusterConnectionProps } from "./constructs/gitops/cluster-connection";
 import { CommitStatusToken } from "./constructs/gitops/commit-status-token";
+import { TenantAccess } from "./constructs/gitops/tenant-access";
 import { FluxBootstrap } from "./constructs/gitops/flux-bootstrap";
 import { RepositoryFiles } from "./constructs/gitops/repository-files";
 import { repositoryPaths } from "./layout";
 import { renderClusterFiles } from "./manifests/cluster-files";
 import { gitlabProjectAddress } from "./manifests/values";
-import { commitStatusTokenName, stackNames } from "./naming";
+import { commitStatusTokenName, sshGitUrl, stackNames, tenantGitSecretName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
-import type { FluxGitAccess } from "./repository-stack";
+import type { FluxGitAccess, TenantGitAccess } from "./repository-stack";
 import { awsDefaultTags } from "./tags";
 import type { ClusterSettings, GitLabSettings } from "./settings/schema";
 
@@ -48,13 +52,14 @@ export interface GitOpsStackProps extends ProjectStackProps {
   readonly clusterOutputs: ClusterOutputs;
   /** The cluster's deploy key, from the repository stack. */
   readonly gitAccess: FluxGitAccess;
+  /**
+   * Each team's deploy key on its own project, by team name, from the repository stack.
+   * @default none (the cluster has no teams)
+   */
+  readonly tenantGitAccess?: Readonly<Record<string, TenantGitAccess>>;
 }
 
-/** `ssh://git@host[:port]/group/project.git`: the form the Flux provider accepts. */
-export function sshGitUrl(gitlab: Pick<GitLabSettings, "baseUrl" | "project" | "sshHost">): string {
-  const host = gitlab.sshHost ?? new URL(gitlab.baseUrl).hostname;
-  return `ssh://git@${host}/${gitlab.project}.git`;
-}
+export { sshGitUrl } from "./naming";
 
 /**
  * Flux for one cluster: ECR read access for the image reflector through Pod Identity, the
@@ -107,7 +112,12 @@ export class GitOpsStack extends ProjectStack {
       dependsOn: [reflector.association],
     });
 
-    const commitStatus = cluster.flux.commitStatuses ? this.commitStatusToken(cluster, clusterAt, project.id, flux) : undefined;
+    // One Kubernetes provider for everything Terraform writes into the cluster, connected like Flux's.
+    const needsKubernetes = cluster.flux.commitStatuses || cluster.tenants.length > 0;
+    const kubernetes = needsKubernetes ? kubernetesProvider(this, clusterAt) : undefined;
+    const commitStatus = kubernetes && cluster.flux.commitStatuses ? this.commitStatusToken(cluster, kubernetes, project.id, flux) : undefined;
+    const tenantSecrets = kubernetes ? this.tenantAccess(cluster, kubernetes, props.tenantGitAccess ?? {}, flux) : [];
+    const caller = cluster.tenants.length > 0 ? new DataAwsCallerIdentity(this, "caller") : undefined;
 
     new RepositoryFiles(this, "manifests", {
       projectId: project.id,
@@ -117,12 +127,13 @@ export class GitOpsStack extends ProjectStack {
         gitlab,
         Object.fromEntries(cluster.apps.map((app) => [app.name, clusterOutputs.ecrRepositories[app.name].url])),
         // The numeric id, known at plan time: the data source reads it.
-        { gitlabProjectAddress: gitlabProjectAddress(gitlab, project.id) },
+        { gitlabProjectAddress: gitlabProjectAddress(gitlab, project.id), awsAccountId: caller?.accountId },
       ),
       label: cluster.name,
       // The whole chain waits for the Secret, so notifications.yaml (its last file) never names a
       // Secret that is not there yet, and a destroy removes the file before the Secret.
-      dependsOn: [flux.bootstrap, ...(commitStatus ? [commitStatus.secret] : [])],
+      // Likewise for the teams' Secrets (and namespaces), which their GitRepositories need.
+      dependsOn: [flux.bootstrap, ...(commitStatus ? [commitStatus.secret] : []), ...tenantSecrets],
     });
 
     new TerraformOutput(this, "gitops_path", {
@@ -146,13 +157,7 @@ export class GitOpsStack extends ProjectStack {
    * Kubernetes provider that reaches the cluster exactly as the Flux provider does. The Secret
    * waits for the bootstrap, which creates the namespace.
    */
-  private commitStatusToken(cluster: ClusterSettings, clusterAt: EksClusterConnectionProps, projectId: string, flux: FluxBootstrap): CommitStatusToken {
-    const connection = eksClusterConnection(clusterAt);
-    const kubernetes = new KubernetesProvider(this, "kubernetes", {
-      host: connection.host,
-      clusterCaCertificate: connection.clusterCaCertificate,
-      exec: [connection.exec],
-    });
+  private commitStatusToken(cluster: ClusterSettings, kubernetes: KubernetesProvider, projectId: string, flux: FluxBootstrap): CommitStatusToken {
     return new CommitStatusToken(this, "commit-status", {
       projectId,
       name: commitStatusTokenName(cluster.name),
@@ -163,4 +168,42 @@ export class GitOpsStack extends ProjectStack {
       dependsOn: [flux.bootstrap],
     });
   }
+
+  /**
+   * Each team's namespaces and Git Secret, written before the team's manifests reach Git. The
+   * known_hosts of the GitLab SSH host are the ones the bootstrap scanned into flux-system's own
+   * Secret (every team project lives on the same host).
+   */
+  private tenantAccess(cluster: ClusterSettings, kubernetes: KubernetesProvider, access: Readonly<Record<string, TenantGitAccess>>, flux: FluxBootstrap): SecretV1[] {
+    if (cluster.tenants.length === 0) return [];
+    const fluxSecret = new DataKubernetesSecretV1(this, "flux-system-secret", {
+      provider: kubernetes,
+      metadata: { name: "flux-system", namespace: "flux-system" },
+      dependsOn: [flux.bootstrap],
+    });
+    return cluster.tenants.map((tenant) => {
+      const key = access[tenant.name];
+      if (!key) throw new Error(`GitOpsStack: no deploy key for team ${tenant.name} of cluster ${cluster.name}`);
+      return new TenantAccess(this, `team-${tenant.name}`, {
+        tenant: tenant.name,
+        namespaces: tenant.namespaces,
+        secretName: tenantGitSecretName(tenant.name),
+        privateKeyPem: Token.asString(Fn.sensitive(key.privateKeyPem)),
+        publicKeyOpenssh: key.publicKeyOpenssh,
+        knownHosts: Fn.lookup(fluxSecret.data, "known_hosts", ""),
+        kubernetesProvider: kubernetes,
+        dependsOn: [flux.bootstrap],
+      }).secret;
+    });
+  }
+}
+
+/** The Kubernetes provider of a GitOps stack: it reaches the cluster exactly as the Flux provider does. */
+function kubernetesProvider(scope: Construct, clusterAt: EksClusterConnectionProps): KubernetesProvider {
+  const connection = eksClusterConnection(clusterAt);
+  return new KubernetesProvider(scope, "kubernetes", {
+    host: connection.host,
+    clusterCaCertificate: connection.clusterCaCertificate,
+    exec: [connection.exec],
+  });
 }

@@ -7,12 +7,17 @@
  *     flux-system/                       this folder (it has no kustomization.yaml, so
  *     infrastructure.yaml                kustomize-controller generates one listing every YAML file
  *     apps.yaml                          below it and taking flux-system/ as one entry)
+ *     tenants.yaml                       the tenants layer's Kustomization (when the cluster has teams)
  *     images/<app>.yaml                  ImageRepository and ImagePolicy of one app
  *     image-automation.yaml              one ImageUpdateAutomation for every app
  *     notifications.yaml                 Provider and Alert: commit statuses to GitLab (flux.commitStatuses),
  *                                          committed last, after Terraform created the token's Secret
  *   infrastructure/<cluster>/          the infrastructure layer: what makes the cluster usable
  *     kustomization.yaml, cluster-autoscaler.yaml
+ *   tenants/<cluster>/                 the tenants layer (when the cluster has teams)
+ *     kustomization.yaml                 lists the team folders
+ *     <team>/namespaces/<ns>.yaml        a team namespace and the team's admin RoleBinding in it
+ *     <team>/service-account.yaml, cluster-vars.yaml, sync.yaml, kustomization.yaml
  *   apps/<cluster>/                    the apps layer, applied after infrastructure is Ready
  *     kustomization.yaml                 lists the namespaces and the app folders
  *     namespaces/<namespace>.yaml        one per namespace (apps may share one)
@@ -127,6 +132,35 @@ export const NOTIFICATIONS_LAYER: TemplateLayer = {
   files: [{ path: "notifications.yaml", owner: "terraform" }],
 };
 
+/** One namespace of a team, with the team's rights there: tenants/<cluster>/<team>/namespaces/<namespace>.yaml. */
+export const TENANT_NAMESPACE_LAYER: TemplateLayer = {
+  templateDir: "tenant-namespace",
+  files: [{ path: "namespace.yaml", owner: "terraform" }],
+};
+
+/** One team, rendered into tenants/<cluster>/<team>/ after its namespaces; kustomization.yaml last. */
+export const TENANT_LAYER: TemplateLayer = {
+  templateDir: "tenant",
+  files: [
+    { path: "service-account.yaml", owner: "terraform" },
+    { path: "cluster-vars.yaml", owner: "terraform" },
+    { path: "sync.yaml", owner: "terraform" },
+    { path: INDEX_FILE, owner: "terraform" },
+  ],
+};
+
+/** The tenants layer's own kustomization.yaml, listing the team folders. */
+export const TENANTS_INDEX_LAYER: TemplateLayer = {
+  templateDir: "tenants",
+  files: [{ path: INDEX_FILE, owner: "terraform" }],
+};
+
+/** The Flux Kustomization of the tenants layer: clusters/<cluster>/tenants.yaml, when the cluster has teams. */
+export const TENANTS_SYNC_LAYER: TemplateLayer = {
+  templateDir: "cluster-tenants",
+  files: [{ path: "tenants.yaml", owner: "terraform" }],
+};
+
 /** Every template layer: each folder of config_files/ is one of them. */
 export const ALL_LAYERS: readonly TemplateLayer[] = [
   INFRASTRUCTURE_LAYER,
@@ -137,6 +171,10 @@ export const ALL_LAYERS: readonly TemplateLayer[] = [
   CLUSTER_LAYER,
   IMAGE_POLICY_LAYER,
   NOTIFICATIONS_LAYER,
+  TENANT_NAMESPACE_LAYER,
+  TENANT_LAYER,
+  TENANTS_INDEX_LAYER,
+  TENANTS_SYNC_LAYER,
 ];
 
 /** Paths in the GitOps repository, relative to its root, without leading "./". */
@@ -156,6 +194,11 @@ export const repositoryPaths = {
   namespace: (cluster: string, namespace: string) => `apps/${cluster}/namespaces/${namespace}.yaml`,
   app: (cluster: string, app: string) => `apps/${cluster}/${app}`,
   appAutoscaling: (cluster: string, app: string) => `apps/${cluster}/${app}/autoscaling`,
+  /** The tenants layer of a cluster: one folder per team. */
+  tenantsLayer: (cluster: string) => `tenants/${cluster}`,
+  tenant: (cluster: string, team: string) => `tenants/${cluster}/${team}`,
+  tenantNamespace: (cluster: string, team: string, namespace: string) => `tenants/${cluster}/${team}/namespaces/${namespace}.yaml`,
+  tenantsSync: (cluster: string) => `clusters/${cluster}/tenants.yaml`,
   /** Where image automation looks for setter markers: the whole apps layer of the cluster. */
   imageUpdates: (cluster: string) => `apps/${cluster}`,
 } as const;

@@ -13,6 +13,15 @@ export function nodeRoleName(fullNodeGroupName: string): string {
   return `${fullNodeGroupName}-node`;
 }
 
+/**
+ * The IAM role a team's GitLab CI assumes to push to its ECR repositories:
+ * "<cluster>-team-<team>-ci". The cluster name is in it because IAM names are per account and
+ * two clusters may have a team of the same name.
+ */
+export function teamCiRoleName(clusterName: string, teamName: string): string {
+  return `${clusterName}-team-${teamName}-ci`;
+}
+
 /** The stacks of the app: one GitLab stack for the repository, two per cluster. */
 export const stackNames = {
   /** Deploy keys and branch protection of the GitOps repository, shared by every cluster. */
@@ -51,4 +60,23 @@ export const COMMIT_STATUS_TOKEN_SECRET = { namespace: "flux-system", name: "git
 /** Name of a cluster's project access token for commit statuses (shown in the project's access tokens). */
 export function commitStatusTokenName(clusterName: string): string {
   return `flux-commit-status-${clusterName}`;
+}
+
+/**
+ * `ssh://git@host[:port]/group/project.git`, the form Flux accepts, for the GitOps project or
+ * another project of the same GitLab instance (a team's).
+ */
+export function sshGitUrl(gitlab: { readonly baseUrl: string; readonly project: string; readonly sshHost?: string }, projectPath = gitlab.project): string {
+  const host = gitlab.sshHost ?? new URL(gitlab.baseUrl).hostname;
+  return `ssh://git@${host}/${projectPath}.git`;
+}
+
+/** The Secret holding a team's deploy key, in the team's first namespace, named by its GitRepository. */
+export function tenantGitSecretName(team: string): string {
+  return `flux-git-${team}`;
+}
+
+/** Title of a team's deploy key on its own project. */
+export function tenantDeployKeyTitle(clusterName: string, team: string): string {
+  return `Flux (cluster ${clusterName}, team ${team})`;
 }

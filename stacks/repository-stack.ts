@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
+import { DataGitlabProject } from "@cdktf/provider-gitlab/lib/data-gitlab-project";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { BranchProtection } from "./constructs/gitlab/branch-protection";
 import { FluxDeployKey } from "./constructs/gitlab/flux-deploy-key";
 import { gitopsProject } from "./constructs/gitlab/gitops-project";
-import { deployKeyTitle } from "./naming";
+import { deployKeyTitle, tenantDeployKeyTitle } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import type { ClusterSettings, GitLabSettings } from "./settings/schema";
 
@@ -31,8 +32,18 @@ export interface RepositoryStackProps extends ProjectStackProps {
  * The keys live here, not in the clusters' GitOps stacks, so that the rule exists (and allows
  * them) before any bootstrap pushes, and a key is always known when a GitOps stack is planned.
  */
+/** What a cluster's GitOps stack needs to reach a team's repository as Flux. */
+export interface TenantGitAccess {
+  /** PEM private key of the team's deploy key (a Terraform reference; it stays in state). */
+  readonly privateKeyPem: string;
+  /** Its public key in OpenSSH form. */
+  readonly publicKeyOpenssh: string;
+}
+
 export class RepositoryStack extends ProjectStack {
   private readonly keys = new Map<string, FluxDeployKey>();
+  /** Deploy keys on the teams' own projects, by "<cluster>/<team>". */
+  private readonly tenantKeys = new Map<string, FluxDeployKey>();
 
   constructor(scope: Construct, id: string, props: RepositoryStackProps) {
     super(scope, id, props);
@@ -55,6 +66,26 @@ export class RepositoryStack extends ProjectStack {
       );
     }
 
+    // Each team's own project: a deploy key per cluster that reconciles it, read-only unless the
+    // team runs image automation in its repository (which pushes).
+    const teamProjects = new Map<string, DataGitlabProject>();
+    for (const cluster of props.clusters) {
+      for (const tenant of cluster.tenants) {
+        const path = tenant.gitlabProject;
+        if (!teamProjects.has(path)) {
+          teamProjects.set(path, new DataGitlabProject(this, `team-project-${path.replace(/[^A-Za-z0-9]+/g, "-")}`, { pathWithNamespace: path }));
+        }
+        this.tenantKeys.set(
+          `${cluster.name}/${tenant.name}`,
+          new FluxDeployKey(this, `team-key-${cluster.name}-${tenant.name}`, {
+            projectId: teamProjects.get(path)!.id,
+            title: tenantDeployKeyTitle(cluster.name, tenant.name),
+            canPush: tenant.imageAutomation,
+          }),
+        );
+      }
+    }
+
     if (gitlab.protectBranch) {
       new BranchProtection(this, "branch-protection", {
         projectId: project.id,
@@ -67,6 +98,13 @@ export class RepositoryStack extends ProjectStack {
       value: Object.fromEntries([...this.keys].map(([name, key]) => [name, { id: key.deployKey.deployKeyId, title: deployKeyTitle(name) }])),
       description: "The Flux deploy key of each cluster, as GitLab lists it",
     });
+  }
+
+  /** The deploy key of one team on one cluster, read by that cluster's GitOps stack (cross-stack references). */
+  tenantGitAccess(clusterName: string, team: string): TenantGitAccess {
+    const key = this.tenantKeys.get(`${clusterName}/${team}`);
+    if (!key) throw new Error(`RepositoryStack: no deploy key for team ${team} of cluster ${clusterName}`);
+    return { privateKeyPem: key.privateKey.privateKeyPem, publicKeyOpenssh: key.privateKey.publicKeyOpenssh };
   }
 
   /** The deploy key of one cluster, read by its GitOps stack (cross-stack references). */

@@ -9,6 +9,10 @@ import {
   NAMESPACE_LAYER,
   NOTIFICATIONS_LAYER,
   repositoryPaths,
+  TENANT_LAYER,
+  TENANT_NAMESPACE_LAYER,
+  TENANTS_INDEX_LAYER,
+  TENANTS_SYNC_LAYER,
 } from "../layout";
 import type { RepositoryFileSpec } from "../constructs/gitops/repository-files";
 import type { ClusterSettings, GitLabSettings } from "../settings/schema";
@@ -22,6 +26,8 @@ import {
   infrastructureTemplateValues,
   namespaceTemplateValues,
   notificationsTemplateValues,
+  tenantsTemplateValues,
+  tenantTemplateValues,
 } from "./values";
 
 /** The URL of each app's ECR repository, by app name (usually cross-stack references). */
@@ -35,17 +41,24 @@ export interface ClusterFilesOptions extends RenderOptions {
    * Required when the cluster's flux.commitStatuses is on, unused otherwise.
    */
   readonly gitlabProjectAddress?: string;
+  /**
+   * The AWS account of the cluster (usually a token), for the teams' cluster variables.
+   * Required when the cluster has teams, unused otherwise.
+   */
+  readonly awsAccountId?: string;
 }
 
 /**
  * Every file Terraform commits for one cluster, rendered and checked, in commit order:
  * 1. the infrastructure layer (objects, then its kustomization.yaml);
- * 2. the apps layer: the namespaces first (so that moving a Namespace between files never leaves
+ * 2. the tenants layer, when the cluster has teams: each team's namespace files, its own files,
+ *    its kustomization.yaml, then the layer's kustomization.yaml listing the teams;
+ * 3. the apps layer: the namespaces first (so that moving a Namespace between files never leaves
  *    it out of a build, which would make Flux prune it), then each app's folder, its
  *    kustomization.yaml last, then the layer's kustomization.yaml listing them;
- * 3. the cluster's Flux objects: the layer Kustomizations, whose paths are complete by then, each
+ * 4. the cluster's Flux objects: the layer Kustomizations, whose paths are complete by then, each
  *    app's image objects, and the image automation;
- * 4. with flux.commitStatuses, the notifications (Provider and Alert) last: the Secret they name is
+ * 5. with flux.commitStatuses, the notifications (Provider and Alert) last: the Secret they name is
  *    created before the first commit of the chain (see stacks/gitops-stack.ts).
  * Terraform deletes removed files after every creation and update, newest first, so a removed app
  * leaves the layer's kustomization.yaml before its folder goes.
@@ -79,6 +92,7 @@ export function renderClusterFiles(
 
   return [
     ...under(repositoryPaths.infrastructureLayer(cluster.name), renderLayer(INFRASTRUCTURE_LAYER, infrastructureTemplateValues(cluster), options)),
+    ...tenants(cluster, gitlab, options).layer,
     ...appNamespaces(cluster).flatMap((ns) =>
       renamed(repositoryPaths.namespace(cluster.name, ns.namespace), renderLayer(NAMESPACE_LAYER, namespaceTemplateValues(cluster, ns), options)),
     ),
@@ -86,6 +100,7 @@ export function renderClusterFiles(
     ...under(repositoryPaths.appsLayer(cluster.name), renderLayer(APPS_INDEX_LAYER, appsIndexTemplateValues(cluster), options)),
     ...clusterFile(infrastructureIndex),
     ...clusterFile(appsIndex),
+    ...tenants(cluster, gitlab, options).sync,
     ...cluster.apps.flatMap((app) =>
       renamed(
         repositoryPaths.imagePolicy(cluster.name, app.name),
@@ -105,4 +120,46 @@ function notifications(cluster: ClusterSettings, options: ClusterFilesOptions): 
   if (gitlabProjectAddress === undefined) throw new Error(`cluster ${cluster.name}: commit statuses need the GitLab project address`);
   const values = notificationsTemplateValues(cluster, gitlabProjectAddress);
   return renderLayer(NOTIFICATIONS_LAYER, values, renderOptions).map((f) => ({ ...f, path: repositoryPaths.notifications(cluster.name) }));
+}
+
+/**
+ * The tenants layer (each team's folder, then the layer's kustomization.yaml) and its Flux
+ * Kustomization, when the cluster has teams; nothing otherwise.
+ */
+function tenants(cluster: ClusterSettings, gitlab: GitLabSettings, options: ClusterFilesOptions): { layer: RepositoryFileSpec[]; sync: RepositoryFileSpec[] } {
+  if (cluster.tenants.length === 0) return { layer: [], sync: [] };
+  const { awsAccountId, gitlabProjectAddress: _unused, ...renderOptions } = options;
+  // A caller's mistake, not the user's: the stack always passes it.
+  if (awsAccountId === undefined) throw new Error(`cluster ${cluster.name}: teams need the AWS account id`);
+  const layer = cluster.tenants.flatMap((tenant) => {
+    const folder = repositoryPaths.tenant(cluster.name, tenant.name);
+    const namespaces = tenant.namespaces.flatMap((ns) =>
+      renderLayer(TENANT_NAMESPACE_LAYER, tenantTemplateValues(cluster, gitlab, tenant, awsAccountId, ns), renderOptions).map((f) => ({
+        ...f,
+        path: repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns),
+      })),
+    );
+    const own = renderLayer(TENANT_LAYER, tenantTemplateValues(cluster, gitlab, tenant, awsAccountId), renderOptions).map((f) => ({
+      ...f,
+      path: `${folder}/${f.path}`,
+      // A team with several namespaces has no targetNamespace: its manifests say where they go.
+      content: tenant.namespaces.length > 1 && f.path === "sync.yaml" ? withoutTargetNamespace(f.content) : f.content,
+    }));
+    return [...namespaces, ...own];
+  });
+  const values = tenantsTemplateValues(cluster);
+  return {
+    layer: [
+      ...layer,
+      ...renderLayer(TENANTS_INDEX_LAYER, values, renderOptions).map((f) => ({ ...f, path: `${repositoryPaths.tenantsLayer(cluster.name)}/${f.path}` })),
+    ],
+    sync: renderLayer(TENANTS_SYNC_LAYER, values, renderOptions).map((f) => ({ ...f, path: repositoryPaths.tenantsSync(cluster.name) })),
+  };
+}
+
+/** The team sync without its targetNamespace line and the two comment lines above it. */
+function withoutTargetNamespace(content: string): string {
+  const out = content.replace(/^(  #[^\n]*\n){2}  targetNamespace: [^\n]*\n/m, "");
+  if (out === content) throw new Error("config_files/tenant/sync.yaml: no targetNamespace line to drop");
+  return out;
 }

@@ -1,7 +1,7 @@
 import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
-import { repositoryPaths } from "../layout";
-import { CLUSTER_AUTOSCALER, COMMIT_STATUS_TOKEN_SECRET, logicalImageName } from "../naming";
-import type { AppSettings, ClusterSettings, GitLabSettings } from "../settings/schema";
+import { INDEX_FILE, repositoryPaths, TENANT_LAYER } from "../layout";
+import { CLUSTER_AUTOSCALER, COMMIT_STATUS_TOKEN_SECRET, logicalImageName, sshGitUrl, tenantGitSecretName } from "../naming";
+import type { AppSettings, ClusterSettings, GitLabSettings, TenantSettings } from "../settings/schema";
 
 /*
  * The values each template layer may use (see stacks/layout.ts). A template that uses a
@@ -212,5 +212,82 @@ export function notificationsTemplateValues(cluster: ClusterSettings, gitlabProj
     CLUSTER_NAME: cluster.name,
     GITLAB_PROJECT_ADDRESS: gitlabProjectAddress,
     TOKEN_SECRET_NAME: COMMIT_STATUS_TOKEN_SECRET.name,
+  };
+}
+
+/** Values of config_files/tenant/ and tenant-namespace/, rendered once per team (and per team namespace). */
+export interface TenantTemplateValues extends Values {
+  readonly CLUSTER_NAME: string;
+  readonly REGION: string;
+  readonly ENVIRONMENT: string;
+  /** Usually a token: the account of the GitOps stack's AWS provider. */
+  readonly AWS_ACCOUNT_ID: string;
+  readonly ECR_REGISTRY: string;
+  readonly TENANT_NAME: string;
+  /** The team's first namespace: its ServiceAccount, GitRepository, Kustomization and variables live there. */
+  readonly TENANT_HOME: string;
+  /** The namespace a tenant-namespace file is rendered for. */
+  readonly TENANT_NAMESPACE: string;
+  readonly TENANT_PROJECT: string;
+  readonly TENANT_GIT_URL: string;
+  readonly TENANT_BRANCH: string;
+  readonly TENANT_PATH: string;
+  readonly GIT_SECRET_NAME: string;
+  readonly SOURCE_INTERVAL: string;
+  readonly LAYER_INTERVAL: string;
+  readonly LAYER_TIMEOUT: string;
+  /** The team folder's resources, as a flow sequence: its namespace files, then its own files. */
+  readonly TENANT_RESOURCES: string;
+}
+
+export function tenantTemplateValues(
+  cluster: ClusterSettings,
+  gitlab: GitLabSettings,
+  tenant: TenantSettings,
+  awsAccountId: string,
+  namespace = tenant.namespaces[0],
+): TenantTemplateValues {
+  const folder = repositoryPaths.tenant(cluster.name, tenant.name);
+  const own = TENANT_LAYER.files.map((f) => f.path).filter((p) => p !== INDEX_FILE);
+  return {
+    CLUSTER_NAME: cluster.name,
+    REGION: cluster.region,
+    ENVIRONMENT: cluster.environment,
+    AWS_ACCOUNT_ID: awsAccountId,
+    ECR_REGISTRY: `${awsAccountId}.dkr.ecr.${cluster.region}.amazonaws.com`,
+    TENANT_NAME: tenant.name,
+    TENANT_HOME: tenant.namespaces[0],
+    TENANT_NAMESPACE: namespace,
+    TENANT_PROJECT: tenant.gitlabProject,
+    TENANT_GIT_URL: sshGitUrl(gitlab, tenant.gitlabProject),
+    TENANT_BRANCH: tenant.branch,
+    TENANT_PATH: tenant.path,
+    GIT_SECRET_NAME: tenantGitSecretName(tenant.name),
+    SOURCE_INTERVAL: cluster.flux.interval,
+    LAYER_INTERVAL: cluster.flux.layerInterval,
+    LAYER_TIMEOUT: cluster.flux.layerTimeout,
+    TENANT_RESOURCES: flowList([
+      ...tenant.namespaces.map((ns) => repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns).slice(folder.length + 1)),
+      ...own,
+    ]),
+  };
+}
+
+/** Values of config_files/tenants/ and cluster-tenants/: the tenants layer of a cluster. */
+export interface TenantsTemplateValues extends Values {
+  readonly CLUSTER_NAME: string;
+  readonly TENANTS_PATH: string;
+  readonly TENANTS_RESOURCES: string;
+  readonly LAYER_INTERVAL: string;
+  readonly LAYER_TIMEOUT: string;
+}
+
+export function tenantsTemplateValues(cluster: ClusterSettings): TenantsTemplateValues {
+  return {
+    CLUSTER_NAME: cluster.name,
+    TENANTS_PATH: repositoryPaths.tenantsLayer(cluster.name),
+    TENANTS_RESOURCES: flowList(cluster.tenants.map((t) => t.name)),
+    LAYER_INTERVAL: cluster.flux.layerInterval,
+    LAYER_TIMEOUT: cluster.flux.layerTimeout,
   };
 }

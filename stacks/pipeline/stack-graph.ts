@@ -13,6 +13,8 @@ export interface PipelineStack {
   readonly environment: string;
   /** The resource group that serializes its deploys and destroys. */
   readonly resourceGroup: string;
+  /** The pipeline stage of its plan and deploy: AWS and GitLab stacks first, then the GitOps stacks. */
+  readonly stage: "infrastructure" | "gitops";
 }
 
 /** The resource group of every GitOps stack: they all commit to one branch, which GitLab rejects when it moved underneath. */
@@ -29,12 +31,12 @@ export function readStackGraph(outdir: string, settings: Settings): PipelineStac
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, { synthesizedStackPath: string }>;
   };
-  const owner = new Map<string, { environment: string; resourceGroup: string }>([
-    [stackNames.repository, { environment: stackNames.repository, resourceGroup: stackNames.repository }],
+  const owner = new Map<string, Omit<PipelineStack, "name" | "reads">>([
+    [stackNames.repository, { environment: stackNames.repository, resourceGroup: stackNames.repository, stage: "infrastructure" }],
   ]);
   for (const cluster of settings.clusters) {
-    owner.set(stackNames.cluster(cluster.name), { environment: cluster.name, resourceGroup: stackNames.cluster(cluster.name) });
-    owner.set(stackNames.gitops(cluster.name), { environment: cluster.name, resourceGroup: gitopsResourceGroup(settings.gitlab.branch) });
+    owner.set(stackNames.cluster(cluster.name), { environment: cluster.name, resourceGroup: stackNames.cluster(cluster.name), stage: "infrastructure" });
+    owner.set(stackNames.gitops(cluster.name), { environment: cluster.name, resourceGroup: gitopsResourceGroup(settings.gitlab.branch), stage: "gitops" });
   }
   const unknown = Object.keys(manifest.stacks).filter((name) => !owner.has(name));
   if (unknown.length > 0) throw new Error(`stacks the pipeline does not know: ${unknown.join(", ")} (known: ${[...owner.keys()].join(", ")})`);

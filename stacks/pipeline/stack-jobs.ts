@@ -1,9 +1,9 @@
 import type { PipelineStack } from "./stack-graph";
 
 /**
- * The stages stacks are planned and deployed in: a stack that reads no other stack's state is
- * infrastructure; one that reads infrastructure is GitOps. Its plan on the default branch waits
- * for the deploys it reads, so that it plans against what was applied.
+ * The stages stacks are planned and deployed in: the AWS and GitLab stacks, then the GitOps stacks.
+ * A plan on the default branch waits for the deploys of the stacks it reads, so that it plans
+ * against what was applied.
  */
 export const STACK_STAGES = ["infrastructure", "gitops"] as const;
 export const DESTROY_STAGE = "destroy";
@@ -16,23 +16,26 @@ export const jobNames = {
   destroy: (stack: string) => `destroy:${stack}`,
 };
 
-/** The stage of each stack, from what it reads; a third level would need a stage of its own. */
+/**
+ * The stage of each stack: its kind's (AWS and GitLab stacks, then GitOps stacks). Within a stage,
+ * `needs` orders a stack after the stacks it reads (a cluster stack may read the OIDC provider of
+ * another); a stack may not read one of a later stage, nor stacks read each other in a cycle.
+ */
 function stagesOf(stacks: readonly PipelineStack[]): Map<string, (typeof STACK_STAGES)[number]> {
-  const stages = new Map<string, (typeof STACK_STAGES)[number]>();
   const byName = new Map(stacks.map((s) => [s.name, s]));
-  const visit = (stack: PipelineStack, path: string[]): number => {
+  const visit = (stack: PipelineStack, path: string[]): void => {
     if (path.includes(stack.name)) throw new Error(`stacks read each other in a cycle: ${[...path, stack.name].join(" -> ")}`);
-    const depth = Math.max(-1, ...stack.reads.map((read) => {
+    for (const read of stack.reads) {
       const upstream = byName.get(read);
       if (!upstream) throw new Error(`stack ${stack.name} reads ${read}, which is not synthesized`);
-      return visit(upstream, [...path, stack.name]);
-    })) + 1;
-    if (depth >= STACK_STAGES.length) throw new Error(`stack ${stack.name} is ${depth + 1} reads deep; the pipeline has stages ${STACK_STAGES.join(", ")}`);
-    stages.set(stack.name, STACK_STAGES[depth]);
-    return depth;
+      if (STACK_STAGES.indexOf(upstream.stage) > STACK_STAGES.indexOf(stack.stage)) {
+        throw new Error(`stack ${stack.name} (${stack.stage}) reads ${read} of the later stage ${upstream.stage}`);
+      }
+      visit(upstream, [...path, stack.name]);
+    }
   };
   for (const stack of stacks) visit(stack, []);
-  return stages;
+  return new Map(stacks.map((s) => [s.name, s.stage]));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
-import { nodeGroupName, nodeRoleName } from "../naming";
+import { nodeGroupName, nodeRoleName, teamCiRoleName } from "../naming";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 
 /*
@@ -39,7 +39,10 @@ const dnsLabel = (what: string, max: number) => {
   return z.string(allowed).regex(new RegExp(`^[a-z]([a-z0-9-]{0,${max - 2}}[a-z0-9])?$`), allowed);
 };
 
-/** IAM role names are limited to 64 characters; the node role is "<cluster>-<node group>-node". */
+/**
+ * IAM role names are limited to 64 characters; the node role is "<cluster>-<node group>-node", a
+ * team's CI role "<cluster>-team-<team>-ci".
+ */
 const IAM_ROLE_NAME_MAX = 64;
 
 const cidr = z.string().refine((v) => parseCidr(v) !== undefined, "an IPv4 network in CIDR form, e.g. 10.0.0.0/16, with no host bits set");
@@ -491,6 +494,15 @@ export const clusterSchema = z
       const project = projects.get(t.gitlabProject.toLowerCase());
       if (project !== undefined) fail(["tenants", i, "gitlabProject"], t.gitlabProject, `a project no other team uses (tenants[${project}] has it)`);
       else projects.set(t.gitlabProject.toLowerCase(), i);
+      // Only a team with ECR repositories gets a CI role (without one it has nothing to push).
+      if (t.ecrRepositories.length > 0 && teamCiRoleName(c.name, t.name).length > IAM_ROLE_NAME_MAX) {
+        const max = IAM_ROLE_NAME_MAX - teamCiRoleName(c.name, "").length;
+        fail(
+          ["tenants", i, "name"],
+          t.name,
+          `at most ${max} characters with this cluster name (the CI IAM role of a team with ECR repositories, "<cluster name>-team-<team name>-ci", is limited to ${IAM_ROLE_NAME_MAX})`,
+        );
+      }
       t.namespaces.forEach((ns, j) => {
         const owner = owners.get(ns);
         if (owner) fail(["tenants", i, "namespaces", j], ns, `a namespace of its own, not ${owner}`);
@@ -654,6 +666,20 @@ export const settingsSchema = z
           message: `false: Flux's GitLab commit statuses cannot reach an instance under a path (gitlab.baseUrl ${s.gitlab.baseUrl})`,
         });
       });
+    }
+    // IAM takes only https issuers for an OIDC provider, and teams' CI roles trust GitLab through one.
+    if (base?.protocol === "http:") {
+      const pusher = s.clusters
+        .flatMap((c, i) => (c.tenants ?? []).map((t, j) => ({ where: `clusters[${i}].tenants[${j}]`, pushes: (t.ecrRepositories?.length ?? 0) > 0 })))
+        .find((t) => t.pushes);
+      if (pusher) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["gitlab", "baseUrl"],
+          input: s.gitlab.baseUrl,
+          message: `an https URL: teams with ECR repositories (such as ${pusher.where}) push through an AWS IAM OIDC provider, which needs an https issuer`,
+        });
+      }
     }
     const names = new Set<string>();
     // ECR repository names are unique per account and region: "<region>/<name>" -> where it is.

@@ -186,6 +186,62 @@ if (!kustomize) {
       });
     });
 
+    describe("GIVEN a cluster with two teams (one with two namespaces)", () => {
+      const teams = (which: string[]) =>
+        parseSettings({
+          ...MINIMAL_SETTINGS,
+          clusters: [
+            {
+              name: "test-cluster",
+              tenants: [
+                { name: "payments", gitlabProject: "teams/payments" },
+                { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"] },
+              ].filter((t) => which.includes(t.name)),
+            },
+          ],
+        });
+
+      test("WHEN deployed THEN every commit builds, and the tenants layer holds each team's namespaces, rights and sync", () => {
+        const commits = deployOf(teams(["payments", "search"]));
+        expect(replay(commits, 0)).toEqual([]);
+        const root = writeTree(treeAfter(commits));
+        try {
+          const built = buildLikeFlux(kustomize, root, repositoryPaths.tenantsLayer("test-cluster"));
+          if (!built.ok) throw new Error(built.error);
+          expect(built.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`).sort()).toEqual([
+            "ConfigMap/payments/cluster-vars",
+            "ConfigMap/search/cluster-vars",
+            "GitRepository/payments/payments",
+            "GitRepository/search/search",
+            "Kustomization/payments/payments",
+            "Kustomization/search/search",
+            "Namespace//payments",
+            "Namespace//search",
+            "Namespace//search-jobs",
+            "RoleBinding/payments/flux-tenant-payments",
+            "RoleBinding/search-jobs/flux-tenant-search",
+            "RoleBinding/search/flux-tenant-search",
+            "ServiceAccount/payments/payments",
+            "ServiceAccount/search/search",
+          ]);
+        } finally {
+          fs.rmSync(root, { recursive: true, force: true });
+        }
+      });
+
+      test("WHEN a team is onboarded, then offboarded THEN every commit of both redeploys builds", () => {
+        const one = filesOf(teams(["payments"])).get("test-cluster")!;
+        const two = filesOf(teams(["payments", "search"])).get("test-cluster")!;
+        const deployed = [bootstrapCommit("test-cluster", "ssh://git@gitlab.com/example-group/flux-gitops.git", "main"), ...one.files];
+        const onboard = redeploy(deployed, two.files, one.fluxOwned);
+        const afterOnboard = [...deployed, ...onboard];
+        expect(replay(afterOnboard, deployed.length)).toEqual([]);
+        const offboard = redeploy(afterOnboard, one.files, two.fluxOwned);
+        expect(replay([...afterOnboard, ...offboard], afterOnboard.length)).toEqual([]);
+        expect([...treeAfter([...afterOnboard, ...offboard]).keys()].filter((p) => p.includes("/search"))).toEqual([]);
+      });
+    });
+
     test("GIVEN a deployment of the single-app layout (namespace in the app folder, no apps/<cluster>/kustomization.yaml) WHEN this version is deployed THEN flux-system always builds, the namespace is never left out, and one transient apps build fails on the duplicate", () => {
       const now = firstDeploy();
       const fluxOwned = fluxOwnedPaths(synthApp(testSettings())["test-cluster-gitops"]);

@@ -30,6 +30,7 @@ export function exampleReferences(region = "us-west-2"): (ref: string) => string
     const app = /ecr-([a-z0-9-]+)_repository_[A-Za-z0-9]+repository_url$/.exec(ref)?.[1];
     if (app) return `111122223333.dkr.ecr.${region}.amazonaws.com/${app}-repo`;
     if (/^data\.gitlab_project\.[^.]+\.id$/.test(ref)) return "12345678";
+    if (/^data\.aws_caller_identity\.[^.]+\.account_id$/.test(ref)) return "111122223333";
     return undefined;
   };
 }

@@ -1,7 +1,7 @@
-import { spawnSync } from "child_process";
 import * as path from "path";
 import Ajv from "ajv";
 import { parseAllDocuments } from "yaml";
+import { validateApiObjects, type ValidatorResult } from "./api-validator";
 import { exampleSettings, renderedFiles } from "./fixtures";
 
 /*
@@ -20,7 +20,6 @@ import { exampleSettings, renderedFiles } from "./fixtures";
  * Deliberately broken documents go through the same validators, to prove each can fail.
  */
 
-const VALIDATOR = path.join(__dirname, "k8s-validate.mjs");
 
 // A range with spaces and operators, and a short scan interval, to exercise quoting and patterns.
 // A second app in the same namespace with autoscaling, so the HorizontalPodAutoscaler component is validated too.
@@ -47,26 +46,9 @@ interface Rendered {
   file: string;
   doc: Doc;
 }
-interface ValidatorResult {
-  id: string;
-  model: string | null;
-  errors: string[];
-}
 
 const KUSTOMIZE_API = /^kustomize\.config\.k8s\.io\//;
 
-/** Runs ./k8s-validate.mjs once for all documents. */
-function validateApiObjects(documents: { id: string; doc: unknown }[]): Map<string, ValidatorResult> {
-  const run = spawnSync(process.execPath, [VALIDATOR], {
-    input: JSON.stringify({ documents }),
-    encoding: "utf8",
-    cwd: path.join(__dirname, "..", ".."),
-    timeout: 60_000,
-  });
-  if (run.status !== 0) throw new Error(`k8s-validate.mjs failed (${run.status ?? run.signal}): ${run.stderr}`);
-  const { results } = JSON.parse(run.stdout) as { results: ValidatorResult[] };
-  return new Map(results.map((r) => [r.id, r]));
-}
 
 /*
  * kustomize.config.k8s.io: the top-level fields of kustomize's Kustomization type (shared by

@@ -8,7 +8,7 @@ import { gitopsResourceGroup } from "../../stacks/pipeline/stack-graph";
 import { parseSettings } from "../../stacks/settings/load";
 import { stackNames } from "../../stacks/naming";
 import { ROOT, committedContext, filesBelow, removeTempDirsAfterAll, tempDir } from "../app-process";
-import { twoClusters } from "../support";
+import { MINIMAL_SETTINGS, twoClusters } from "../support";
 
 /*
  * .gitlab-ci.yml through gitlab-ci-local 4.73.0 (the newest that runs on Node 20; it bundles GitLab's
@@ -103,6 +103,21 @@ describe("the generated per-stack jobs", () => {
       expect(jobs["deploy:test-cluster-gitops"].resource_group).toBe(gitopsResourceGroup("main"));
       expect(jobs["deploy:second-gitops"].resource_group).toBe(gitopsResourceGroup("main"));
       expect(jobs["destroy:second-gitops"].resource_group).toBe(gitopsResourceGroup("main"));
+    });
+
+    test("GIVEN teams with ECR repositories on both clusters (one OIDC provider, created by the first cluster stack) THEN the second cluster stack plans after the first's deploy, in the same stage", () => {
+      const withTeams = parseSettings({
+        ...MINIMAL_SETTINGS,
+        clusters: [
+          { name: "test-cluster", tenants: [{ name: "a", gitlabProject: "teams/a", ecrRepositories: ["a/app"] }] },
+          { name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }], tenants: [{ name: "b", gitlabProject: "teams/b", ecrRepositories: ["b/app"] }] },
+        ],
+      });
+      const teamJobs = parse(stackJobsYaml(withTeams)) as Record<string, { needs?: (string | { job: string })[]; stage?: string }>;
+      const needs = (job: string) => (teamJobs[job].needs ?? []).map((n) => (typeof n === "string" ? n : n.job)).sort();
+      expect(needs("plan:second-eks")).toEqual(["deploy:test-cluster-eks", "synth"]);
+      expect(teamJobs["plan:second-eks"].stage).toBe("infrastructure");
+      expect(needs("destroy:test-cluster-eks")).toEqual(["destroy:second-eks", "destroy:test-cluster-gitops", "synth"]);
     });
 
     test("THEN a stack is destroyed only after every stack that reads it", () => {

@@ -51,6 +51,7 @@ describe("settings", () => {
         branch: "main",
         protectBranch: true,
         commitAuthor: { name: "Flux", email: "flux@noreply.gitlab.com" },
+        awsOidcProvider: "create",
       });
     });
 
@@ -352,7 +353,7 @@ describe("settings", () => {
         "an unknown key in a cluster entry",
         (s) => (s.clusters[0].nodegroup = {}),
         [
-          "settings.clusters[0].nodegroup: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux",
+          "settings.clusters[0].nodegroup: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux, tenants",
         ],
       ],
       [

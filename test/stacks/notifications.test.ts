@@ -1,5 +1,4 @@
-import { spawnSync } from "child_process";
-import * as path from "path";
+import { validateApiObjects } from "../manifests/api-validator";
 import { parseAllDocuments } from "yaml";
 import { NOTIFICATIONS_LAYER, repositoryPaths } from "../../stacks/layout";
 import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
@@ -39,27 +38,13 @@ function commitChain(json: SynthesizedJson): Config[] {
   return chain;
 }
 
-/** Validates API objects with the models of @kubernetes-models/flux-cd 4.x (ESM-only, hence a child `node`). */
-function validateWithFluxModels(docs: Config[]): { model: string; errors: string[] }[] {
-  const script = `
-    const docs = JSON.parse(process.argv[1]);
-    const results = [];
-    for (const doc of docs) {
-      const mod = await import("@kubernetes-models/flux-cd/" + doc.apiVersion + "/" + doc.kind);
-      const Model = mod[doc.kind];
-      const errors = [];
-      try { new Model(doc).validate(); } catch (err) { for (const e of err.errors ?? [err]) errors.push((e.instancePath || "/") + ": " + e.message); }
-      results.push({ model: Model.apiVersion + " " + Model.kind, errors });
-    }
-    process.stdout.write(JSON.stringify(results));
-  `;
-  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, JSON.stringify(docs)], {
-    cwd: path.join(__dirname, "..", ".."),
-    encoding: "utf8",
-    timeout: 60_000,
+/** Validates API objects with the Flux and Kubernetes models (test/manifests/k8s-validate.mjs), unknown fields included. */
+function validateWithFluxModels(docs: Config[]): { model: string | null; errors: string[] }[] {
+  const results = validateApiObjects(docs.map((doc, i) => ({ id: String(i), doc })));
+  return docs.map((_, i) => {
+    const { model, errors } = results.get(String(i))!;
+    return { model, errors };
   });
-  if (run.status !== 0) throw new Error(`model validation failed (${run.status ?? run.signal}): ${run.stderr}`);
-  return JSON.parse(run.stdout) as { model: string; errors: string[] }[];
 }
 
 /** The Provider and Alert as they must read in Git, for a project address. */

@@ -31,22 +31,91 @@ export function managedPolicyArn(partition: string, name: string): string {
  * reflector scans) and pull. GetAuthorizationToken has no resource-level permissions.
  */
 export function ecrReadOnlyPolicy(repositoryArns: readonly string[]): string {
+  return ecrPolicy("EcrRead", ECR_READ_ACTIONS, repositoryArns);
+}
+
+/**
+ * Push and pull on the given ECR repositories, for a CI job that builds images: the layer upload
+ * calls, PutImage, and the reads `docker push` makes first (which layers exist, the manifest).
+ * GetAuthorizationToken (the login) has no resource-level permissions, so it alone is on "*".
+ */
+export function ecrPushPolicy(repositoryArns: readonly string[]): string {
+  return ecrPolicy("EcrPushPull", [...ECR_READ_ACTIONS, ...ECR_WRITE_ACTIONS].sort(), repositoryArns);
+}
+
+/** Reading images: list and describe tags, pull. */
+const ECR_READ_ACTIONS = [
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:BatchGetImage",
+  "ecr:DescribeImages",
+  "ecr:DescribeRepositories",
+  "ecr:GetDownloadUrlForLayer",
+  "ecr:ListImages",
+] as const;
+
+/** Pushing images: the layer upload calls and PutImage. */
+const ECR_WRITE_ACTIONS = ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"] as const;
+
+/** The ECR login on "*" (it has no resource-level permissions) and `actions` on the given repositories only. */
+function ecrPolicy(sid: string, actions: readonly string[], repositoryArns: readonly string[]): string {
   return policyDocument([
     { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-    {
-      Sid: "EcrRead",
-      Effect: "Allow",
-      Action: [
-        "ecr:BatchCheckLayerAvailability",
-        "ecr:BatchGetImage",
-        "ecr:DescribeImages",
-        "ecr:DescribeRepositories",
-        "ecr:GetDownloadUrlForLayer",
-        "ecr:ListImages",
-      ],
-      Resource: repositoryArns,
-    },
+    { Sid: sid, Effect: "Allow", Action: actions, Resource: repositoryArns },
   ]);
+}
+
+/**
+ * The audience of the ID tokens GitLab CI presents to AWS (`id_tokens: <name>: aud:` in
+ * .gitlab-ci.yml) and so the client ID of the IAM OIDC provider: the value AWS documents and this
+ * project's own pipeline uses.
+ */
+export const STS_AUDIENCE = "sts.amazonaws.com";
+
+/**
+ * How IAM names an OIDC issuer in condition keys ("<issuer>:sub"): its URL without the scheme and
+ * trailing slashes, e.g. gitlab.com, or gitlab.example.com/gitlab for an instance under a path.
+ */
+export function oidcConditionIssuer(issuerUrl: string): string {
+  return issuerUrl.replace(/^https?:\/\//, "").replace(/\/+$/, "");
+}
+
+export interface GitLabOidcTrustProps {
+  /** ARN of the account's IAM OIDC provider for the GitLab instance. */
+  readonly providerArn: string;
+  /** URL of the GitLab instance, the tokens' issuer, e.g. https://gitlab.com. */
+  readonly issuerUrl: string;
+  /**
+   * The project whose CI jobs may assume the role, as group/project. IAM compares it
+   * case-sensitively with the path GitLab puts in the token.
+   */
+  readonly projectPath: string;
+  /** Branches whose jobs may assume the role; "*" among them allows any ref of the project (tags too). */
+  readonly branches: readonly string[];
+}
+
+/**
+ * A trust policy letting GitLab CI jobs of one project assume the role with their ID token
+ * (`sts:AssumeRoleWithWebIdentity`). Without the sub condition any project on the instance,
+ * anyone's on gitlab.com, could; GitLab's sub claim is
+ * "project_path:<group>/<project>:ref_type:<branch|tag>:ref:<name>".
+ */
+export function gitlabOidcTrustPolicy(props: GitLabOidcTrustProps): string {
+  const issuer = oidcConditionIssuer(props.issuerUrl);
+  const audience = { [`${issuer}:aud`]: STS_AUDIENCE };
+  const condition = props.branches.includes("*")
+    ? { StringEquals: audience, StringLike: { [`${issuer}:sub`]: `project_path:${props.projectPath}:*` } }
+    : {
+        StringEquals: {
+          ...audience,
+          [`${issuer}:sub`]: [...new Set(props.branches)].map((branch) => `project_path:${props.projectPath}:ref_type:branch:ref:${branch}`),
+        },
+      };
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { Federated: props.providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition },
+    ],
+  });
 }
 
 /**

@@ -1,0 +1,159 @@
+import { parseAllDocuments } from "yaml";
+import { parseSettings } from "../../stacks/settings/load";
+import type { SettingsInput } from "../../stacks/settings/schema";
+import { validateApiObjects } from "../manifests/api-validator";
+import { MINIMAL_SETTINGS, resourcesOf, synthApp } from "../support";
+
+/*
+ * Teams on a cluster (Flux multi-tenancy): two teams, one with two namespaces and image
+ * automation, checked on the synthesized stacks and the manifests they commit.
+ */
+
+const TEAMS: SettingsInput["clusters"][number]["tenants"] = [
+  { name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] },
+  { name: "search", gitlabProject: "teams/search", branch: "prod", path: "./deploy/prod", namespaces: ["search", "search-jobs"], imageAutomation: true },
+];
+const settings = parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "test-cluster", tenants: TEAMS }] });
+const stacks = synthApp(settings);
+const gitops = stacks["test-cluster-gitops"];
+
+// `any`: parsed manifests are arbitrary YAML.
+type Doc = Record<string, any>;
+const committed = resourcesOf(gitops, "gitlab_repository_file").map(([, f]) => ({ path: f.file_path as string, content: f.content as string }));
+const docsOf = (prefix: string): Doc[] =>
+  committed.filter((f) => f.path.startsWith(prefix)).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Doc));
+const find = (docs: Doc[], kind: string, namespace: string, name: string) => docs.find((d) => d.kind === kind && d.metadata?.namespace === namespace && d.metadata?.name === name);
+
+describe("GIVEN a cluster with two teams", () => {
+  const payments = docsOf("tenants/test-cluster/payments/");
+  const search = docsOf("tenants/test-cluster/search/");
+
+  test("THEN each team's namespaces are in Git with the restricted Pod Security Standard and are never pruned by Flux", () => {
+    const namespaces = [...payments, ...search].filter((d) => d.kind === "Namespace");
+    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(["payments", "search", "search-jobs"]);
+    for (const ns of namespaces) {
+      expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+      expect(ns.metadata.annotations["kustomize.toolkit.fluxcd.io/prune"]).toBe("disabled");
+    }
+  });
+
+  test("THEN each team's ServiceAccount is admin in exactly its own namespaces (a RoleBinding in each, none cluster-wide)", () => {
+    const bindings = [...payments, ...search].filter((d) => /Binding$/.test(d.kind));
+    expect(bindings.map((b) => `${b.kind} ${b.metadata.namespace} -> ${b.roleRef.kind}/${b.roleRef.name} for ${b.subjects[0].namespace}/${b.subjects[0].name}`).sort()).toEqual([
+      "RoleBinding payments -> ClusterRole/admin for payments/payments",
+      "RoleBinding search -> ClusterRole/admin for search/search",
+      "RoleBinding search-jobs -> ClusterRole/admin for search/search",
+    ]);
+    expect(find(search, "ServiceAccount", "search", "search")).toBeDefined();
+  });
+
+  test("THEN each team's repository is reconciled as its ServiceAccount, from its own project and branch, with its deploy key Secret", () => {
+    const source = find(search, "GitRepository", "search", "search")!;
+    expect(source.spec).toEqual({ interval: "1m0s", url: "ssh://git@gitlab.com/teams/search.git", ref: { branch: "prod" }, secretRef: { name: "flux-git-search" } });
+    const sync = find(search, "Kustomization", "search", "search")!;
+    expect(sync.spec).toMatchObject({ serviceAccountName: "search", path: "./deploy/prod", prune: true, sourceRef: { kind: "GitRepository", name: "search" } });
+    expect(sync.spec.postBuild).toEqual({ substituteFrom: [{ kind: "ConfigMap", name: "cluster-vars" }] });
+  });
+
+  test("THEN a team with one namespace has it as targetNamespace; a team with several has none (its manifests name theirs)", () => {
+    expect(find(payments, "Kustomization", "payments", "payments")!.spec.targetNamespace).toBe("payments");
+    expect(find(search, "Kustomization", "search", "search")!.spec.targetNamespace).toBeUndefined();
+  });
+
+  test("THEN the cluster variables name the cluster, region, account, registry and environment", () => {
+    const vars = find(payments, "ConfigMap", "payments", "cluster-vars")!;
+    expect(vars.data).toEqual({
+      CLUSTER_NAME: "test-cluster",
+      CLUSTER_REGION: "us-west-2",
+      AWS_ACCOUNT_ID: "${data.aws_caller_identity.caller.account_id}",
+      ECR_REGISTRY: "${data.aws_caller_identity.caller.account_id}.dkr.ecr.us-west-2.amazonaws.com",
+      ENVIRONMENT: "dev",
+      TENANT_NAME: "payments",
+    });
+  });
+
+  test("THEN the tenants layer is reconciled after infrastructure, as kustomize-controller, listing both teams", () => {
+    const [layer] = docsOf("clusters/test-cluster/tenants.yaml");
+    expect(layer.spec).toMatchObject({ dependsOn: [{ name: "infrastructure" }], path: "./tenants/test-cluster", serviceAccountName: "kustomize-controller", prune: true });
+    expect(docsOf("tenants/test-cluster/kustomization.yaml")[0].resources).toEqual(["payments", "search"]);
+  });
+
+  test("THEN every team manifest is valid for its Flux 2.9 or Kubernetes model, with no unknown field", () => {
+    const docs = docsOf("tenants/test-cluster/").filter((d) => !/^kustomize\.config\.k8s\.io\//.test(d.apiVersion));
+    const results = validateApiObjects(docs.map((doc, i) => ({ id: `${doc.kind}/${doc.metadata.name}#${i}`, doc })));
+    expect([...results.values()].filter((r) => r.errors.length > 0 || r.model === null)).toEqual([]);
+    expect(results.size).toBe(docs.length);
+  });
+
+  test("THEN each team has a deploy key on its own project: read-only, or allowed to push when it runs image automation", () => {
+    const keys = resourcesOf(stacks["gitops-repository"], "gitlab_deploy_key").filter(([, k]) => /team/.test(k.title));
+    expect(keys.map(([, k]) => [k.title, k.can_push, k.project])).toEqual([
+      ["Flux (cluster test-cluster, team payments)", false, "${data.gitlab_project.team-project-teams-payments.id}"],
+      ["Flux (cluster test-cluster, team search)", true, "${data.gitlab_project.team-project-teams-search.id}"],
+    ]);
+  });
+
+  test("THEN the private keys reach the cluster as Secrets in each team's first namespace, by reference, and never go to Git", () => {
+    const secrets = resourcesOf(gitops, "kubernetes_secret_v1").filter(([, s]) => /^flux-git-/.test(s.metadata.name));
+    expect(secrets.map(([, s]) => s.metadata.name).sort()).toEqual(["flux-git-payments", "flux-git-search"]);
+    for (const [, secret] of secrets) {
+      expect(secret.metadata.namespace).toMatch(/^\$\{kubernetes_namespace_v1\./);
+      expect(secret.data.identity).toMatch(/^\$\{sensitive\(data\.terraform_remote_state\.[^}]*private_key_pem\)\}$/);
+      expect(secret.data.known_hosts).toMatch(/^\$\{data\.kubernetes_secret_v1\.flux-system-secret\.data/);
+    }
+    for (const file of committed) expect({ path: file.path, leak: /private_key|PRIVATE KEY|identity:/.test(file.content) }).toEqual({ path: file.path, leak: false });
+  });
+
+  test("THEN Terraform creates each team namespace before its Secret, and the whole commit chain waits for the Secrets", () => {
+    const namespaces = resourcesOf(gitops, "kubernetes_namespace_v1").map(([, n]) => n.metadata.name).sort();
+    expect(namespaces).toEqual(["payments", "search", "search-jobs"]);
+    const secretAddresses = resourcesOf(gitops, "kubernetes_secret_v1").map(([id]) => `kubernetes_secret_v1.${id}`);
+    const files = resourcesOf(gitops, "gitlab_repository_file");
+    const head = files.find(([, f]) => !(f.depends_on as string[]).some((d) => d.startsWith("gitlab_repository_file.")))!;
+    expect(head[1].depends_on).toEqual(expect.arrayContaining(secretAddresses));
+  });
+});
+
+describe("GIVEN bad team entries", () => {
+  const withTeams = (tenants: SettingsInput["clusters"][number]["tenants"], apps?: SettingsInput["clusters"][number]["apps"]) => () =>
+    parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "test-cluster", tenants, ...(apps ? { apps } : {}) }] });
+
+  test.each([
+    [
+      "a team named after an app namespace",
+      withTeams([{ name: "apps", gitlabProject: "teams/apps" }]),
+      'settings.clusters[0].tenants[0].namespaces[0]: "apps" is not allowed; allowed: a namespace of its own, not the namespace of apps[0] (nginx)',
+    ],
+    [
+      "a team in a system namespace",
+      withTeams([{ name: "ops", gitlabProject: "teams/ops", namespaces: ["kube-system"] }]),
+      'settings.clusters[0].tenants[0].namespaces[0]: "kube-system" is not allowed; allowed: a namespace of its own, not a system namespace',
+    ],
+    [
+      "two teams with the same name",
+      withTeams([
+        { name: "ops", gitlabProject: "teams/ops" },
+        { name: "ops", gitlabProject: "teams/ops2", namespaces: ["ops2"] },
+      ]),
+      'settings.clusters[0].tenants[1].name: "ops" is not allowed; allowed: a name no other team uses (tenants[0] is "ops")',
+    ],
+    [
+      "two teams on one project",
+      withTeams([
+        { name: "a", gitlabProject: "teams/shared" },
+        { name: "b", gitlabProject: "Teams/Shared" },
+      ]),
+      'settings.clusters[0].tenants[1].gitlabProject: "Teams/Shared" is not allowed; allowed: a project no other team uses (tenants[0] has it)',
+    ],
+    [
+      "a namespace owned by two teams",
+      withTeams([
+        { name: "a", gitlabProject: "teams/a", namespaces: ["shared"] },
+        { name: "b", gitlabProject: "teams/b", namespaces: ["shared"] },
+      ]),
+      'settings.clusters[0].tenants[1].namespaces[0]: "shared" is not allowed; allowed: a namespace of its own, not a namespace of tenants[0] (a)',
+    ],
+  ])("WHEN %s is validated THEN synth stops with one line naming both entries", (_what, parse, line) => {
+    expect(parse).toThrow(line);
+  });
+});
