@@ -6,12 +6,12 @@ import { App } from "cdktf";
 import { buildApp } from "../main";
 import { parseSettings, readRawSettings } from "../stacks/settings/load";
 import type { Settings } from "../stacks/settings/schema";
-import { twoClusters } from "./support";
+import { MINIMAL_SETTINGS, twoClusters } from "./support";
 import { AvailableProvider, findTerraform, lookupProvider, normalizeSource, REPO_ROOT, scratchMirror } from "./terraform/providers";
 
 /*
- * `terraform validate` of every synthesized stack, for the committed settings and for a fleet of
- * two clusters, offline, with the providers of ./terraform/providers.ts.
+ * `terraform validate` of every synthesized stack, for the committed settings, two clusters, and a
+ * fleet with several apps and teams (ECR, OIDC provider, CI roles), offline, with the providers of ./terraform/providers.ts.
  *
  * A stack is validated with every provider that is available at its pinned version. The blocks of
  * a provider that is not (a resource, data source or provider block of that type, the outputs and
@@ -96,6 +96,20 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 const fleets: [string, Settings][] = [
   ["committed settings", parseSettings(readRawSettings({}, CDKTF_JSON))],
   ["two clusters", twoClusters()],
+  [
+    "a fleet with apps and teams",
+    parseSettings({
+      ...MINIMAL_SETTINGS,
+      clusters: [
+        {
+          name: "us",
+          apps: [{}, { name: "api", autoscaling: {} }],
+          tenants: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }],
+        },
+        { name: "eu", region: "eu-west-1", tenants: [{ name: "search", gitlabProject: "teams/search", ecrRepositories: ["search/api"], imageAutomation: true }] },
+      ],
+    }),
+  ],
 ];
 const synthesized = fleets.map(([label, settings], i) => ({ label, stacks: synthesize(settings, path.join(scratch, `out-${i}`)) }));
 
