@@ -3,6 +3,7 @@ import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { ClusterAccess } from "./constructs/aws/cluster-access";
 import { EcrRepository } from "./constructs/aws/ecr-repository";
 import { EksAddon } from "./constructs/aws/eks-addon";
@@ -117,6 +118,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
     const privateSubnetIds = network.privateSubnets.map((s) => s.id);
 
     const eks = new EksCluster(this, "eks", {
+      deletionProtection: cluster.eks.deletionProtection,
       name: cluster.name,
       kubernetesVersion: cluster.eks.kubernetesVersion,
       supportType: cluster.eks.supportType,
@@ -141,6 +143,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
 
     const addon = (name: string, dependsOn: ITerraformDependable[] = []) =>
       new EksAddon(this, `addon-${name}`, {
+        version: (cluster.eks.addonVersions as Record<string, string | undefined>)[name],
         clusterName,
         kubernetesVersion: cluster.eks.kubernetesVersion,
         addonName: name,
@@ -159,6 +162,8 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       desiredSize: cluster.nodeGroup.desiredSize,
       maxSize: cluster.nodeGroup.maxSize,
       diskSizeGiB: cluster.nodeGroup.diskSizeGiB,
+      kubernetesVersion: eks.cluster.version,
+      releaseVersion: this.amiReleaseVersion(cluster),
       partition,
       instanceTags: awsDefaultTags(cluster),
       dependsOn: earlyAddons,
@@ -273,4 +278,23 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       description: "Adds this cluster to your kubeconfig",
     });
   }
+
+  /**
+   * The nodes' AMI release: none (EKS keeps what the group was created with), an explicit one, or
+   * with "latest" the newest EKS publishes in SSM for the Kubernetes version and AMI family, read
+   * at each plan: the one deliberate way this stack follows a release by itself.
+   */
+  private amiReleaseVersion(cluster: ClusterSettings): string | undefined {
+    const wanted = cluster.nodeGroup.amiReleaseVersion;
+    if (wanted !== "latest") return wanted;
+    return new DataAwsSsmParameter(this, "node-ami-release", { name: amiReleaseParameter(cluster.nodeGroup.amiType, cluster.eks.kubernetesVersion) }).insecureValue;
+  }
+}
+
+/** The SSM parameter in which EKS publishes the newest AMI release of an AMI family for a Kubernetes version. */
+export function amiReleaseParameter(amiType: ClusterSettings["nodeGroup"]["amiType"], kubernetesVersion: string): string {
+  const arch = amiType.includes("ARM_64") ? "arm64" : "x86_64";
+  return amiType.startsWith("BOTTLEROCKET")
+    ? `/aws/service/bottlerocket/aws-k8s-${kubernetesVersion}/${arch}/latest/image_version`
+    : `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arch}/standard/recommended/release_version`;
 }

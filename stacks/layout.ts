@@ -82,6 +82,7 @@ export const APP_LAYER: TemplateLayer = {
   files: [
     { path: "service.yaml", owner: "terraform" },
     { path: "deployment.yaml", owner: "terraform" },
+    { path: "pdb.yaml", owner: "terraform" },
     { path: "image/kustomization.yaml", owner: "flux" },
     { path: INDEX_FILE, owner: "terraform" },
   ],

@@ -26,6 +26,13 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/**
+ * Diversified Spot pools of one size, as AWS recommends: 2 vCPU and 8 GiB in six families (Intel
+ * and AMD, burstable and general purpose), so the group keeps finding capacity when one pool is
+ * reclaimed. All x86_64, for the default AMI type.
+ */
+export const DEFAULT_INSTANCE_TYPES = ["t3.large", "t3a.large", "m5.large", "m5a.large", "m6i.large", "m6a.large"] as const;
+
 /** AL2 AMIs stopped on 2025-11-26, so only AL2023 and Bottlerocket families are offered. */
 export const AMI_TYPES = [
   "AL2023_x86_64_STANDARD",
@@ -127,6 +134,17 @@ export const eksSchema = z
       .array(principalArn)
       .default([])
       .describe("IAM roles or users given AmazonEKSAdminViewPolicy (read-only, cluster scope), such as the pipeline's plan role."),
+    addonVersions: z
+      .partialRecord(
+        z.enum(["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver", "metrics-server"], "an add-on of the cluster: vpc-cni, kube-proxy, eks-pod-identity-agent, coredns, aws-ebs-csi-driver or metrics-server"),
+        z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.2"),
+      )
+      .default({})
+      .describe("Explicit add-on versions by add-on name; the others use EKS's default version for kubernetesVersion (see the README, Operating the cluster)."),
+    deletionProtection: z
+      .boolean()
+      .default(false)
+      .describe("EKS refuses to delete the cluster while on (recommended in production; off for trials)."),
     grantDeployerAdmin: z
       .boolean()
       .default(true)
@@ -156,8 +174,8 @@ export const nodeGroupSchema = z
     instanceTypes: z
       .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t3.large"))
       .min(1, "at least one instance type")
-      .default(["t3.large"])
-      .describe("Instance types; several give SPOT more pools to draw from."),
+      .default([...DEFAULT_INSTANCE_TYPES])
+      .describe("Instance types of one size (2 vCPU, 8 GiB by default) from several families: SPOT draws from every pool, so one type being reclaimed does not stop the group."),
     minSize: z.number().int().min(0, "an integer >= 0").default(1).describe("Minimum number of nodes."),
     desiredSize: z
       .number()
@@ -172,7 +190,14 @@ export const nodeGroupSchema = z
       .min(20, "an integer from 20 to 16384")
       .max(16384, "an integer from 20 to 16384")
       .default(50)
-      .describe("Root volume size (gp3, encrypted) set in the launch template."),
+      .describe("Volume for containers and images (gp3, encrypted): the root volume, or Bottlerocket's data volume."),
+    amiReleaseVersion: z
+      .string()
+      .regex(/^(latest|\d+\.\d+\.\d+-[0-9a-z]+)$/, "latest, or an AMI release such as 1.35.0-20261104 (AL2023) or 1.50.0-1d3a8a5f (Bottlerocket)")
+      .optional()
+      .describe(
+        "AMI release of the nodes: unset keeps the release the group was created with; latest follows the newest for kubernetesVersion (read from SSM at each plan); a release pins it. A change rolls the nodes.",
+      ),
   })
   .strict()
   .superRefine((g, ctx) => {

@@ -24,12 +24,16 @@ describe("EksAddon", () => {
       json = JSON.parse(raw) as SynthesizedJson;
     });
 
-    test("THEN the newest add-on version for that Kubernetes version is looked up", () => {
+    test("THEN EKS's default add-on version for that Kubernetes version is looked up, not the newest (no drift with each release)", () => {
       expect(raw).toHaveDataSourceWithProperties(DataAwsEksAddonVersion, {
         addon_name: "coredns",
         kubernetes_version: "1.33",
-        most_recent: true,
+        most_recent: false,
       });
+    });
+
+    test("THEN the add-on is preserved in the cluster if the resource is ever replaced or removed", () => {
+      expect(findResource(json, "aws_eks_addon")[1].preserve).toBe(true);
     });
 
     test("THEN the add-on is pinned to the looked-up version", () => {
@@ -51,6 +55,15 @@ describe("EksAddon", () => {
     test("THEN depends_on is passed through", () => {
       const [roleId] = findResource(json, "aws_iam_role");
       expect(findResource(json, "aws_eks_addon")[1].depends_on).toEqual([address("aws_iam_role", roleId)]);
+    });
+  });
+
+  describe("GIVEN an explicit version", () => {
+    test("WHEN synthesized THEN it is used instead of the default", () => {
+      const json = synthConstruct((scope) => {
+        new EksAddon(scope, "vpc-cni", { clusterName: "demo", kubernetesVersion: "1.35", addonName: "vpc-cni", version: "v1.20.4-eksbuild.2" });
+      });
+      expect(findResource(json, "aws_eks_addon")[1].addon_version).toBe("v1.20.4-eksbuild.2");
     });
   });
 

@@ -17,6 +17,7 @@ const PROPS: ManagedNodeGroupProps = {
   desiredSize: 1,
   maxSize: 4,
   diskSizeGiB: 50,
+  kubernetesVersion: "${aws_eks_cluster.demo.version}",
   partition: "aws",
   instanceTags: { Environment: "dev" },
 };
@@ -44,7 +45,8 @@ describe("ManagedNodeGroup", () => {
     test("THEN the node group has the AMI type, SPOT capacity and the instance types in order", () => {
       expect(raw).toHaveResourceWithProperties(EksNodeGroup, {
         cluster_name: "demo",
-        node_group_name: "demo-default",
+        node_group_name_prefix: "demo-default-",
+        version: "${aws_eks_cluster.demo.version}",
         ami_type: "AL2023_x86_64_STANDARD",
         capacity_type: "SPOT",
         instance_types: ["t3.large", "t3a.large"],
@@ -52,13 +54,15 @@ describe("ManagedNodeGroup", () => {
       });
     });
 
-    test("THEN it scales from 1 to 4, starting at 1, and replaces all nodes at once on update", () => {
+    test("THEN it scales from 1 to 4, starting at 1, and replaces a third of the nodes at a time on update (rolling)", () => {
       expect(nodeGroup.scaling_config).toEqual({ min_size: 1, desired_size: 1, max_size: 4 });
-      expect(nodeGroup.update_config).toEqual({ max_unavailable_percentage: 100 });
+      expect(nodeGroup.update_config).toEqual({ max_unavailable_percentage: 33 });
     });
 
-    test("THEN Terraform ignores later changes of the desired size", () => {
-      expect(nodeGroup.lifecycle).toEqual({ ignore_changes: ["scaling_config[0].desired_size"] });
+    test("THEN Terraform ignores later changes of the desired size, and a replacement creates the new group before destroying the old", () => {
+      expect(nodeGroup.lifecycle).toEqual({ ignore_changes: ["scaling_config[0].desired_size"], create_before_destroy: true });
+      expect(nodeGroup.node_group_name).toBeUndefined();
+      expect(nodeGroup.release_version).toBeUndefined();
     });
 
     test("THEN the launch template requires IMDSv2 with a hop limit of 1", () => {
@@ -116,6 +120,18 @@ describe("ManagedNodeGroup", () => {
     test("THEN the node group waits for its policies and for the given dependencies", () => {
       const attachments = resourcesOf(json, "aws_iam_role_policy_attachment").map(([id]) => address("aws_iam_role_policy_attachment", id));
       expect([...nodeGroup.depends_on].sort()).toEqual([...attachments, address("aws_iam_role", prerequisiteId)].sort());
+    });
+  });
+
+  describe("GIVEN Bottlerocket nodes and a pinned AMI release", () => {
+    test("WHEN synthesized THEN the size goes to the data volume /dev/xvdb (where containers live) and the release is set", () => {
+      const json = JSON.parse(
+        synthConstructRaw((scope) => {
+          new ManagedNodeGroup(scope, "nodes", { ...PROPS, amiType: "BOTTLEROCKET_x86_64", releaseVersion: "1.50.0-1d3a8a5f" });
+        }),
+      ) as SynthesizedJson;
+      expect(findResource(json, "aws_launch_template")[1].block_device_mappings[0].device_name).toBe("/dev/xvdb");
+      expect(findResource(json, "aws_eks_node_group")[1].release_version).toBe("1.50.0-1d3a8a5f");
     });
   });
 });

@@ -36,6 +36,7 @@ describe("the repository layout", () => {
       "apps/flux-cluster/namespaces/apps.yaml",
       "apps/flux-cluster/nginx/service.yaml",
       "apps/flux-cluster/nginx/deployment.yaml",
+      "apps/flux-cluster/nginx/pdb.yaml",
       "apps/flux-cluster/nginx/image/kustomization.yaml",
       "apps/flux-cluster/nginx/kustomization.yaml",
       "apps/flux-cluster/kustomization.yaml",
@@ -90,7 +91,7 @@ describe("the layers", () => {
 
   test("GIVEN the app kustomization THEN it lists the app's manifests and the image component", () => {
     const app = documentsOf([file(`${APP_DIR}/kustomization.yaml`)])[0].doc;
-    expect(app.resources).toEqual(["deployment.yaml", "service.yaml"]);
+    expect(app.resources).toEqual(["deployment.yaml", "service.yaml", "pdb.yaml"]);
     expect(app.components).toEqual(["image"]);
   });
 

@@ -31,7 +31,7 @@ function errorOf(raw: unknown): SettingsError {
 }
 
 const ALLOWED_RETENTION = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
-const EKS_KEYS = "kubernetesVersion, supportType, endpointPublicAccess, publicAccessCidrs, logTypes, logRetentionDays, adminPrincipalArns, viewerPrincipalArns, grantDeployerAdmin";
+const EKS_KEYS = "kubernetesVersion, supportType, endpointPublicAccess, publicAccessCidrs, logTypes, logRetentionDays, adminPrincipalArns, viewerPrincipalArns, addonVersions, deletionProtection, grantDeployerAdmin";
 
 describe("settings", () => {
   describe("GIVEN the settings committed in cdktf.json", () => {
@@ -84,12 +84,12 @@ describe("settings", () => {
       });
     });
 
-    test("THEN the nodes are SPOT t3.large, AL2023, 1/1/4 with 50 GiB disks", () => {
+    test("THEN the nodes are SPOT in six 2 vCPU / 8 GiB pools, AL2023, 1/1/4 with 50 GiB disks, AMI release not followed", () => {
       expect(settings.clusters[0].nodeGroup).toEqual({
         name: "default",
         amiType: "AL2023_x86_64_STANDARD",
         capacityType: "SPOT",
-        instanceTypes: ["t3.large"],
+        instanceTypes: ["t3.large", "t3a.large", "m5.large", "m5a.large", "m6i.large", "m6a.large"],
         minSize: 1,
         desiredSize: 1,
         maxSize: 4,

@@ -77,7 +77,7 @@ describe("ClusterStack", () => {
         const names = Object.values(json.resource?.aws_eks_addon ?? {}).map((a) => a.addon_name);
         expect(names.sort()).toEqual([...ADDONS_BEFORE_NODES, ...ADDONS_AFTER_NODES].sort());
         for (const name of names) {
-          expect(raw).toHaveDataSourceWithProperties(DataAwsEksAddonVersion, { addon_name: name, kubernetes_version: "1.35", most_recent: true });
+          expect(raw).toHaveDataSourceWithProperties(DataAwsEksAddonVersion, { addon_name: name, kubernetes_version: "1.35", most_recent: false });
         }
       });
 

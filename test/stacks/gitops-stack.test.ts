@@ -111,6 +111,7 @@ describe("GitOpsStack", () => {
       "apps/test-cluster/namespaces/apps.yaml",
       "apps/test-cluster/nginx/service.yaml",
       "apps/test-cluster/nginx/deployment.yaml",
+      "apps/test-cluster/nginx/pdb.yaml",
       "apps/test-cluster/nginx/image/kustomization.yaml",
       "apps/test-cluster/nginx/kustomization.yaml",
       "apps/test-cluster/kustomization.yaml",

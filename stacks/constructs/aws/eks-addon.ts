@@ -6,8 +6,13 @@ import { EksAddon as EksAddonResource } from "@cdktf/provider-aws/lib/eks-addon"
 export interface EksAddonProps {
   /** Cluster the add-on is installed into. */
   readonly clusterName: string;
-  /** Kubernetes version of the cluster; the add-on version is the newest compatible with it. */
+  /** Kubernetes version of the cluster; without `version`, EKS's default add-on version for it. */
   readonly kubernetesVersion: string;
+  /**
+   * An explicit add-on version (e.g. "v1.20.4-eksbuild.2"), to move ahead of or hold back from the default.
+   * @default EKS's default version for the Kubernetes version
+   */
+  readonly version?: string;
   /** Add-on name, e.g. "vpc-cni". */
   readonly addonName: string;
   /**
@@ -18,9 +23,12 @@ export interface EksAddonProps {
 }
 
 /**
- * One EKS managed add-on, pinned at plan time to the newest version compatible with the
- * cluster's Kubernetes version (the walkthrough's `most_recent = true`). Conflicts are
- * overwritten so Terraform, not hand edits, owns the add-on's configuration.
+ * One EKS managed add-on at EKS's default version for the cluster's Kubernetes version, or at an
+ * explicit version. Not the walkthrough's `most_recent = true`: then every add-on release made the
+ * next plan upgrade the add-on by itself; the default moves with the Kubernetes version.
+ * Conflicts are overwritten so Terraform, not hand edits, owns the add-on's configuration, and
+ * `preserve` keeps the add-on running in the cluster if the resource is ever replaced or removed
+ * (a refactor must never delete the VPC CNI or CoreDNS).
  */
 export class EksAddon extends Construct {
   readonly addon: EksAddonResource;
@@ -32,13 +40,14 @@ export class EksAddon extends Construct {
     this.version = new DataAwsEksAddonVersion(this, "version", {
       addonName: props.addonName,
       kubernetesVersion: props.kubernetesVersion,
-      mostRecent: true,
+      mostRecent: false,
     });
 
     this.addon = new EksAddonResource(this, "addon", {
       clusterName: props.clusterName,
       addonName: props.addonName,
-      addonVersion: this.version.version,
+      addonVersion: props.version ?? this.version.version,
+      preserve: true,
       resolveConflictsOnCreate: "OVERWRITE",
       resolveConflictsOnUpdate: "OVERWRITE",
       dependsOn: props.dependsOn,

@@ -1,4 +1,7 @@
 import { Construct } from "constructs";
+import { Fn, Token } from "cdktf";
+import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
+import { DataAwsEksClusters } from "@cdktf/provider-aws/lib/data-aws-eks-clusters";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -25,6 +28,11 @@ export interface EksClusterProps {
   readonly logTypes: readonly string[];
   /** Retention of the control-plane log group, in days. */
   readonly logRetentionDays: number;
+  /**
+   * EKS refuses to delete the cluster while this is on.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
   /** AWS partition (aws, aws-cn, aws-us-gov) for managed policy ARNs. */
   readonly partition: string;
 }
@@ -104,7 +112,34 @@ export class EksCluster extends Construct {
         resources: ["secrets"],
         provider: { keyArn: this.secretsKey.arn },
       },
+      // Only when on: the argument is new in the AWS provider 6.x.
+      ...(props.deletionProtection ? { deletionProtection: true } : {}),
+      lifecycle: { precondition: [this.notUpgradedByEks(props)] },
       dependsOn: [clusterPolicy, keyUse, this.logGroup],
     });
+  }
+
+  /**
+   * With support type STANDARD, EKS upgrades a cluster itself when its version leaves standard
+   * support. The settings then name an older version and the plan would ask EKS for a downgrade,
+   * which it refuses deep inside the apply. The running cluster's version is read at plan time
+   * (when the cluster exists) and the plan stops with what to change instead.
+   */
+  private notUpgradedByEks(props: EksClusterProps): { condition: string; errorMessage: string } {
+    const existing = new DataAwsEksClusters(this, "existing-clusters");
+    const running = new DataAwsEksCluster(this, "running", {
+      name: props.name,
+      count: Token.asNumber(Fn.conditional(Fn.contains(existing.names, props.name), 1, 0)),
+    });
+    // "" when the cluster does not exist yet (count 0). Not one(): Terraform renders the error
+    // message even when the condition holds, and a null cannot go into a string.
+    const runningVersion = `join("", data.${running.terraformResourceType}.${running.friendlyUniqueId}[*].version)`;
+    const minor = (version: string) => `tonumber(split(".", ${version})[1])`;
+    return {
+      condition: `\${${runningVersion} == "" ? true : ${minor(runningVersion)} <= ${minor(`"${props.kubernetesVersion}"`)}}`,
+      errorMessage:
+        `EKS runs cluster ${props.name} at Kubernetes \${${runningVersion}}, newer than eks.kubernetesVersion ${props.kubernetesVersion} ` +
+        "(with support type STANDARD, EKS upgrades a cluster itself when standard support ends): set eks.kubernetesVersion to the running version; EKS cannot downgrade.",
+    };
   }
 }

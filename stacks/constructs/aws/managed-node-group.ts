@@ -29,13 +29,24 @@ export interface ManagedNodeGroupProps {
   readonly desiredSize: number;
   /** Maximum node count. */
   readonly maxSize: number;
-  /** Root volume size in GiB (gp3, encrypted). */
+  /** Size in GiB of the volume containers use (gp3, encrypted): the root volume, or Bottlerocket's data volume. */
   readonly diskSizeGiB: number;
+  /**
+   * Kubernetes version of the nodes: the control plane's, as a reference, so that a version
+   * change updates the nodes after the control plane (and after the add-ons they depend on).
+   */
+  readonly kubernetesVersion: string;
+  /**
+   * AMI release of the nodes (e.g. "1.35.0-20261104" for AL2023); a change rolls the nodes.
+   * @default none: EKS takes the newest release when the group is created and keeps it
+   */
+  readonly releaseVersion?: string;
   /** AWS partition, for managed policy ARNs. */
   readonly partition: string;
   /**
-   * Share of nodes replaced at once during an update.
-   * @default 100 - fastest rollout; fine for a single small node group
+   * Share of nodes replaced at once during an update (AMI or version): a rolling update, so the
+   * others keep serving while one batch drains (respecting PodDisruptionBudgets).
+   * @default 33
    */
   readonly maxUnavailablePercentage?: number;
   /**
@@ -89,7 +100,9 @@ export class ManagedNodeGroup extends Construct {
       },
       blockDeviceMappings: [
         {
-          deviceName: "/dev/xvda", // root device of AL2023 and the first volume of Bottlerocket
+          // AL2023 runs containers on its root volume; Bottlerocket has a small OS volume (/dev/xvda)
+          // and keeps containers and images on its data volume.
+          deviceName: props.amiType.startsWith("BOTTLEROCKET") ? "/dev/xvdb" : "/dev/xvda",
           ebs: {
             volumeSize: props.diskSizeGiB,
             volumeType: "gp3",
@@ -107,7 +120,12 @@ export class ManagedNodeGroup extends Construct {
 
     this.nodeGroup = new EksNodeGroup(this, "node-group", {
       clusterName: props.clusterName,
-      nodeGroupName: props.nodeGroupName,
+      // A prefix and create-before-destroy: a change that replaces the group (instance types,
+      // capacity type, AMI type, disk) creates the new one first, and the old one is drained
+      // only once new nodes exist. A fixed name would delete the old group first: an outage.
+      nodeGroupNamePrefix: `${props.nodeGroupName}-`,
+      version: props.kubernetesVersion,
+      ...(props.releaseVersion ? { releaseVersion: props.releaseVersion } : {}),
       nodeRoleArn: this.role.arn,
       subnetIds: [...props.subnetIds],
       amiType: props.amiType,
@@ -115,9 +133,9 @@ export class ManagedNodeGroup extends Construct {
       instanceTypes: [...props.instanceTypes],
       launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.toString() },
       scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
-      updateConfig: { maxUnavailablePercentage: props.maxUnavailablePercentage ?? 100 },
+      updateConfig: { maxUnavailablePercentage: props.maxUnavailablePercentage ?? 33 },
       // The cluster autoscaler (or a person) owns the desired size after creation.
-      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
+      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"], createBeforeDestroy: true },
       dependsOn: [...attachments, ...(props.dependsOn ?? [])],
     });
   }

@@ -1,0 +1,133 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { amiReleaseParameter } from "../../stacks/cluster-stack";
+import { parseSettings } from "../../stacks/settings/load";
+import { removeTempDirsAfterAll, tempDir } from "../app-process";
+import { exampleSettings } from "../manifests/fixtures";
+import { findResource, ref } from "../constructs/find";
+import { MINIMAL_SETTINGS, synthApp, SynthesizedJson } from "../support";
+
+/*
+ * Living with a cluster: a plan with unchanged settings has nothing to do, and routine changes
+ * (a Kubernetes minor, node types, AMI releases) are settings changes that roll instead of break.
+ */
+
+removeTempDirsAfterAll();
+
+/**
+ * Data sources a stack may read at plan time, and why each cannot move by itself. A new data source
+ * type fails this test until it is added here with its reason: one that returns "the newest" of
+ * something (an add-on version with most_recent, an AMI) would make plans change by themselves.
+ */
+const STABLE_DATA_SOURCES: Record<string, string> = {
+  aws_caller_identity: "who runs the plan",
+  aws_iam_session_context: "the role behind the caller's session",
+  aws_partition: "the partition of the account",
+  aws_eks_addon_version: "EKS's default version for a Kubernetes version (most_recent = false)",
+  aws_eks_clusters: "which clusters exist (for the support-type check)",
+  aws_eks_cluster: "the running cluster's version (for the support-type check)",
+  aws_iam_openid_connect_provider: "an existing provider, by URL",
+  gitlab_project: "the projects by path",
+  kubernetes_secret_v1: "what the bootstrap wrote (known_hosts)",
+  terraform_remote_state: "other stacks' outputs",
+};
+
+function dataSourceTypes(stacks: Record<string, SynthesizedJson>): string[] {
+  return [...new Set(Object.values(stacks).flatMap((s) => Object.keys(s.data ?? {})))].sort();
+}
+
+const committed = synthApp(exampleSettings());
+const fleet = synthApp(
+  parseSettings({
+    ...MINIMAL_SETTINGS,
+    gitlab: { ...MINIMAL_SETTINGS.gitlab, awsOidcProvider: "existing" },
+    clusters: [{ name: "us", tenants: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }] }],
+  }),
+);
+
+describe("no drift by itself", () => {
+  test("GIVEN the same settings WHEN synthesized twice THEN every stack is identical", () => {
+    expect(synthApp(exampleSettings())).toEqual(committed);
+  });
+
+  test("GIVEN the committed settings and a fleet with teams THEN every data source read at plan time is one that cannot move by itself", () => {
+    const types = dataSourceTypes({ ...committed, ...fleet });
+    expect(types.filter((t) => !(t in STABLE_DATA_SOURCES))).toEqual([]);
+    for (const stack of Object.values({ ...committed, ...fleet })) {
+      for (const version of Object.values(stack.data?.aws_eks_addon_version ?? {})) expect(version.most_recent).toBe(false);
+    }
+  });
+
+  test("GIVEN amiReleaseVersion latest THEN the one data source that follows a release appears, and only then", () => {
+    expect(dataSourceTypes(committed)).not.toContain("aws_ssm_parameter");
+    const latest = synthApp(exampleSettings({ nodeGroup: { amiReleaseVersion: "latest" } }))["flux-cluster-eks"];
+    const [, parameter] = Object.entries(latest.data?.aws_ssm_parameter ?? {})[0];
+    expect(parameter.name).toBe("/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version");
+    expect(findResource(latest, "aws_eks_node_group")[1].release_version).toMatch(/^\$\{data\.aws_ssm_parameter\.[^.]+\.insecure_value\}$/);
+    expect(amiReleaseParameter("BOTTLEROCKET_ARM_64", "1.34")).toBe("/aws/service/bottlerocket/aws-k8s-1.34/arm64/latest/image_version");
+  });
+});
+
+describe("Kubernetes upgrades", () => {
+  const eks = committed["flux-cluster-eks"];
+  const [clusterId] = findResource(eks, "aws_eks_cluster");
+
+  test("GIVEN the node group THEN it runs the control plane's version, so an upgrade updates nodes after the control plane and the add-ons they need", () => {
+    const [, nodes] = findResource(eks, "aws_eks_node_group");
+    expect(nodes.version).toBe(ref("aws_eks_cluster", clusterId, "version"));
+    const early = Object.entries(eks.resource?.aws_eks_addon ?? {}).filter(([, a]) => ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].includes(String(a.addon_name)));
+    for (const [id] of early) expect(nodes.depends_on).toContain(`aws_eks_addon.${id}`);
+  });
+
+  test("GIVEN deletionProtection THEN it is set only when on (the argument is new in provider 6.x)", () => {
+    expect(findResource(eks, "aws_eks_cluster")[1].deletion_protection).toBeUndefined();
+    const on = synthApp(exampleSettings({ eks: { deletionProtection: true } }))["flux-cluster-eks"];
+    expect(findResource(on, "aws_eks_cluster")[1].deletion_protection).toBe(true);
+  });
+});
+
+const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" });
+const describeWithTerraform = terraform.status === 0 ? describe : describe.skip;
+if (terraform.status !== 0) console.warn("support-type precondition replay SKIPPED: terraform not on the PATH");
+
+describeWithTerraform("the support-type check, replayed with Terraform", () => {
+  const [, cluster] = findResource(committed["flux-cluster-eks"], "aws_eks_cluster");
+  const [{ condition, error_message: message }] = cluster.lifecycle.precondition as { condition: string; error_message: string }[];
+  const dataRef = /data\.aws_eks_cluster\.[A-Za-z0-9_-]+/g;
+
+  /** Plans a terraform_data with the cluster's precondition, the running cluster's data source replaced by `running`. */
+  function planWith(running: string[]): { status: number | null; output: string } {
+    const dir = tempDir("support-type-");
+    const config = {
+      locals: { running: running.map((version) => ({ version })) },
+      resource: {
+        terraform_data: {
+          cluster: { input: "x", lifecycle: { precondition: [{ condition: condition.replace(dataRef, "local.running"), error_message: message.replace(dataRef, "local.running") }] } },
+        },
+      },
+    };
+    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config));
+    fs.writeFileSync(path.join(dir, "rc"), "");
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, "rc") };
+    const init = spawnSync("terraform", ["init", "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8" });
+    if (init.status !== 0) throw new Error(init.stderr);
+    const plan = spawnSync("terraform", ["plan", "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8" });
+    return { status: plan.status, output: plan.stdout + plan.stderr };
+  }
+
+  test("GIVEN no cluster yet (first deploy) THEN the plan goes on", () => {
+    expect(planWith([]).status).toBe(0);
+  });
+
+  test("GIVEN the cluster at the settings' version, or older THEN the plan goes on", () => {
+    expect(planWith(["1.35"]).status).toBe(0);
+    expect(planWith(["1.34"]).status).toBe(0);
+  });
+
+  test("GIVEN EKS upgraded the cluster past the settings (standard support ended) THEN the plan stops and says which setting to raise", () => {
+    const plan = planWith(["1.36"]);
+    expect(plan.status).not.toBe(0);
+    expect(plan.output.replace(/\s+/g, " ")).toContain("EKS runs cluster flux-cluster at Kubernetes 1.36, newer than eks.kubernetesVersion 1.35");
+  });
+});
