@@ -15,7 +15,7 @@ import { Network } from "./constructs/aws/network";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
 import { TeamCiRole } from "./constructs/aws/team-ci-role";
 import type { ClusterOutputs, EcrRepositoryRef } from "./gitops-stack";
-import { CLUSTER_AUTOSCALER, nodeGroupName, teamCiRoleName } from "./naming";
+import { CLUSTER_AUTOSCALER, controllerRoleNames, nodeGroupName, teamCiRoleName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import { awsDefaultTags } from "./tags";
 import { ecrSchema, type ClusterSettings, type GitLabSettings } from "./settings/schema";
@@ -174,7 +174,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       clusterName,
       namespace: "kube-system",
       serviceAccount: "ebs-csi-controller-sa",
-      roleName: `${cluster.name}-ebs-csi-driver`,
+      roleName: controllerRoleNames.ebsCsiDriver(cluster.name),
       managedPolicyArns: [managedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy")],
     });
     // Node autoscaling (installed by Flux in the infrastructure layer): scales this cluster's node groups only.
@@ -182,7 +182,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       clusterName,
       namespace: CLUSTER_AUTOSCALER.namespace,
       serviceAccount: CLUSTER_AUTOSCALER.serviceAccount,
-      roleName: `${cluster.name}-cluster-autoscaler`,
+      roleName: controllerRoleNames.clusterAutoscaler(cluster.name),
       inlinePolicy: clusterAutoscalerPolicy({ partition, region: cluster.region, accountId: caller.accountId, clusterName: cluster.name }),
     });
     for (const name of ADDONS_AFTER_NODES) {

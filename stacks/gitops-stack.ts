@@ -17,7 +17,7 @@ import { RepositoryFiles } from "./constructs/gitops/repository-files";
 import { repositoryPaths } from "./layout";
 import { renderClusterFiles } from "./manifests/cluster-files";
 import { gitlabProjectAddress } from "./manifests/values";
-import { commitStatusTokenName, sshGitUrl, stackNames, tenantGitSecretName } from "./naming";
+import { commitStatusTokenName, controllerRoleNames, sshGitUrl, stackNames, tenantGitSecretName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import type { FluxGitAccess, TenantGitAccess } from "./repository-stack";
 import { awsDefaultTags } from "./tags";
@@ -87,7 +87,7 @@ export class GitOpsStack extends ProjectStack {
       clusterName: clusterOutputs.clusterName,
       namespace: IMAGE_REFLECTOR.namespace,
       serviceAccount: IMAGE_REFLECTOR.serviceAccount,
-      roleName: `${cluster.name}-flux-image-reflector`,
+      roleName: controllerRoleNames.imageReflector(cluster.name),
       // Every app repository of this cluster, and nothing else.
       inlinePolicy: ecrReadOnlyPolicy(cluster.apps.map((app) => clusterOutputs.ecrRepositories[app.name].arn)),
     });

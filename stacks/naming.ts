@@ -80,3 +80,31 @@ export function tenantGitSecretName(team: string): string {
 export function tenantDeployKeyTitle(clusterName: string, team: string): string {
   return `Flux (cluster ${clusterName}, team ${team})`;
 }
+
+/** The Pod Identity roles of a cluster's controllers, by purpose (IAM names are account-wide). */
+export const controllerRoleNames = {
+  ebsCsiDriver: (cluster: string) => `${cluster}-ebs-csi-driver`,
+  clusterAutoscaler: (cluster: string) => `${cluster}-cluster-autoscaler`,
+  imageReflector: (cluster: string) => `${cluster}-flux-image-reflector`,
+} as const;
+
+/**
+ * Every IAM role name one cluster's stacks create, with the setting it comes from: IAM names are
+ * unique per account (case-insensitively), so two clusters must not share one.
+ */
+export function accountWideRoleNames(cluster: {
+  readonly name: string;
+  readonly nodeGroup: { readonly name: string };
+  readonly tenants: readonly { readonly name: string; readonly ecrRepositories: readonly string[] }[];
+}): { readonly name: string; readonly from: string }[] {
+  return [
+    { name: nodeRoleName(nodeGroupName(cluster.name, cluster.nodeGroup.name)), from: "nodeGroup.name" },
+    { name: controllerRoleNames.ebsCsiDriver(cluster.name), from: "name" },
+    { name: controllerRoleNames.clusterAutoscaler(cluster.name), from: "name" },
+    { name: controllerRoleNames.imageReflector(cluster.name), from: "name" },
+    ...cluster.tenants
+      .map((t, i) => ({ t, i }))
+      .filter(({ t }) => t.ecrRepositories.length > 0)
+      .map(({ t, i }) => ({ name: teamCiRoleName(cluster.name, t.name), from: `tenants[${i}].name` })),
+  ];
+}

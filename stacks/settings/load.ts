@@ -32,6 +32,7 @@ const TYPE_WORDS: Record<string, string> = {
   object: "an object",
   boolean: "true or false",
   number: "a number",
+  int: "a whole number",
   string: "a string",
 };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
+import { accountWideRoleNames } from "../naming";
 import { nodeGroupName, nodeRoleName, teamCiRoleName } from "../naming";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 
@@ -53,6 +54,21 @@ const dnsLabel = (what: string, max: number) => {
 const IAM_ROLE_NAME_MAX = 64;
 
 const cidr = z.string().refine((v) => parseCidr(v) !== undefined, "an IPv4 network in CIDR form, e.g. 10.0.0.0/16, with no host bits set");
+/** VPCs and subnets: AWS allows /16 to /28. */
+const awsCidr = (what: string, example: string) =>
+  cidr.refine((v) => {
+    const prefix = Number(v.split("/")[1]);
+    return prefix >= 16 && prefix <= 28;
+  }, `${what} from /16 to /28 (what AWS allows), e.g. ${example}`);
+
+/** A branch name Git accepts (git check-ref-format): no "..", "//", "@{", no leading or trailing "/" or ".", no ".lock" end. */
+const gitBranch = z
+  .string()
+  .regex(/^[A-Za-z0-9._\/-]+$/, "a Git branch name such as main")
+  .refine(
+    (v) => !/\.\.|\/\/|@\{|^[\/.]|[\/.]$|\.lock$|\/\./.test(v),
+    "a Git branch name such as main or release/1.2 (no '..', '//', leading or trailing '/' or '.', no '.lock' end)",
+  );
 
 const duration = z
   .string()
@@ -68,7 +84,7 @@ const principalArn = z
 
 export const networkSchema = z
   .object({
-    vpcCidr: cidr.default("10.0.0.0/16").describe("IPv4 CIDR of the VPC."),
+    vpcCidr: awsCidr("a VPC CIDR", "10.0.0.0/16").default("10.0.0.0/16").describe("IPv4 CIDR of the VPC."),
     availabilityZones: z
       .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "an availability zone name such as us-west-2a"))
       .min(2, "at least 2 availability zones (EKS requires subnets in two)")
@@ -76,12 +92,12 @@ export const networkSchema = z
       .optional()
       .describe("Availability zones for the subnets, in the cluster's region. Default: the region's a, b and c zones."),
     publicSubnets: z
-      .array(cidr)
+      .array(awsCidr("a subnet", "10.0.1.0/24"))
       .min(1, "at least one public subnet (the NAT gateway and internet-facing load balancers live there)")
       .default(["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"])
       .describe("Public subnet CIDRs, spread over the zones in order (tagged kubernetes.io/role/elb=1)."),
     privateSubnets: z
-      .array(cidr)
+      .array(awsCidr("a subnet", "10.0.1.0/24"))
       .min(2, "at least two private subnets (EKS needs two zones)")
       .default(["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24", "10.0.6.0/24"])
       .describe("Private subnet CIDRs for the nodes and control-plane ENIs, spread over the zones in order (tagged kubernetes.io/role/internal-elb=1)."),
@@ -364,9 +380,7 @@ export const tenantSchema = z
       "Team name: its ServiceAccount and Flux objects, its default namespace, its folder tenants/<cluster>/<name>.",
     ),
     gitlabProject: gitlabProjectPath.describe("The team's own GitLab project (group/project), on the instance of gitlab.baseUrl; Flux reconciles it."),
-    branch: z
-      .string()
-      .regex(/^[A-Za-z0-9._\/-]+$/, "a Git branch name such as main")
+    branch: gitBranch
       .default("main")
       .describe("Branch of the team's project that Flux reconciles."),
     path: z
@@ -485,6 +499,10 @@ export const clusterSchema = z
       ctx.addIssue({ code: "custom", path, input, message });
 
     // A bad region is reported once, not again for every zone.
+    (c.network.availabilityZones ?? []).forEach((az, i, all) => {
+      const first = all.indexOf(az);
+      if (first < i) fail(["network", "availabilityZones", i], az, `a zone not listed before (availabilityZones[${first}]): every subnet would land in fewer zones`);
+    });
     if (regionPattern.test(c.region)) {
       (c.network.availabilityZones ?? []).forEach((az, i) => {
         if (az.slice(0, -1) !== c.region) fail(["network", "availabilityZones", i], az, `a zone of region ${c.region}`);
@@ -577,9 +595,7 @@ export const gitlabSchema = z
       .string(projectPath)
       .regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/, projectPath)
       .describe("The GitOps project, as group/project; it must exist and have an initialised default branch."),
-    branch: z
-      .string()
-      .regex(/^[A-Za-z0-9._\/-]+$/, "a Git branch name such as main")
+    branch: gitBranch
       .default("main")
       .describe("Branch Flux syncs from and commits image updates to."),
     sshHost: z
@@ -707,6 +723,28 @@ export const settingsSchema = z
       }
     }
     const names = new Set<string>();
+    // IAM role names are unique per account, case-insensitively: "<name>" -> which cluster creates it.
+    const roles = new Map<string, number>();
+    s.clusters.forEach((c, i) => {
+      // A repeated cluster name is reported as such; its roles would only repeat the cause.
+      if (s.clusters.findIndex((other) => other.name === c.name) < i) return;
+      for (const role of accountWideRoleNames(c)) {
+        const key = role.name.toLowerCase();
+        const other = roles.get(key);
+        if (other !== undefined && other !== i) {
+          const path = role.from.split(/[.[\]]+/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+          const value = path.reduce<unknown>((v, p) => (v as Record<string | number, unknown>)[p], c);
+          ctx.addIssue({
+            code: "custom",
+            path: ["clusters", i, ...path],
+            input: value,
+            message: `a value whose IAM role ${role.name} no other cluster creates (clusters[${other}] does; IAM names are account-wide)`,
+          });
+          // One cause per cluster: the first clash.
+          break;
+        } else roles.set(key, i);
+      }
+    });
     // ECR repository names are unique per account and region: "<region>/<name>" -> where it is.
     const repos = new Map<string, string>();
     s.clusters.forEach((c, i) => {

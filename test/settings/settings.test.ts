@@ -163,10 +163,10 @@ describe("settings", () => {
         ["us-west-2a", "us-west-2d"],
       ],
       [
-        "a bigger VPC with a subnet at its very end",
-        (s) => Object.assign(s.clusters[0].network, { vpcCidr: "10.0.0.0/8", publicSubnets: ["10.255.255.0/24"] }),
+        "the largest VPC AWS allows (/16) with a subnet at its very end",
+        (s) => Object.assign(s.clusters[0].network, { vpcCidr: "10.0.0.0/16", publicSubnets: ["10.0.255.0/24"] }),
         (p) => p.clusters[0].network.publicSubnets,
-        ["10.255.255.0/24"],
+        ["10.0.255.0/24"],
       ],
       [
         "an SSO role ARN with its path",
@@ -223,6 +223,47 @@ describe("settings", () => {
         "kubernetesVersion 1.29",
         (s) => (s.clusters[0].eks.kubernetesVersion = "1.29"),
         ['settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.33 or newer (Flux 2.9 needs 1.33)'],
+      ],
+      [
+        "a zone listed twice",
+        (s) => (s.clusters[0].network.availabilityZones = ["us-west-2a", "us-west-2a"]),
+        [
+          'settings.clusters[0].network.availabilityZones[1]: "us-west-2a" is not allowed; allowed: a zone not listed before (availabilityZones[0]): every subnet would land in fewer zones',
+        ],
+      ],
+      [
+        "a VPC larger than AWS allows and a subnet smaller",
+        (s) => {
+          s.clusters[0].network.vpcCidr = "10.0.0.0/8";
+          s.clusters[0].network.privateSubnets[0] = "10.0.1.0/29";
+        },
+        [
+          'settings.clusters[0].network.vpcCidr: "10.0.0.0/8" is not allowed; allowed: a VPC CIDR from /16 to /28 (what AWS allows), e.g. 10.0.0.0/16',
+          'settings.clusters[0].network.privateSubnets[0]: "10.0.1.0/29" is not allowed; allowed: a subnet from /16 to /28 (what AWS allows), e.g. 10.0.1.0/24',
+        ],
+      ],
+      [
+        "two clusters whose node roles get one IAM name (cluster a, group b-default; cluster a-b, group default)",
+        (s) => {
+          s.clusters[0].name = "a";
+          s.clusters[0].nodeGroup.name = "b-default";
+          s.clusters.push({ name: "a-b", apps: [{ ecr: { repositoryName: "other" } }] });
+        },
+        [
+          'settings.clusters[1].nodeGroup.name: "default" is not allowed; allowed: a value whose IAM role a-b-default-node no other cluster creates (clusters[0] does; IAM names are account-wide)',
+        ],
+      ],
+      [
+        "a branch Git refuses",
+        (s) => (s.gitlab.branch = "feature..x"),
+        [
+          `settings.gitlab.branch: "feature..x" is not allowed; allowed: a Git branch name such as main or release/1.2 (no '..', '//', leading or trailing '/' or '.', no '.lock' end)`,
+        ],
+      ],
+      [
+        "a fraction where a whole number is required",
+        (s) => (s.clusters[0].nodeGroup.minSize = 1.5),
+        ["settings.clusters[0].nodeGroup.minSize: 1.5 is not allowed; allowed: a whole number"],
       ],
       [
         "two apps with the same name",
