@@ -49,6 +49,10 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   if (issue.code === "invalid_type" && /^Invalid input/.test(issue.message)) {
     // zod's default wording; a schema's own message (z.string("...")) says more.
     allowed = TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`;
+  } else if ((issue.code === "too_big" || issue.code === "too_small") && /^Too (big|small)/.test(issue.message)) {
+    // zod's own bounds (e.g. a whole number must be a safe integer), in our words.
+    const bound = issue.code === "too_big" ? issue.maximum : issue.minimum;
+    allowed = `a number ${issue.code === "too_big" ? "at most" : "at least"} ${String(bound)}`;
   }
   if (input === undefined) return [`${where}: missing; allowed: ${allowed}`];
   return [`${where}: ${show(input)} is not allowed; allowed: ${allowed}`];

@@ -179,6 +179,11 @@ export const eksSchema = z
     }
   });
 
+/** Nodes per EKS managed node group (an EKS service quota). */
+const MAX_NODES = 450;
+const NODE_COUNT = `an integer from 0 to ${MAX_NODES} (EKS's limit per managed node group)`;
+const MAX_NODE_COUNT = `an integer from 1 to ${MAX_NODES} (EKS's limit per managed node group)`;
+
 export const nodeGroupSchema = z
   .object({
     name: dnsLabel("node group name", 38).default("default").describe("Node group name (the cluster name is prefixed)."),
@@ -192,14 +197,16 @@ export const nodeGroupSchema = z
       .min(1, "at least one instance type")
       .default([...DEFAULT_INSTANCE_TYPES])
       .describe("Instance types of one size (2 vCPU, 8 GiB by default) from several families: SPOT draws from every pool, so one type being reclaimed does not stop the group."),
-    minSize: z.number().int().min(0, "an integer >= 0").default(1).describe("Minimum number of nodes."),
+    // Bounds before int(): an absurd value is reported with EKS's limit, not the safe-integer one.
+    minSize: z.number().min(0, NODE_COUNT).max(MAX_NODES, NODE_COUNT).int().default(1).describe("Minimum number of nodes."),
     desiredSize: z
       .number()
+      .min(0, NODE_COUNT)
+      .max(MAX_NODES, NODE_COUNT)
       .int()
-      .min(0, "an integer >= 0")
       .default(1)
       .describe("Nodes at creation; afterwards left to the autoscaler (Terraform ignores drift)."),
-    maxSize: z.number().int().min(1, "an integer >= 1").default(4).describe("Maximum number of nodes."),
+    maxSize: z.number().min(1, MAX_NODE_COUNT).max(MAX_NODES, MAX_NODE_COUNT).int().default(4).describe("Maximum number of nodes."),
     diskSizeGiB: z
       .number()
       .int()

@@ -261,6 +261,17 @@ describe("settings", () => {
         ],
       ],
       [
+        "an absurd node count, and an absurd key version (zod's own bound, in our words)",
+        (s) => {
+          s.clusters[0].nodeGroup.maxSize = 1e308;
+          s.clusters[0].flux.deployKeyVersion = 1e308;
+        },
+        [
+          "settings.clusters[0].nodeGroup.maxSize: 1e+308 is not allowed; allowed: an integer from 1 to 450 (EKS's limit per managed node group)",
+          "settings.clusters[0].flux.deployKeyVersion: 1e+308 is not allowed; allowed: a number at most 9007199254740991",
+        ],
+      ],
+      [
         "a fraction where a whole number is required",
         (s) => (s.clusters[0].nodeGroup.minSize = 1.5),
         ["settings.clusters[0].nodeGroup.minSize: 1.5 is not allowed; allowed: a whole number"],
