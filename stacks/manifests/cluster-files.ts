@@ -89,10 +89,11 @@ export function renderClusterFiles(
   const [infrastructureIndex, appsIndex, imageAutomation] = CLUSTER_LAYER.files.map((f) => f.path);
   const clusterFiles = under(repositoryPaths.cluster(cluster.name), renderLayer(CLUSTER_LAYER, clusterTemplateValues(cluster, gitlab), options));
   const clusterFile = (name: string) => clusterFiles.filter((f) => f.path.endsWith(`/${name}`));
+  const teams = tenants(cluster, gitlab, options);
 
   return [
     ...under(repositoryPaths.infrastructureLayer(cluster.name), renderLayer(INFRASTRUCTURE_LAYER, infrastructureTemplateValues(cluster), options)),
-    ...tenants(cluster, gitlab, options).layer,
+    ...teams.layer,
     ...appNamespaces(cluster).flatMap((ns) =>
       renamed(repositoryPaths.namespace(cluster.name, ns.namespace), renderLayer(NAMESPACE_LAYER, namespaceTemplateValues(cluster, ns), options)),
     ),
@@ -100,7 +101,7 @@ export function renderClusterFiles(
     ...under(repositoryPaths.appsLayer(cluster.name), renderLayer(APPS_INDEX_LAYER, appsIndexTemplateValues(cluster), options)),
     ...clusterFile(infrastructureIndex),
     ...clusterFile(appsIndex),
-    ...tenants(cluster, gitlab, options).sync,
+    ...teams.sync,
     ...cluster.apps.flatMap((app) =>
       renamed(
         repositoryPaths.imagePolicy(cluster.name, app.name),

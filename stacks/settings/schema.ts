@@ -236,16 +236,18 @@ export const nodeGroupSchema = z
     }
   });
 
+const ecrRepositoryName = z
+  .string()
+  .min(2, "2 to 256 characters")
+  .max(256, "2 to 256 characters")
+  .regex(
+    /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    "an ECR repository name: lowercase letters, digits, '.', '_', '-' and '/' separated paths",
+  );
+
 export const ecrSchema = z
   .object({
-    repositoryName: z
-      .string()
-      .min(2, "2 to 256 characters")
-      .max(256, "2 to 256 characters")
-      .regex(
-        /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
-        "an ECR repository name: lowercase letters, digits, '.', '_', '-' and '/' separated paths",
-      )
+    repositoryName: ecrRepositoryName
       .optional()
       .describe("Name of the app's ECR repository (unique per account and region). Default: <app name>-repo."),
     keepImages: z
@@ -365,21 +367,9 @@ export const appSchema = z
   .strict()
   .transform((a) => ({ ...a, ecr: { ...a.ecr, repositoryName: a.ecr.repositoryName ?? `${a.name}-repo` } }));
 
-const ecrRepositoryName = z
-  .string()
-  .min(2, "2 to 256 characters")
-  .max(256, "2 to 256 characters")
-  .regex(
-    /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
-    "an ECR repository name: lowercase letters, digits, '.', '_', '-' and '/' separated paths",
-  );
-
-const gitlabProjectPath = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/,
-    "a project path with its namespace, such as my-group/my-project or group/subgroup/project",
-  );
+const PROJECT_PATH = "a project path with its namespace, such as my-group/my-project or group/subgroup/project";
+/** A GitLab project path with its namespace (group/project, subgroups allowed). */
+const gitlabProjectPath = z.string(PROJECT_PATH).regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/, PROJECT_PATH);
 
 export const tenantSchema = z
   .object({
@@ -579,7 +569,6 @@ export const clusterSchema = z
     network: { ...c.network, availabilityZones: c.network.availabilityZones ?? ["a", "b", "c"].map((z) => `${c.region}${z}`) },
   }));
 
-const projectPath = "a project path with its namespace, such as my-group/my-project or group/subgroup/project";
 
 const commitAuthorSchema = z
   .object({
@@ -598,10 +587,7 @@ export const gitlabSchema = z
       .transform((u) => u.replace(/\/+$/, ""))
       .default("https://gitlab.com")
       .describe("GitLab instance URL (self-managed instances too); the API is <baseUrl>/api/v4."),
-    project: z
-      .string(projectPath)
-      .regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/, projectPath)
-      .describe("The GitOps project, as group/project; it must exist and have an initialised default branch."),
+    project: gitlabProjectPath.describe("The GitOps project, as group/project; it must exist and have an initialised default branch."),
     branch: gitBranch
       .default("main")
       .describe("Branch Flux syncs from and commits image updates to."),
