@@ -48,6 +48,11 @@ export interface ClusterFilesOptions extends RenderOptions {
   readonly awsAccountId?: string;
 }
 
+/** Rendered files placed under a folder of the repository. */
+const under = (base: string, files: RenderedFile[]) => files.map((f) => ({ ...f, path: `${base}/${f.path}` }));
+/** A one-file layer rendered to a path of its own (e.g. namespaces/<namespace>.yaml). */
+const renamed = (target: string, files: RenderedFile[]) => files.map((f) => ({ ...f, path: target }));
+
 /**
  * Every file Terraform commits for one cluster, rendered and checked, in commit order:
  * 1. the infrastructure layer (objects, then its kustomization.yaml);
@@ -69,8 +74,6 @@ export function renderClusterFiles(
   ecrRepositoryUrls: EcrRepositoryUrls,
   options: ClusterFilesOptions = {},
 ): RepositoryFileSpec[] {
-  const under = (base: string, files: RenderedFile[]) => files.map((f) => ({ ...f, path: `${base}/${f.path}` }));
-  const renamed = (target: string, files: RenderedFile[]) => files.map((f) => ({ ...f, path: target }));
   const urlOf = (app: string) => {
     const url = ecrRepositoryUrls[app];
     if (url === undefined) throw new Error(`no ECR repository URL for app ${app}`);
@@ -120,7 +123,7 @@ function notifications(cluster: ClusterSettings, options: ClusterFilesOptions): 
   // A caller's mistake, not the user's: the stack always passes it.
   if (gitlabProjectAddress === undefined) throw new Error(`cluster ${cluster.name}: commit statuses need the GitLab project address`);
   const values = notificationsTemplateValues(cluster, gitlabProjectAddress);
-  return renderLayer(NOTIFICATIONS_LAYER, values, renderOptions).map((f) => ({ ...f, path: repositoryPaths.notifications(cluster.name) }));
+  return renamed(repositoryPaths.notifications(cluster.name), renderLayer(NOTIFICATIONS_LAYER, values, renderOptions));
 }
 
 /**
@@ -135,26 +138,24 @@ function tenants(cluster: ClusterSettings, gitlab: GitLabSettings, options: Clus
   const layer = cluster.tenants.flatMap((tenant) => {
     const folder = repositoryPaths.tenant(cluster.name, tenant.name);
     const namespaces = tenant.namespaces.flatMap((ns) =>
-      renderLayer(TENANT_NAMESPACE_LAYER, tenantTemplateValues(cluster, gitlab, tenant, awsAccountId, ns), renderOptions).map((f) => ({
-        ...f,
-        path: repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns),
-      })),
+      renamed(
+        repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns),
+        renderLayer(TENANT_NAMESPACE_LAYER, tenantTemplateValues(cluster, gitlab, tenant, awsAccountId, ns), renderOptions),
+      ),
     );
-    const own = renderLayer(TENANT_LAYER, tenantTemplateValues(cluster, gitlab, tenant, awsAccountId), renderOptions).map((f) => ({
-      ...f,
-      path: `${folder}/${f.path}`,
-      // A team with several namespaces has no targetNamespace: its manifests say where they go.
-      content: tenant.namespaces.length > 1 && f.path === "sync.yaml" ? withoutTargetNamespace(f.content) : f.content,
-    }));
+    // A team with several namespaces has no targetNamespace: its manifests say where they go.
+    const own = under(folder, renderLayer(TENANT_LAYER, tenantTemplateValues(cluster, gitlab, tenant, awsAccountId), renderOptions)).map((f) =>
+      tenant.namespaces.length > 1 && f.path === `${folder}/sync.yaml` ? { ...f, content: withoutTargetNamespace(f.content) } : f,
+    );
     return [...namespaces, ...own];
   });
   const values = tenantsTemplateValues(cluster);
   return {
     layer: [
       ...layer,
-      ...renderLayer(TENANTS_INDEX_LAYER, values, renderOptions).map((f) => ({ ...f, path: `${repositoryPaths.tenantsLayer(cluster.name)}/${f.path}` })),
+      ...under(repositoryPaths.tenantsLayer(cluster.name), renderLayer(TENANTS_INDEX_LAYER, values, renderOptions)),
     ],
-    sync: renderLayer(TENANTS_SYNC_LAYER, values, renderOptions).map((f) => ({ ...f, path: repositoryPaths.tenantsSync(cluster.name) })),
+    sync: renamed(repositoryPaths.tenantsSync(cluster.name), renderLayer(TENANTS_SYNC_LAYER, values, renderOptions)),
   };
 }
 
