@@ -153,6 +153,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
 
     const nodes = new ManagedNodeGroup(this, "nodes", {
       clusterName,
+      clusterAtPlan: eks.atPlan,
       nodeGroupName: nodeGroupName(cluster.name, cluster.nodeGroup.name),
       subnetIds: privateSubnetIds,
       amiType: cluster.nodeGroup.amiType,

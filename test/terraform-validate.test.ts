@@ -76,9 +76,12 @@ function partFor(config: TerraformJson, keep: ReadonlySet<string>): TerraformJso
     resource,
     data: filter(config.data),
     output: Object.fromEntries(Object.entries(config.output ?? {}).filter(([, o]) => !dropped.test(JSON.stringify(o.value)))),
+    // State moves and adoptions are validated too (Terraform checks their addresses and expressions).
+    moved: ((config.moved ?? []) as { to: string }[]).filter((m) => kept(m.to.split(".")[0])),
+    import: ((config.import ?? []) as { to: string }[]).filter((m) => kept(m.to.split(".")[0])),
   };
   // Terraform reads an empty block type ("data": {}) as a block without its labels.
-  for (const kind of ["provider", "resource", "data", "output"] as const) {
+  for (const kind of ["provider", "resource", "data", "output", "moved", "import"] as const) {
     if (Object.keys(part[kind] ?? {}).length === 0) delete part[kind];
   }
   return part;
@@ -189,6 +192,7 @@ if (!terraform) {
             if (providerOf(type) === "terraform" || keep.has(providerOf(type))) expect(Object.keys(part[kind]?.[type] ?? {})).toEqual(Object.keys(instances));
           }
         }
+        if (keep.has("aws")) for (const kind of ["moved", "import"]) expect(part[kind] ?? []).toEqual(config[kind] ?? []);
         expect({ stack: name, ...validate(path.join(stacksDir, label.replace(/\W+/g, "-"), name), part) }).toEqual({ stack: name, valid: true, errors: [] });
       }, 180_000);
     });

@@ -111,6 +111,19 @@ describe("EksCluster", () => {
       expect(JSON.stringify(logGroup)).not.toContain("aws_eks_cluster");
     });
 
+    test("THEN a log group EKS re-created outside the state (after a destroy) is imported, by its exact name only", () => {
+      const [logGroupId] = findResource(json, "aws_cloudwatch_log_group");
+      const [presentId, present] = Object.entries((json.data?.aws_cloudwatch_log_groups ?? {}) as Record<string, Record<string, unknown>>)[0];
+      expect(present.log_group_name_prefix).toBe("/aws/eks/demo/cluster");
+      expect((json as { import?: unknown[] }).import).toEqual([
+        {
+          for_each: `\${toset([for n in data.aws_cloudwatch_log_groups.${presentId}.log_group_names : n if n == "/aws/eks/demo/cluster"])}`,
+          to: address("aws_cloudwatch_log_group", logGroupId),
+          id: "${each.value}",
+        },
+      ]);
+    });
+
     test("THEN the cluster also waits for its role's policy and the key grant", () => {
       const [attachmentId] = findResource(json, "aws_iam_role_policy_attachment");
       const [keyUseId] = findResource(json, "aws_iam_role_policy");

@@ -8,6 +8,7 @@ import { address, findResource, ref } from "./find";
 
 const PROPS: ManagedNodeGroupProps = {
   clusterName: "demo",
+  clusterAtPlan: { name: "demo", exists: "true" },
   nodeGroupName: "demo-default",
   subnetIds: ["subnet-1", "subnet-2", "subnet-3"],
   amiType: "AL2023_x86_64_STANDARD",
@@ -54,13 +55,29 @@ describe("ManagedNodeGroup", () => {
       });
     });
 
-    test("THEN it scales from 1 to 4, starting at 1, and replaces a third of the nodes at a time on update (rolling)", () => {
-      expect(nodeGroup.scaling_config).toEqual({ min_size: 1, desired_size: 1, max_size: 4 });
+    test("THEN it scales from 1 to 4, starting at 1 (then at the running size, within 1 to 4), and replaces a third of the nodes at a time on update (rolling)", () => {
+      const [groupsId] = Object.entries(json.data?.aws_eks_node_group ?? {})[0];
+      const running = `[for g in data.aws_eks_node_group.${groupsId} : g.scaling_config[0].desired_size]`;
+      expect(nodeGroup.scaling_config).toEqual({
+        min_size: 1,
+        desired_size: `\${length(${running}) == 0 ? 1 : min(4, max(concat([1], ${running})...))}`,
+        max_size: 4,
+      });
       expect(nodeGroup.update_config).toEqual({ max_unavailable_percentage: 33 });
     });
 
-    test("THEN Terraform ignores later changes of the desired size, and a replacement creates the new group before destroying the old", () => {
-      expect(nodeGroup.lifecycle).toEqual({ ignore_changes: ["scaling_config[0].desired_size"], create_before_destroy: true });
+    test("THEN the running group is read by this group's generated names only, when the cluster exists", () => {
+      const [namesId, names] = Object.entries(json.data?.aws_eks_node_groups ?? {})[0];
+      expect(names).toMatchObject({ cluster_name: "demo", count: "${true ? 1 : 0}" });
+      const [, groups] = Object.entries(json.data?.aws_eks_node_group ?? {})[0];
+      expect(groups).toMatchObject({ cluster_name: "demo", node_group_name: "${each.value}" });
+      expect(groups.for_each).toBe(
+        `\${toset([for n in flatten(data.aws_eks_node_groups.${namesId}[*].names) : n if can(regex("^demo-default-[0-9]{18}[0-9a-f]{8}$", n))])}`,
+      );
+    });
+
+    test("THEN Terraform does not ignore the desired size (the running one is configured), and a replacement creates the new group before destroying the old", () => {
+      expect(nodeGroup.lifecycle).toEqual({ create_before_destroy: true });
       expect(nodeGroup.node_group_name).toBeUndefined();
       expect(nodeGroup.release_version).toBeUndefined();
     });

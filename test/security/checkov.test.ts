@@ -17,8 +17,9 @@ import { ACCEPTED_CHECKS } from "./accepted-checks";
  * README), and every accepted check must still fail somewhere.
  *
  * checkov's terraform_json parser stops at the `terraform` block cdktf writes ("this method
- * receives only dicts") and at `moved` blocks (a list), so those (required_providers, backend,
- * required_version, state moves: nothing a check reads) are left out of the scanned copy.
+ * receives only dicts") and at `moved` and `import` blocks (lists), so those (required_providers,
+ * backend, required_version, state moves and adoptions: nothing a check reads) are left out of the
+ * scanned copy.
  */
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -56,7 +57,7 @@ if ("missing" in checkov) {
     const types = new Map<string, Map<string, string>>();
 
     const addStack = (file: string, json: Record<string, any>) => {
-      const { terraform: _settings, moved: _moves, ...scanned } = json;
+      const { terraform: _settings, moved: _moves, import: _imports, ...scanned } = json;
       const target = path.join(scratch, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, JSON.stringify(scanned, null, 2));

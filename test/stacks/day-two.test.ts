@@ -28,6 +28,10 @@ const STABLE_DATA_SOURCES: Record<string, string> = {
   aws_eks_clusters: "which clusters exist (for the support-type check)",
   aws_eks_cluster: "the running cluster's version (for the support-type check)",
   aws_iam_openid_connect_provider: "an existing provider, by URL",
+  aws_cloudwatch_log_groups: "whether EKS re-created the control-plane log group after a destroy (then imported)",
+  aws_eks_node_groups: "the node groups of the cluster (to find the running group)",
+  aws_eks_node_group:
+    "the running group's desired size: it moves with the cluster autoscaler, and the configured size follows it, so the plan stays empty",
   gitlab_project: "the projects by path",
   kubernetes_secret_v1: "what the bootstrap wrote (known_hosts)",
   terraform_remote_state: "other stacks' outputs",

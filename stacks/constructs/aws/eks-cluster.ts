@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { Fn, Token } from "cdktf";
+import { Token } from "cdktf";
+import { DataAwsCloudwatchLogGroups } from "@cdktf/provider-aws/lib/data-aws-cloudwatch-log-groups";
 import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
 import { DataAwsEksClusters } from "@cdktf/provider-aws/lib/data-aws-eks-clusters";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -9,7 +10,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { ImportIfPresent } from "../terraform/import-if-present";
 import { managedPolicyArn, policyDocument, trustPolicy } from "./iam";
+import { ClusterAtPlan } from "./running-node-group-size";
 
 export interface EksClusterProps {
   /** Cluster name. */
@@ -47,9 +50,14 @@ export class EksCluster extends Construct {
   readonly role: IamRole;
   readonly secretsKey: KmsKey;
   readonly logGroup: CloudwatchLogGroup;
+  /** The cluster as the plan finds it (for plan-time reads that must not wait for the apply). */
+  readonly atPlan: ClusterAtPlan;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
+
+    const existing = new DataAwsEksClusters(this, "existing-clusters");
+    this.atPlan = { name: props.name, exists: `contains(data.${existing.terraformResourceType}.${existing.friendlyUniqueId}.names, "${props.name}")` };
 
     this.role = new IamRole(this, "role", {
       name: `${props.name}-cluster`,
@@ -83,11 +91,13 @@ export class EksCluster extends Construct {
       ]),
     });
 
+    const logGroupName = `/aws/eks/${props.name}/cluster`;
     this.logGroup = new CloudwatchLogGroup(this, "control-plane-logs", {
-      name: `/aws/eks/${props.name}/cluster`,
+      name: logGroupName,
       retentionInDays: props.logRetentionDays,
       logGroupClass: "INFREQUENT_ACCESS",
     });
+    this.adoptRecreatedLogGroup(this.logGroup, logGroupName);
 
     this.cluster = new EksClusterResource(this, "cluster", {
       name: props.name,
@@ -126,10 +136,9 @@ export class EksCluster extends Construct {
    * (when the cluster exists) and the plan stops with what to change instead.
    */
   private notUpgradedByEks(props: EksClusterProps): { condition: string; errorMessage: string } {
-    const existing = new DataAwsEksClusters(this, "existing-clusters");
     const running = new DataAwsEksCluster(this, "running", {
       name: props.name,
-      count: Token.asNumber(Fn.conditional(Fn.contains(existing.names, props.name), 1, 0)),
+      count: Token.asNumber(`\${${this.atPlan.exists} ? 1 : 0}`),
     });
     // "" when the cluster does not exist yet (count 0). Not one(): Terraform renders the error
     // message even when the condition holds, and a null cannot go into a string.
@@ -141,5 +150,21 @@ export class EksCluster extends Construct {
         `EKS runs cluster ${props.name} at Kubernetes \${${runningVersion}}, newer than eks.kubernetesVersion ${props.kubernetesVersion} ` +
         "(with support type STANDARD, EKS upgrades a cluster itself when standard support ends): set eks.kubernetesVersion to the running version; EKS cannot downgrade.",
     };
+  }
+
+  /**
+   * EKS keeps writing control-plane logs while it deletes the cluster, so after a destroy it creates
+   * the group again (unmanaged, logs kept forever) and the next deploy of the same cluster would fail
+   * with "already exists". The group is looked up at plan time and, when it exists outside the state,
+   * imported: the plan then shows the import (and a replacement, since EKS creates a STANDARD group).
+   */
+  private adoptRecreatedLogGroup(logGroup: CloudwatchLogGroup, name: string): void {
+    const present = new DataAwsCloudwatchLogGroups(this, "control-plane-logs-present", { logGroupNamePrefix: name });
+    const names = `data.${present.terraformResourceType}.${present.friendlyUniqueId}.log_group_names`;
+    new ImportIfPresent(this, "adopt-control-plane-logs", {
+      resource: logGroup,
+      // The prefix also matches "<name>-something": only the exact name.
+      presentIds: `toset([for n in ${names} : n if n == "${name}"])`,
+    });
   }
 }

@@ -6,13 +6,19 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { nodeRoleName } from "../../naming";
 import { managedPolicyArn, trustPolicy } from "./iam";
+import { ClusterAtPlan, RunningNodeGroupSize } from "./running-node-group-size";
 
 /** Policies every EKS node needs: join the cluster, run the VPC CNI, pull images from ECR. */
 export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"] as const;
 
 export interface ManagedNodeGroupProps {
-  /** Cluster the nodes join. */
+  /** Cluster the nodes join (a reference to the cluster resource, so the group waits for it). */
   readonly clusterName: string;
+  /**
+   * The same cluster as the plan finds it: the running group's desired size is read through it, so
+   * that a change of `minSize` or `maxSize` sends a desired size EKS accepts.
+   */
+  readonly clusterAtPlan: ClusterAtPlan;
   /** Node group name. */
   readonly nodeGroupName: string;
   /** Subnets the nodes are launched in (private). */
@@ -25,7 +31,7 @@ export interface ManagedNodeGroupProps {
   readonly instanceTypes: readonly string[];
   /** Minimum node count. */
   readonly minSize: number;
-  /** Node count at creation; later changes by the autoscaler are not reverted. */
+  /** Node count at creation; later the autoscaler's count is kept (moved into [minSize, maxSize] when they change). */
   readonly desiredSize: number;
   /** Maximum node count. */
   readonly maxSize: number;
@@ -118,12 +124,14 @@ export class ManagedNodeGroup extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    const namePrefix = `${props.nodeGroupName}-`;
+    const running = new RunningNodeGroupSize(this, "running-size", { cluster: props.clusterAtPlan, nodeGroupNamePrefix: namePrefix });
     this.nodeGroup = new EksNodeGroup(this, "node-group", {
       clusterName: props.clusterName,
       // A prefix and create-before-destroy: a change that replaces the group (instance types,
       // capacity type, AMI type, disk) creates the new one first, and the old one is drained
       // only once new nodes exist. A fixed name would delete the old group first: an outage.
-      nodeGroupNamePrefix: `${props.nodeGroupName}-`,
+      nodeGroupNamePrefix: namePrefix,
       version: props.kubernetesVersion,
       ...(props.releaseVersion ? { releaseVersion: props.releaseVersion } : {}),
       nodeRoleArn: this.role.arn,
@@ -132,10 +140,14 @@ export class ManagedNodeGroup extends Construct {
       capacityType: props.capacityType,
       instanceTypes: [...props.instanceTypes],
       launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.toString() },
-      scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
+      scalingConfig: {
+        minSize: props.minSize,
+        desiredSize: running.desiredSize({ initial: props.desiredSize, min: props.minSize, max: props.maxSize }),
+        maxSize: props.maxSize,
+      },
       updateConfig: { maxUnavailablePercentage: props.maxUnavailablePercentage ?? 33 },
-      // The cluster autoscaler (or a person) owns the desired size after creation.
-      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"], createBeforeDestroy: true },
+      // No ignore_changes on the desired size: the running size is the configured one (see RunningNodeGroupSize).
+      lifecycle: { createBeforeDestroy: true },
       dependsOn: [...attachments, ...(props.dependsOn ?? [])],
     });
   }
