@@ -1,24 +1,122 @@
 import * as fs from "fs";
 import * as path from "path";
-import { leafPaths } from "../stacks/settings/introspect";
+import { settingLeaves } from "../stacks/settings/introspect";
+import { parseSettings } from "../stacks/settings/load";
+import type { SettingsInput } from "../stacks/settings/schema";
+import { settingsSchema } from "../stacks/settings/schema";
+import { renderDefault, settingsRows, settingsTableProblems } from "./readme-settings";
+import { MINIMAL_SETTINGS } from "./support";
 
 const README = fs.readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
 
+/**
+ * Settings whose default depends on other settings, or whose absence means something: the table
+ * describes them in words and their schema description says "Default: ...".
+ */
+const DEFAULTS_IN_WORDS = [
+  "gitlab.sshHost", // the host of baseUrl
+  "gitlab.commitAuthor.email", // flux@noreply.<GitLab host>
+  "state.gitlab.project", // the CI job's own project
+  "state.s3.bucket", // none; required for the s3 backend
+  "state.s3.kmsKeyId", // the bucket's own encryption
+  "clusters[].network.availabilityZones", // the region's a, b, c zones
+  "clusters[].nodeGroup.amiReleaseVersion", // the release the group was created with
+  "clusters[].apps[].ecr.repositoryName", // <app name>-repo
+  "clusters[].tenants[].namespaces", // [<team name>]
+];
+
 describe("README settings table", () => {
-  const paths = leafPaths();
+  const leaves = settingLeaves();
+  const paths = leaves.map((l) => l.path);
 
   test("GIVEN the schema WHEN its settings are listed THEN the walk finds them all (sanity)", () => {
     expect(paths).toEqual(expect.arrayContaining(["gitlab.project", "clusters[].eks.kubernetesVersion", "clusters[].apps[].semverRange", "state.backend"]));
     expect(paths.length).toBeGreaterThan(35);
+    expect(leaves.find((l) => l.path === "clusters[].eks.logRetentionDays")?.schema.default).toBe(7);
   });
 
-  test("GIVEN every setting WHEN the README is read THEN each has a row in the settings table", () => {
-    const missing = paths.filter((p) => !README.includes(`| \`${p}\` |`));
-    expect(missing).toEqual([]);
+  test("GIVEN every setting WHEN the README is read THEN its row states the schema's default, or why there is none, and its length limit", () => {
+    expect(settingsTableProblems(README, leaves, DEFAULTS_IN_WORDS)).toEqual([]);
+  });
+
+  test("GIVEN a default changed in the README alone WHEN the table is checked THEN the check names the setting", () => {
+    const row = (p: string) => `| \`${p}\` | ${settingsRows(README).get(p)!.defaultCell} |`;
+    const planted = README.replace(row("clusters[].eks.logRetentionDays"), "| `clusters[].eks.logRetentionDays` | `14` |")
+      .replace(row("clusters[].eks.kubernetesVersion"), "| `clusters[].eks.kubernetesVersion` | `\"1.34\"` |")
+      .replace(row("clusters[].eks.logTypes"), "| `clusters[].eks.logTypes` | `[\"api\",\"audit\"]` |");
+    expect(planted).not.toEqual(README);
+    expect(settingsTableProblems(planted, leaves, DEFAULTS_IN_WORDS)).toEqual([
+      'clusters[].eks.kubernetesVersion: the table\'s default is `"1.34"`; the schema\'s is `"1.35"`',
+      'clusters[].eks.logTypes: the table\'s default is `["api","audit"]`; the schema\'s is `["api","audit","authenticator"]`',
+      "clusters[].eks.logRetentionDays: the table's default is `14`; the schema's is `7`",
+    ]);
+  });
+
+  test("GIVEN a length limit dropped from the README WHEN the table is checked THEN the check names the setting", () => {
+    const planted = README.replace("Unique per cluster; at most 40 characters", "Unique per cluster; short");
+    expect(planted).not.toEqual(README);
+    expect(settingsTableProblems(planted, leaves, DEFAULTS_IN_WORDS)).toEqual([
+      'clusters[].apps[].name: the schema allows at most 40 characters; the table\'s meaning does not say "40 characters"',
+    ]);
+  });
+
+  test("GIVEN a default described in words WHEN it is unlisted, lacks the marker or is a bare value THEN the check says so", () => {
+    const unlisted = DEFAULTS_IN_WORDS.filter((p) => p !== "gitlab.sshHost");
+    expect(settingsTableProblems(README, leaves, unlisted)).toEqual([
+      "gitlab.sshHost: optional with no default the schema can state; describe it in words and list it",
+    ]);
+    const unmarked = leaves.map((l) => (l.path === "gitlab.sshHost" ? { ...l, schema: { ...l.schema, description: "SSH host." } } : l));
+    expect(settingsTableProblems(README, unmarked, DEFAULTS_IN_WORDS)).toEqual([
+      'gitlab.sshHost: its default is described in words, but its schema description has no "Default: "',
+    ]);
+    const bare = README.replace(/^\| `gitlab\.sshHost` \| [^|]+\|/m, '| `gitlab.sshHost` | `"gitlab.com"` |');
+    expect(settingsTableProblems(bare, leaves, DEFAULTS_IN_WORDS)).toEqual([
+      'gitlab.sshHost: the table\'s default should say in words what applies, not `"gitlab.com"`',
+    ]);
+  });
+
+  test("GIVEN settings with only the required values WHEN validated THEN every default the JSON Schema states is the one applied", () => {
+    // A team and an autoscaling block, so that their defaults are filled in too.
+    const input: SettingsInput = {
+      ...MINIMAL_SETTINGS,
+      clusters: [{ ...MINIMAL_SETTINGS.clusters[0], apps: [{ autoscaling: {} }], tenants: [{ name: "team", gitlabProject: "group/team" }] }],
+    };
+    const parsed = parseSettings(input);
+    const at = (p: string): unknown =>
+      p.split(".").reduce<unknown>((v, key) => {
+        const list = key.endsWith("[]");
+        const next = (v as Record<string, unknown>)[list ? key.slice(0, -2) : key];
+        return list ? (next as unknown[])[0] : next;
+      }, parsed);
+    const withDefault = leaves.filter((l) => l.schema.default !== undefined);
+    expect(withDefault.length).toBeGreaterThan(50);
+    expect(withDefault.filter((l) => renderDefault(at(l.path)) !== renderDefault(l.schema.default)).map((l) => l.path)).toEqual([]);
+  });
+
+  /** The longest `name` accepted beside a cluster name of `clusterLength` characters, by validation. */
+  function longestAccepted(clusterLength: number, cluster: (name: string) => Partial<SettingsInput["clusters"][number]>): number {
+    let longest = 0;
+    for (let n = 1; n <= 63; n++) {
+      const input = { ...MINIMAL_SETTINGS, clusters: [{ name: "c".repeat(clusterLength), ...cluster("n".repeat(n)) }] };
+      if (settingsSchema.safeParse(input).success) longest = n;
+    }
+    return longest;
+  }
+
+  test("GIVEN names that share an IAM role name WHEN the schema's combined limit is probed THEN the README states it", () => {
+    const rows = settingsRows(README);
+    const nodeGroup = 32 + longestAccepted(32, (name) => ({ nodeGroup: { name } }));
+    // Tied: a shorter cluster name leaves the node group name more room, the sum stays.
+    expect(nodeGroup).toBeLessThan(32 + 38);
+    expect(25 + longestAccepted(25, (name) => ({ nodeGroup: { name } }))).toBe(nodeGroup);
+    expect(rows.get("clusters[].nodeGroup.name")?.meaning).toContain(`together at most ${nodeGroup} characters`);
+    const team = 32 + longestAccepted(32, (name) => ({ tenants: [{ name, gitlabProject: "group/team", ecrRepositories: ["team-repo"] }] }));
+    expect(team).toBeLessThan(32 + 30);
+    expect(rows.get("clusters[].tenants[].name")?.meaning).toContain(`together at most ${team} characters`);
   });
 
   test("GIVEN the table WHEN read THEN it documents no setting the schema lacks (a row may describe a list or object as a whole)", () => {
-    const documented = [...README.matchAll(/^\| `((?:gitlab\.|clusters|state\.)[^`]*)` \|/gm)].map((m) => m[1]);
+    const documented = [...settingsRows(README).keys()];
     expect(documented.length).toBeGreaterThan(35);
     const known = (p: string) => paths.includes(p) || paths.some((leaf) => leaf.startsWith(`${p}.`) || leaf.startsWith(`${p}[]`));
     expect(documented.filter((p) => !known(p))).toEqual([]);

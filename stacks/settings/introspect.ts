@@ -1,43 +1,148 @@
+import { z } from "zod";
 import { settingsSchema } from "./schema";
 
 /*
- * Walking the settings schema generically (for error messages and documentation checks).
- * zod's internal definitions (`_zod.def`) are the only way to do that; `any` below because
- * their shape differs per schema type.
+ * Walking the settings schema generically (for error messages and documentation checks), through
+ * zod's public JSON Schema export rather than its internal definitions, so a zod update cannot
+ * silently change what the walk sees.
+ *
+ * `io: "input"` describes what cdktf.json may hold: objects under a `.transform()` keep their
+ * properties (the output side of a transform has no JSON form), and a key with a default is not
+ * required. Refinements have no JSON form either; `unrepresentable: "any"` renders them as `{}`
+ * instead of throwing. One consequence: zod drops the `default` of a schema that transforms (it
+ * is an output value), so a default belongs before a `.transform()`, not after it.
  */
-type SchemaNode = { _zod: { def: Record<string, any> } } | undefined;
 
-const WRAPPERS = ["pipe", "default", "prefault", "optional", "nullable", "readonly", "catch"];
+/** The parts of a JSON Schema node the walk reads (zod emits draft 2020-12). */
+export interface JsonSchemaNode {
+  readonly type?: string | string[];
+  readonly description?: string;
+  readonly default?: unknown;
+  readonly properties?: Readonly<Record<string, JsonSchemaNode>>;
+  readonly required?: readonly string[];
+  readonly items?: JsonSchemaNode;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly anyOf?: readonly JsonSchemaNode[];
+}
 
-/** The schema under defaults, optionals and transforms. */
-function unwrap(node: SchemaNode): SchemaNode {
-  let def = node?._zod.def;
-  while (def && WRAPPERS.includes(def.type)) {
-    node = def.type === "pipe" ? def.in : def.innerType;
-    def = node?._zod.def;
-  }
-  return node;
+let cached: JsonSchemaNode | undefined;
+
+/** The settings schema as JSON Schema (input side), computed once. */
+export function settingsJsonSchema(): JsonSchemaNode {
+  cached ??= z.toJSONSchema(settingsSchema, { io: "input", unrepresentable: "any" }) as JsonSchemaNode;
+  return cached;
 }
 
 /** The object keys the settings schema accepts at `path` (empty when that is no object). */
 export function keysAt(path: readonly PropertyKey[]): string[] {
-  let node = unwrap(settingsSchema as unknown as SchemaNode);
+  let node: JsonSchemaNode | undefined = settingsJsonSchema();
   for (const segment of path) {
-    const def = node?._zod.def;
-    if (def?.type === "array" && typeof segment === "number") node = unwrap(def.element);
-    else if (def?.type === "object" && typeof segment === "string") node = unwrap(def.shape[segment]);
+    if (typeof segment === "number") node = node?.items;
+    else if (typeof segment === "string") node = node?.properties?.[segment];
     else return [];
   }
-  const def = node?._zod.def;
-  return def?.type === "object" ? Object.keys(def.shape) : [];
+  return Object.keys(node?.properties ?? {});
 }
 
-/** Dotted paths of every leaf setting under `schema`, lists written as `[]` (e.g. `clusters[].eks.logTypes`). */
-export function leafPaths(schema: unknown = settingsSchema, prefix = ""): string[] {
-  const node = unwrap(schema as SchemaNode);
-  const def = node?._zod.def;
-  const join = (key: string) => (prefix ? `${prefix}.${key}` : key);
-  if (def?.type === "object") return Object.entries(def.shape).flatMap(([key, child]) => leafPaths(child, join(key)));
-  if (def?.type === "array" && unwrap(def.element)?._zod.def.type === "object") return leafPaths(def.element, `${prefix}[]`);
-  return [prefix];
+/** One setting the user writes a value for: a JSON Schema node without properties of its own. */
+export interface SettingLeaf {
+  /** Dotted path, lists written as `[]` (e.g. `clusters[].eks.logTypes`). */
+  readonly path: string;
+  readonly schema: JsonSchemaNode;
+  /** Required in its object (no default, not optional). */
+  readonly required: boolean;
+}
+
+/** Every leaf setting under `node`, in schema order. A list of objects is walked into, a record is a leaf. */
+export function settingLeaves(node: JsonSchemaNode = settingsJsonSchema(), prefix = "", required = true): SettingLeaf[] {
+  if (node.properties) {
+    return Object.entries(node.properties).flatMap(([key, child]) =>
+      settingLeaves(child, prefix ? `${prefix}.${key}` : key, node.required?.includes(key) ?? false),
+    );
+  }
+  if (node.items?.properties) return settingLeaves(node.items, `${prefix}[]`, required);
+  return [{ path: prefix, schema: node, required }];
+}
+
+/** Dotted paths of every leaf setting (see settingLeaves). */
+export function leafPaths(): string[] {
+  return settingLeaves().map((leaf) => leaf.path);
+}
+
+/**
+ * The longest string a simple pattern accepts: one made of characters, escapes, character classes,
+ * groups, `?`, `|` and `{m,n}` bounds (like the DNS-label patterns). Infinity when it has `*`, `+`
+ * or `{m,}`, undefined when it uses anything else (lookarounds, back references).
+ */
+export function patternMaxLength(pattern: string): number | undefined {
+  let i = 0;
+  // sequence := (atom quantifier?)*, alternatives separated by '|'; returns the longest branch.
+  const sequence = (): number | undefined => {
+    let best = 0;
+    let total = 0;
+    while (i < pattern.length && pattern[i] !== ")") {
+      const c = pattern[i];
+      if (c === "|") {
+        best = Math.max(best, total);
+        total = 0;
+        i++;
+        continue;
+      }
+      let atom: number | undefined;
+      if (c === "^" || c === "$") {
+        i++;
+        continue;
+      } else if (c === "(") {
+        i++;
+        if (pattern[i] === "?") {
+          if (pattern[i + 1] !== ":") return undefined;
+          i += 2;
+        }
+        atom = sequence();
+        if (atom === undefined || pattern[i] !== ")") return undefined;
+        i++;
+      } else if (c === "[") {
+        const end = pattern.indexOf("]", i + 2);
+        if (end < 0) return undefined;
+        // An escaped ']' inside the class would end it early; no pattern here has one.
+        if (pattern.slice(i, end).includes("\\]")) return undefined;
+        i = end + 1;
+        atom = 1;
+      } else if (c === "\\") {
+        if (/[1-9bBk]/.test(pattern[i + 1] ?? "")) return undefined;
+        i += 2;
+        atom = 1;
+      } else if ("*+?{".includes(c)) {
+        return undefined;
+      } else {
+        i++;
+        atom = 1;
+      }
+      const q = pattern[i];
+      if (q === "?") i++;
+      else if (q === "*" || q === "+") {
+        i++;
+        atom = Infinity;
+      } else if (q === "{") {
+        const m = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
+        if (!m) return undefined;
+        i += m[0].length;
+        const max = m[2] === undefined ? Number(m[1]) : m[3] === "" ? Infinity : Number(m[3]);
+        atom = atom === Infinity || max === Infinity ? (max === 0 ? 0 : Infinity) : atom * max;
+      }
+      total += atom;
+    }
+    return Math.max(best, total);
+  };
+  const max = sequence();
+  return i === pattern.length ? max : undefined;
+}
+
+/** The most characters a string setting (or each string of a list setting) may have, when bounded. */
+export function maxLength(node: JsonSchemaNode): number | undefined {
+  const target = node.items ?? node;
+  const fromPattern = target.pattern === undefined ? undefined : patternMaxLength(target.pattern);
+  const bounds = [target.maxLength, fromPattern].filter((n): n is number => n !== undefined && Number.isFinite(n));
+  return bounds.length > 0 ? Math.min(...bounds) : undefined;
 }

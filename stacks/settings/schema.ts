@@ -219,7 +219,7 @@ export const nodeGroupSchema = z
       .regex(/^(latest|\d+\.\d+\.\d+-[0-9a-z]+)$/, "latest, or an AMI release such as 1.35.0-20261104 (AL2023) or 1.50.0-1d3a8a5f (Bottlerocket)")
       .optional()
       .describe(
-        "AMI release of the nodes: unset keeps the release the group was created with; latest follows the newest for kubernetesVersion (read from SSM at each plan); a release pins it. A change rolls the nodes.",
+        "AMI release of the nodes. Default: unset, keeping the release the group was created with; latest follows the newest for kubernetesVersion (read from SSM at each plan); a release pins it. A change rolls the nodes.",
       ),
   })
   .strict()
@@ -543,7 +543,8 @@ export const clusterSchema = z
           `at most ${max} characters with this cluster name (the CI IAM role of a team with ECR repositories, "<cluster name>-team-<team name>-ci", is limited to ${IAM_ROLE_NAME_MAX})`,
         );
       }
-      t.namespaces.forEach((ns, j) => {
+      // A team that failed its own checks was not transformed: it has no default namespaces yet.
+      (t.namespaces ?? []).forEach((ns, j) => {
         const owner = owners.get(ns);
         if (owner) fail(["tenants", i, "namespaces", j], ns, `a namespace of its own, not ${owner}`);
         else owners.set(ns, `a namespace of tenants[${i}] (${t.name})`);
@@ -584,8 +585,9 @@ export const gitlabSchema = z
   .object({
     baseUrl: z
       .url({ protocol: /^https?$/, error: "an http(s) URL such as https://gitlab.com" })
-      .transform((u) => u.replace(/\/+$/, ""))
+      // The default before the transform: zod's JSON Schema (the README test) drops a transform's default.
       .default("https://gitlab.com")
+      .transform((u) => u.replace(/\/+$/, ""))
       .describe("GitLab instance URL (self-managed instances too); the API is <baseUrl>/api/v4."),
     project: gitlabProjectPath.describe("The GitOps project, as group/project; it must exist and have an initialised default branch."),
     branch: gitBranch
@@ -640,7 +642,7 @@ export const stateSchema = z
         project: gitlabProjectRef
           .optional()
           .describe(
-            "Project holding the GitLab-managed state, on the instance of gitlab.baseUrl, as group/project or its ID. Default inside a GitLab CI job: the job's own project. Name it to use the same state from a laptop.",
+            "Project holding the GitLab-managed state, on the instance of gitlab.baseUrl, as group/project or its ID. Default: inside a GitLab CI job, the job's own project. Name it to use the same state from a laptop.",
           ),
       })
       .strict()
@@ -651,7 +653,7 @@ export const stateSchema = z
           .string()
           .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'")
           .optional()
-          .describe("S3 bucket for the state (versioning on, created beforehand). Required when backend is s3."),
+          .describe("S3 bucket for the state (versioning on, created beforehand). Default: none, required when backend is s3."),
         region: z
           .string()
           .regex(regionPattern, "an AWS region such as us-west-2")

@@ -121,3 +121,14 @@ describe("GIVEN a GitLab instance on plain http", () => {
     ).not.toThrow();
   });
 });
+
+describe("GIVEN a team whose own name is invalid", () => {
+  test.each([
+    ["upper case", "Team", "team name: lowercase letters, digits and '-', starting with a letter, at most 30 characters"],
+    ["too long (31 characters)", "t".repeat(31), "team name: lowercase letters, digits and '-', starting with a letter, at most 30 characters"],
+  ])("WHEN it is %s THEN one line names it (the cluster's checks do not crash on the untransformed team)", (_, name, allowed) => {
+    expect(errorLines(settingsWith([{ tenants: [{ name, gitlabProject: "g/p" }] }]))).toEqual([
+      `settings.clusters[0].tenants[0].name: ${JSON.stringify(name)} is not allowed; allowed: ${allowed}`,
+    ]);
+  });
+});
