@@ -151,3 +151,79 @@ describe("README accepted checkov checks", () => {
     expect(ACCEPTED_CHECKS.filter((c) => !README.includes(`| \`${c.id}\` |`)).map((c) => c.id)).toEqual([]);
   });
 });
+
+/** Does `version` (x.y.z) satisfy an npm `engines` range? The forms package-lock.json holds; others throw. */
+function satisfiesEngine(version: string, range: string): boolean {
+  const [major, minor, patch] = version.split(".").map(Number);
+  const v = major * 1e6 + minor * 1e3 + patch;
+  /** [lowest, next after highest] of a partial version such as 20, 20.9, 6.x or 10.*. */
+  const span = (partial: string): [number, number] => {
+    const parts = partial.split(".").filter((p) => p !== "x" && p !== "*" && p !== "");
+    if (!parts.every((p) => /^\d+$/.test(p))) throw new Error(`engines range ${JSON.stringify(range)}: cannot read ${partial}`);
+    const [a = 0, b = 0, c = 0] = parts.map(Number);
+    const low = a * 1e6 + b * 1e3 + c;
+    const high = parts.length === 1 ? (a + 1) * 1e6 : parts.length === 2 ? a * 1e6 + (b + 1) * 1e3 : low + 1;
+    return [low, high];
+  };
+  const comparator = (c: string): boolean => {
+    const m = /^(>=|<=|>|<|=|\^|~)?(.*)$/.exec(c)!;
+    if (m[2] === "*" || m[2] === "x") return true;
+    const [low, high] = span(m[2]);
+    switch (m[1]) {
+      case ">=": return v >= low;
+      case ">": return v >= high;
+      case "<=": return v < high;
+      case "<": return v < low;
+      case "^": return v >= low && v < (Math.floor(low / 1e6) + 1) * 1e6; // no ^0.x in the lock file
+      case "~": return v >= low && v < (Math.floor(low / 1e3) + 1) * 1e3;
+      default: return v >= low && v < high;
+    }
+  };
+  // "a >= b" is one comparator: join operators to their versions before splitting on spaces.
+  return range.split("||").some((alt) => alt.trim().replace(/([<>=^~]+)\s+/g, "$1").split(/\s+/).every(comparator));
+}
+
+describe("README Node.js requirement", () => {
+  const root = path.resolve(__dirname, "..");
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { engines: { node: string } };
+  const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { engines?: { node?: string } | string[]; dev?: boolean }>;
+  };
+  const floor = /^>=\s*(\d+\.\d+)$/.exec(pkg.engines.node)?.[1];
+  const section = README.slice(README.indexOf("**Node.js versions.**"), README.indexOf("Any failed synth stops"));
+  /** Packages of the lock file whose declared Node range excludes `version`. */
+  const excluding = (version: string) =>
+    Object.entries(lock.packages)
+      .filter(([, p]) => p.engines && !Array.isArray(p.engines) && p.engines.node && !satisfiesEngine(version, p.engines.node))
+      .map(([where, p]) => ({ name: where.slice(where.lastIndexOf("node_modules/") + "node_modules/".length), dev: p.dev === true }));
+
+  test("GIVEN engine ranges WHEN evaluated THEN the reader agrees with npm on the lock file's forms", () => {
+    expect(satisfiesEngine("20.9.0", ">= 20.9.0")).toBe(true);
+    expect(satisfiesEngine("20.8.1", ">=20.9")).toBe(false);
+    expect(satisfiesEngine("20.20.2", ">=22")).toBe(false);
+    expect(satisfiesEngine("20.18.0", "^20.19.0 || ^22.12.0 || >=23")).toBe(false);
+    expect(satisfiesEngine("22.12.0", "^20.19.0 || ^22.12.0 || >=23")).toBe(true);
+    expect(satisfiesEngine("7.1.0", ">=6 <7 || >=8")).toBe(false);
+    expect(satisfiesEngine("20.9.0", "6.* || 8.* || >= 10.*")).toBe(true);
+    expect(satisfiesEngine("20.9.0", ">=16 || 14 >=14.17")).toBe(true);
+    expect(() => satisfiesEngine("20.9.0", ">=v20")).toThrow();
+  });
+
+  test("GIVEN package.json's engines WHEN the README is read THEN the quick start states the same floor", () => {
+    expect(floor).toBeDefined();
+    expect(README).toContain(`Node.js ≥ ${floor} and npm`);
+    expect(section).toContain(`${floor} is the floor`);
+  });
+
+  test("GIVEN every installed package's engines WHEN the floor does not satisfy one THEN it is a test-only package the README names", () => {
+    const below = excluding(`${floor}.0`);
+    expect(below.filter((p) => !p.dev).map((p) => p.name)).toEqual([]);
+    expect(below.filter((p) => !section.includes(`\`${p.name}\``)).map((p) => p.name)).toEqual([]);
+  });
+
+  test("GIVEN the maintained LTS releases the README recommends WHEN installed there THEN no package's engines warn", () => {
+    expect(section).toContain("On Node 22.12 or newer `npm ci` prints none");
+    expect(excluding("22.12.0").map((p) => p.name)).toEqual([]);
+    expect(excluding("24.0.0").map((p) => p.name)).toEqual([]);
+  });
+});
