@@ -3,6 +3,8 @@ import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
 import { accountWideRoleNames } from "../naming";
 import { nodeGroupName, nodeRoleName, teamCiRoleName } from "../naming";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
+import { AWS_REGIONS } from "./aws-regions";
+import { isFluxSemverRange } from "./semver-range";
 
 /*
  * The one description of every setting the app accepts. Each field's `.describe()` text is
@@ -334,7 +336,7 @@ export const appSchema = z
     ecr: ecrSchema.prefault({}),
     semverRange: z
       .string()
-      .regex(/^[0-9xX*.<>=~^|, v-]+$/, "a semver range such as 0.0.x, ^1.2.0 or >=1.0.0 <2.0.0")
+      .refine(isFluxSemverRange, "a semver range Flux accepts (Masterminds/semver), such as 0.0.x, ^1.2.0 or >=1.0.0 <2.0.0")
       .default("0.0.x")
       .describe("Flux ImagePolicy semver range: the newest tag in it is rolled out."),
     initialTag: z
@@ -464,17 +466,27 @@ export const fluxSchema = z
     }
   });
 
-const regionPattern = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const isRegion = (v: string) => (AWS_REGIONS as readonly string[]).includes(v);
+const awsRegion = z
+  .string("an AWS region such as us-west-2")
+  .refine(isRegion, "an AWS region such as us-west-2 (the list is stacks/settings/aws-regions.ts)");
+
+/**
+ * The VPC CNI gives each node a primary ENI full of secondary addresses as soon as it joins (and keeps
+ * one more ENI warm): for the default 2-vCPU types that is 12 to 24 addresses. 12 is the floor used to
+ * check that the private subnets can hold maxSize nodes.
+ */
+export const ADDRESSES_PER_NODE = 12;
+/** AWS keeps 5 addresses of every subnet. */
+const AWS_RESERVED_PER_SUBNET = 5;
+
+const clusterName = dnsLabel("cluster name", 32);
 
 export const clusterSchema = z
   .object({
-    name: dnsLabel("cluster name", 32).describe("EKS cluster name; also the Git path clusters/<name> and the stack names."),
+    name: clusterName.describe("EKS cluster name; also the Git path clusters/<name> and the stack names."),
     environment: dnsLabel("environment", 32).default("dev").describe("Value of the Environment tag on every resource."),
-    region: z
-      .string()
-      .regex(regionPattern, "an AWS region such as us-west-2")
-      .default("us-west-2")
-      .describe("AWS region of the cluster."),
+    region: awsRegion.default("us-west-2").describe("AWS region of the cluster."),
     tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every AWS resource."),
     network: networkSchema.prefault({}),
     eks: eksSchema.prefault({}),
@@ -500,13 +512,15 @@ export const clusterSchema = z
       const first = all.indexOf(az);
       if (first < i) fail(["network", "availabilityZones", i], az, `a zone not listed before (availabilityZones[${first}]): every subnet would land in fewer zones`);
     });
-    if (regionPattern.test(c.region)) {
+    if (isRegion(c.region)) {
       (c.network.availabilityZones ?? []).forEach((az, i) => {
         if (az.slice(0, -1) !== c.region) fail(["network", "availabilityZones", i], az, `a zone of region ${c.region}`);
       });
     }
 
-    if (nodeRoleName(nodeGroupName(c.name, c.nodeGroup.name)).length > IAM_ROLE_NAME_MAX) {
+    // Limits derived from the cluster name only when the name itself is valid: the first cause, once.
+    const validName = clusterName.safeParse(c.name).success;
+    if (validName && nodeRoleName(nodeGroupName(c.name, c.nodeGroup.name)).length > IAM_ROLE_NAME_MAX) {
       const max = IAM_ROLE_NAME_MAX - nodeRoleName(nodeGroupName(c.name, "")).length;
       fail(
         ["nodeGroup", "name"],
@@ -535,7 +549,7 @@ export const clusterSchema = z
       if (project !== undefined) fail(["tenants", i, "gitlabProject"], t.gitlabProject, `a project no other team uses (tenants[${project}] has it)`);
       else projects.set(t.gitlabProject.toLowerCase(), i);
       // Only a team with ECR repositories gets a CI role (without one it has nothing to push).
-      if (t.ecrRepositories.length > 0 && teamCiRoleName(c.name, t.name).length > IAM_ROLE_NAME_MAX) {
+      if (validName && t.ecrRepositories.length > 0 && teamCiRoleName(c.name, t.name).length > IAM_ROLE_NAME_MAX) {
         const max = IAM_ROLE_NAME_MAX - teamCiRoleName(c.name, "").length;
         fail(
           ["tenants", i, "name"],
@@ -543,8 +557,8 @@ export const clusterSchema = z
           `at most ${max} characters with this cluster name (the CI IAM role of a team with ECR repositories, "<cluster name>-team-<team name>-ci", is limited to ${IAM_ROLE_NAME_MAX})`,
         );
       }
-      // A team that failed its own checks was not transformed: it has no default namespaces yet.
-      (t.namespaces ?? []).forEach((ns, j) => {
+      // Raw when the team has a bad value elsewhere (its transform has not run): the default then.
+      (t.namespaces ?? [t.name]).forEach((ns, j) => {
         const owner = owners.get(ns);
         if (owner) fail(["tenants", i, "namespaces", j], ns, `a namespace of its own, not ${owner}`);
         else owners.set(ns, `a namespace of tenants[${i}] (${t.name})`);
@@ -553,6 +567,12 @@ export const clusterSchema = z
 
     const vpc = parseCidr(c.network.vpcCidr);
     if (!vpc) return;
+    const subnets = [...c.network.publicSubnets, ...c.network.privateSubnets].map(parseCidr);
+    if (subnets.every((block) => block && !cidrContains(vpc, block))) {
+      // A new vpcCidr alone (the subnets left at their defaults): one cause, not one line per subnet.
+      fail(["network", "vpcCidr"], c.network.vpcCidr, "a CIDR containing publicSubnets and privateSubnets (none is inside it: change them with it)");
+      return;
+    }
     const seen: { where: string; value: string }[] = [];
     for (const kind of ["publicSubnets", "privateSubnets"] as const) {
       c.network[kind].forEach((subnet, i) => {
@@ -563,6 +583,19 @@ export const clusterSchema = z
         if (clash) fail(["network", kind, i], subnet, `a subnet that does not overlap network.${clash.where} (${clash.value})`);
         seen.push({ where: `${kind}[${i}]`, value: subnet });
       });
+    }
+
+    const privateBlocks = c.network.privateSubnets.map(parseCidr);
+    if (privateBlocks.every((b) => b !== undefined)) {
+      const usable = privateBlocks.reduce((sum, b) => sum + 2 ** (32 - b.prefix) - AWS_RESERVED_PER_SUBNET, 0);
+      const most = Math.floor(usable / ADDRESSES_PER_NODE);
+      if (c.nodeGroup.maxSize > most) {
+        fail(
+          ["nodeGroup", "maxSize"],
+          c.nodeGroup.maxSize,
+          `at most ${most} with these private subnets (${usable} usable addresses; each node takes at least ${ADDRESSES_PER_NODE} for itself and its pods' VPC CNI addresses)`,
+        );
+      }
     }
   })
   .transform((c) => ({
@@ -654,9 +687,7 @@ export const stateSchema = z
           .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'")
           .optional()
           .describe("S3 bucket for the state (versioning on, created beforehand). Default: none, required when backend is s3."),
-        region: z
-          .string()
-          .regex(regionPattern, "an AWS region such as us-west-2")
+        region: awsRegion
           .default("us-west-2")
           .describe("Region of the state bucket."),
         keyPrefix: z

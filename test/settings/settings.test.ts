@@ -387,7 +387,7 @@ describe("settings", () => {
       [
         "a bad region (reported once, not again for each zone)",
         (s) => (s.clusters[0].region = "us-west"),
-        ['settings.clusters[0].region: "us-west" is not allowed; allowed: an AWS region such as us-west-2'],
+        ['settings.clusters[0].region: "us-west" is not allowed; allowed: an AWS region such as us-west-2 (the list is stacks/settings/aws-regions.ts)'],
       ],
       [
         "an unknown key (typo)",
