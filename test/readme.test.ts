@@ -222,8 +222,8 @@ describe("README Node.js requirement", () => {
   });
 
   test("GIVEN the maintained LTS releases the README recommends WHEN installed there THEN no package's engines warn", () => {
-    expect(section).toContain("On Node 22.12 or newer `npm ci` prints none");
-    expect(excluding("22.12.0").map((p) => p.name)).toEqual([]);
+    expect(section).toContain("On Node 22.13 or newer `npm ci` prints none");
+    expect(excluding("22.13.0").map((p) => p.name)).toEqual([]);
     expect(excluding("24.0.0").map((p) => p.name)).toEqual([]);
   });
 });
