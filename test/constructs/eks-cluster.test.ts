@@ -16,6 +16,7 @@ const PROPS: EksClusterProps = {
   logTypes: ["api", "audit", "scheduler"],
   logRetentionDays: 30,
   partition: "aws",
+  accountId: "111122223333",
 };
 
 function synth(props: EksClusterProps): { raw: string; json: SynthesizedJson } {
