@@ -29,7 +29,10 @@ export function keysAt(path: readonly PropertyKey[]): string[] {
     else return [];
   }
   const def = node?._zod.def;
-  return def?.type === "object" ? Object.keys(def.shape) : [];
+  if (def?.type === "object") return Object.keys(def.shape);
+  // A record keyed by an enum (policy.acceptedRisks): its keys are the enum's values.
+  const keys = def?.type === "record" ? unwrap(def.keyType)?._zod.def : undefined;
+  return keys?.type === "enum" ? Object.values(keys.entries as Record<string, string>) : [];
 }
 
 /** Dotted paths of every leaf setting under `schema`, lists written as `[]` (e.g. `clusters[].eks.logTypes`). */
