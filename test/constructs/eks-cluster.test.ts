@@ -70,6 +70,22 @@ describe("EksCluster", () => {
       expect(raw).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
     });
 
+    test("THEN the Secrets key has its own policy: the account administers it without using it, only the cluster role uses it", () => {
+      const [, key] = findResource(json, "aws_kms_key");
+      const [roleId] = findResource(json, "aws_iam_role");
+      const [admin, use] = JSON.parse(key.policy).Statement;
+      expect(admin.Principal).toEqual({ AWS: "arn:aws:iam::111122223333:root" });
+      expect(admin.Action).toEqual(expect.arrayContaining(["kms:Put*", "kms:Create*", "kms:Describe*", "kms:ScheduleKeyDeletion"]));
+      expect(admin.Action.filter((a: string) => /Encrypt|Decrypt|GenerateDataKey|^kms:\*$/.test(a))).toEqual([]);
+      expect(use).toEqual({
+        Sid: "ControlPlaneEncryptsSecrets",
+        Effect: "Allow",
+        Principal: { AWS: ref("aws_iam_role", roleId, "arn") },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+        Resource: "*",
+      });
+    });
+
     test("THEN the control-plane role may use the key (encrypt, decrypt, list grants, describe)", () => {
       const [keyId] = findResource(json, "aws_kms_key");
       const [roleId] = findResource(json, "aws_iam_role");
