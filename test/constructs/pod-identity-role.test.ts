@@ -36,12 +36,27 @@ describe("PodIdentityRole", () => {
       roleId = findResource(json, "aws_iam_role")[0];
     });
 
-    test("THEN the role trusts pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession", () => {
+    test("THEN the role trusts pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession, for this account, cluster and service account", () => {
       expect(raw).toHaveResourceWithProperties(IamRole, { name: "demo-image-reflector" });
       const trust = JSON.parse(findResource(json, "aws_iam_role")[1].assume_role_policy);
       expect(trust).toEqual({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "pods.eks.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+            // Only EKS acting for this account, and only for this service account of this cluster.
+            Condition: {
+              StringEquals: {
+                "aws:SourceAccount": TRUST.accountId,
+                "aws:RequestTag/eks-cluster-arn": TRUST.clusterArn,
+                "aws:RequestTag/kubernetes-namespace": "apps",
+                "aws:RequestTag/kubernetes-service-account": "image-reflector",
+              },
+            },
+          },
+        ],
       });
     });
 
