@@ -116,7 +116,8 @@ export class GitOpsStack extends ProjectStack {
       commitAuthor: gitlab.commitAuthor,
       path: clusterPath,
       interval: cluster.flux.interval,
-      dependsOn: [...reflector.permissions, ...(reflector.association ? [reflector.association] : [])],
+      // The association waits for the role's permissions itself.
+      dependsOn: reflector.association ? [reflector.association] : [],
     });
 
     // One Kubernetes provider for everything Terraform writes into the cluster, connected like Flux's.

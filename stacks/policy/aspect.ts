@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { Annotations, Aspects, IAspect, TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, Aspects, IAspect, TerraformStack } from "cdktf";
 import { PolicyContext, type PolicyRule } from "./context";
 import { ACCEPTABLE_RULE_IDS, type AcceptableRuleId } from "./rule-ids";
 import { POLICY_RULES } from "./rules";
@@ -40,8 +40,10 @@ export class PolicyAspect implements IAspect {
       const reason = isAcceptable(rule.id) ? this.acceptedRisks[rule.id] : undefined;
       for (const finding of rule.check(ctx)) {
         const path = finding.node.node.path;
-        if (reason !== undefined) Annotations.of(finding.node).addWarning(acceptedMessage(rule, path, finding.detail, reason));
-        else Annotations.of(finding.node).addError(violationMessage(rule, path, finding.detail));
+        // As Annotations.of(node).addWarning/addError, without the stack trace: the synthesized
+        // manifest must not depend on where the project lies (synth output is compared byte for byte).
+        if (reason !== undefined) finding.node.node.addMetadata(AnnotationMetadataEntryType.WARN, acceptedMessage(rule, path, finding.detail, reason), { stackTrace: false });
+        else finding.node.node.addMetadata(AnnotationMetadataEntryType.ERROR, violationMessage(rule, path, finding.detail), { stackTrace: false });
       }
     }
   }
