@@ -1,8 +1,9 @@
 import * as path from "path";
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { UserInputError } from "./stacks/errors";
 import { GitOpsStack } from "./stacks/gitops-stack";
+import { applyPolicy, policyErrorLines } from "./stacks/policy/aspect";
 import { stackNames } from "./stacks/naming";
 import { RepositoryStack } from "./stacks/repository-stack";
 import { removeSynthOutput } from "./stacks/synth-output";
@@ -23,9 +24,11 @@ import type { Settings } from "./stacks/settings/schema";
  * "create" the first cluster stack whose teams push to ECR creates it and the later ones take its
  * ARN (a cross-stack reference, so they deploy after it); with "existing" each reads it itself.
  *
- * `state` is where every stack keeps its state (see stacks/state/resolve.ts).
+ * `state` is where every stack keeps its state (see stacks/state/resolve.ts). Every stack is
+ * checked against the policy at synth (stacks/policy/): a violation stops the synth.
  */
 export function buildApp(app: App, settings: Settings, state: StateBackend = LOCAL_STATE): App {
+  const stacks: TerraformStack[] = [];
   const repository = new RepositoryStack(app, stackNames.repository, { gitlab: settings.gitlab, clusters: settings.clusters, state });
   let previousGitOps: GitOpsStack | undefined;
   let gitlabOidcProviderArn: string | undefined;
@@ -42,7 +45,10 @@ export function buildApp(app: App, settings: Settings, state: StateBackend = LOC
     });
     if (previousGitOps) gitops.addDependency(previousGitOps);
     previousGitOps = gitops;
+    stacks.push(clusterStack, gitops);
   }
+  // Every stack is checked against the policy when it is synthesized (stacks/policy/).
+  applyPolicy([repository, ...stacks], settings.policy.acceptedRisks);
   return app;
 }
 
@@ -60,7 +66,11 @@ function main(): void {
     buildApp(app, settings, resolveStateBackend(settings, process.env)).synth();
   } catch (err) {
     removeSynthOutput(app.outdir);
-    if (err instanceof UserInputError) {
+    const policyErrors = policyErrorLines(err);
+    if (policyErrors) {
+      // Policy violations (error annotations): one line each, naming the rule, where, and the fix.
+      for (const line of policyErrors) console.error(line);
+    } else if (err instanceof UserInputError) {
       // Settings, templates, cdktf.json: the message names the file or setting; one line per problem.
       console.error(err.message);
     } else if (process.env.SYNTH_STACK_TRACE) {

@@ -6,7 +6,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { ClusterAccess } from "./constructs/aws/cluster-access";
 import { EcrRepository } from "./constructs/aws/ecr-repository";
-import { EksAddon } from "./constructs/aws/eks-addon";
+import { EksAddon, type EksAddonProps } from "./constructs/aws/eks-addon";
 import { EksCluster } from "./constructs/aws/eks-cluster";
 import { GitLabOidcProvider } from "./constructs/aws/gitlab-oidc-provider";
 import { clusterAutoscalerPolicy, managedPolicyArn } from "./constructs/aws/iam";
@@ -15,7 +15,7 @@ import { Network } from "./constructs/aws/network";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
 import { TeamCiRole } from "./constructs/aws/team-ci-role";
 import type { ClusterOutputs, EcrRepositoryRef } from "./gitops-stack";
-import { CLUSTER_AUTOSCALER, controllerRoleNames, nodeGroupName, teamCiRoleName } from "./naming";
+import { CLUSTER_AUTOSCALER, controllerRoleNames, flowLogsRoleName, nodeGroupName, teamCiRoleName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import { awsDefaultTags } from "./tags";
 import { ecrSchema, type ClusterSettings, type GitLabSettings } from "./settings/schema";
@@ -114,6 +114,9 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       availabilityZones: cluster.network.availabilityZones,
       publicSubnetCidrs: cluster.network.publicSubnets,
       privateSubnetCidrs: cluster.network.privateSubnets,
+      flowLogs: cluster.network.flowLogs.enabled
+        ? { retentionDays: cluster.network.flowLogs.retentionDays, roleName: flowLogsRoleName(cluster.name) }
+        : undefined,
     });
     const privateSubnetIds = network.privateSubnets.map((s) => s.id);
 
@@ -128,7 +131,10 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       logTypes: cluster.eks.logTypes,
       logRetentionDays: cluster.eks.logRetentionDays,
       partition,
+      accountId: caller.accountId,
     });
+    // Who Pod Identity roles trust: EKS acting for this account, for this cluster's pods only.
+    const podTrust = { accountId: caller.accountId, clusterArn: eks.cluster.arn };
     // Reference the cluster resource's name so everything below waits for the control plane.
     const clusterName = eks.cluster.name;
 
@@ -141,15 +147,34 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       callerArn: caller.arn,
     });
 
-    const addon = (name: string, dependsOn: ITerraformDependable[] = []) =>
+    const addon = (name: string, dependsOn: ITerraformDependable[] = [], podIdentityAssociations?: EksAddonProps["podIdentityAssociations"]) =>
       new EksAddon(this, `addon-${name}`, {
         version: (cluster.eks.addonVersions as Record<string, string | undefined>)[name],
         clusterName,
         kubernetesVersion: cluster.eks.kubernetesVersion,
         addonName: name,
         dependsOn,
+        podIdentityAssociations,
       });
-    const earlyAddons = ADDONS_BEFORE_NODES.map((name) => addon(name).addon);
+    // The VPC CNI manages the nodes' network interfaces with its own role (AWS's recommendation),
+    // not the node role every pod on the node could use. EKS creates the association with the
+    // add-on; the agent that hands out the credentials is installed first, and the CNI's pods only
+    // start once nodes join, after both.
+    const vpcCni = new PodIdentityRole(this, "vpc-cni-identity", {
+      ...podTrust,
+      clusterName,
+      namespace: "kube-system",
+      serviceAccount: "aws-node",
+      roleName: controllerRoleNames.vpcCni(cluster.name),
+      managedPolicyArns: [managedPolicyArn(partition, "AmazonEKS_CNI_Policy")],
+      associate: false,
+    });
+    const podIdentityAgent = addon("eks-pod-identity-agent").addon;
+    const earlyAddons = ADDONS_BEFORE_NODES.map((name) => {
+      if (name === "eks-pod-identity-agent") return podIdentityAgent;
+      if (name === "vpc-cni") return addon(name, [podIdentityAgent, ...vpcCni.permissions], [{ serviceAccount: "aws-node", roleArn: vpcCni.role.arn }]).addon;
+      return addon(name).addon;
+    });
 
     const nodes = new ManagedNodeGroup(this, "nodes", {
       clusterName,
@@ -172,6 +197,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
 
     // The EBS CSI controller gets real permissions (the walkthrough's add-on had none and never provisioned a volume).
     const ebsCsi = new PodIdentityRole(this, "ebs-csi-identity", {
+      ...podTrust,
       clusterName,
       namespace: "kube-system",
       serviceAccount: "ebs-csi-controller-sa",
@@ -180,6 +206,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
     });
     // Node autoscaling (installed by Flux in the infrastructure layer): scales this cluster's node groups only.
     new PodIdentityRole(this, "cluster-autoscaler-identity", {
+      ...podTrust,
       clusterName,
       namespace: CLUSTER_AUTOSCALER.namespace,
       serviceAccount: CLUSTER_AUTOSCALER.serviceAccount,
@@ -187,7 +214,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       inlinePolicy: clusterAutoscalerPolicy({ partition, region: cluster.region, accountId: caller.accountId, clusterName: cluster.name }),
     });
     for (const name of ADDONS_AFTER_NODES) {
-      addon(name, name === "aws-ebs-csi-driver" ? [nodes.nodeGroup, ebsCsi.association] : [nodes.nodeGroup]);
+      addon(name, name === "aws-ebs-csi-driver" ? [nodes.nodeGroup, ...(ebsCsi.association ? [ebsCsi.association] : [])] : [nodes.nodeGroup]);
     }
 
     this.ecrRepositories = Object.fromEntries(

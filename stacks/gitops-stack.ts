@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { Fn, TerraformOutput, Token } from "cdktf";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
@@ -83,7 +84,13 @@ export class GitOpsStack extends ProjectStack {
     const project = gitopsProject(this, gitlab);
 
     // Controller-level ECR auth: no static keys in the cluster, no token-refresh CronJob.
+    // The cluster's ARN from its parts: the cluster stack exports only its name.
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const caller = new DataAwsCallerIdentity(this, "caller");
+    const accountId = caller.accountId;
     const reflector = new PodIdentityRole(this, "image-reflector-identity", {
+      accountId,
+      clusterArn: `arn:${partition}:eks:${cluster.region}:${accountId}:cluster/${clusterOutputs.clusterName}`,
       clusterName: clusterOutputs.clusterName,
       namespace: IMAGE_REFLECTOR.namespace,
       serviceAccount: IMAGE_REFLECTOR.serviceAccount,
@@ -109,7 +116,8 @@ export class GitOpsStack extends ProjectStack {
       commitAuthor: gitlab.commitAuthor,
       path: clusterPath,
       interval: cluster.flux.interval,
-      dependsOn: [reflector.association],
+      // The association waits for the role's permissions itself.
+      dependsOn: reflector.association ? [reflector.association] : [],
     });
 
     // One Kubernetes provider for everything Terraform writes into the cluster, connected like Flux's.
@@ -117,7 +125,6 @@ export class GitOpsStack extends ProjectStack {
     const kubernetes = needsKubernetes ? kubernetesProvider(this, clusterAt) : undefined;
     const commitStatus = kubernetes && cluster.flux.commitStatuses ? this.commitStatusToken(cluster, kubernetes, project.id, flux) : undefined;
     const tenantSecrets = kubernetes ? this.tenantAccess(cluster, kubernetes, props.tenantGitAccess ?? {}, flux) : [];
-    const caller = cluster.tenants.length > 0 ? new DataAwsCallerIdentity(this, "caller") : undefined;
 
     new RepositoryFiles(this, "manifests", {
       projectId: project.id,
@@ -127,7 +134,7 @@ export class GitOpsStack extends ProjectStack {
         gitlab,
         Object.fromEntries(cluster.apps.map((app) => [app.name, clusterOutputs.ecrRepositories[app.name].url])),
         // The numeric id, known at plan time: the data source reads it.
-        { gitlabProjectAddress: gitlabProjectAddress(gitlab, project.id), awsAccountId: caller?.accountId },
+        { gitlabProjectAddress: gitlabProjectAddress(gitlab, project.id), awsAccountId: cluster.tenants.length > 0 ? accountId : undefined },
       ),
       label: cluster.name,
       // The whole chain waits for the Secret, so notifications.yaml (its last file) never names a

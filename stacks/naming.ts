@@ -86,7 +86,11 @@ export const controllerRoleNames = {
   ebsCsiDriver: (cluster: string) => `${cluster}-ebs-csi-driver`,
   clusterAutoscaler: (cluster: string) => `${cluster}-cluster-autoscaler`,
   imageReflector: (cluster: string) => `${cluster}-flux-image-reflector`,
+  vpcCni: (cluster: string) => `${cluster}-vpc-cni`,
 } as const;
+
+/** The role VPC flow logs deliver to CloudWatch Logs with. */
+export const flowLogsRoleName = (cluster: string) => `${cluster}-vpc-flow-logs`;
 
 /**
  * Every IAM role name one cluster's stacks create, with the setting it comes from: IAM names are
@@ -102,6 +106,8 @@ export function accountWideRoleNames(cluster: {
     { name: controllerRoleNames.ebsCsiDriver(cluster.name), from: "name" },
     { name: controllerRoleNames.clusterAutoscaler(cluster.name), from: "name" },
     { name: controllerRoleNames.imageReflector(cluster.name), from: "name" },
+    { name: controllerRoleNames.vpcCni(cluster.name), from: "name" },
+    { name: flowLogsRoleName(cluster.name), from: "name" },
     ...cluster.tenants
       .map((t, i) => ({ t, i }))
       .filter(({ t }) => t.ecrRepositories.length > 0)

@@ -77,8 +77,10 @@ describe("README settings table", () => {
 
   test("GIVEN settings with only the required values WHEN validated THEN every default the JSON Schema states is the one applied", () => {
     // A team and an autoscaling block, so that their defaults are filled in too.
+    // MINIMAL_SETTINGS accepts the public endpoint's risks: left out here, so policy's default applies.
+    const { policy: _accepted, ...required } = MINIMAL_SETTINGS;
     const input: SettingsInput = {
-      ...MINIMAL_SETTINGS,
+      ...required,
       clusters: [{ ...MINIMAL_SETTINGS.clusters[0], apps: [{ autoscaling: {} }], tenants: [{ name: "team", gitlabProject: "group/team" }] }],
     };
     const parsed = parseSettings(input);
@@ -225,5 +227,25 @@ describe("README Node.js requirement", () => {
     expect(section).toContain("On Node 22.13 or newer `npm ci` prints none");
     expect(excluding("22.13.0").map((p) => p.name)).toEqual([]);
     expect(excluding("24.0.0").map((p) => p.name)).toEqual([]);
+  });
+});
+
+describe("README policy at synth", () => {
+  const { POLICY_RULES } = require("../stacks/policy/rules") as typeof import("../stacks/policy/rules");
+  const { ACCEPTABLE_RULE_IDS } = require("../stacks/policy/rule-ids") as typeof import("../stacks/policy/rule-ids");
+  const section = README.split(/^## Policy at synth$/m)[1]?.split(/^## /m)[0] ?? "";
+  /** Rule id -> its "accept knowingly" cell. */
+  const rows = new Map([...section.matchAll(/^\| `([A-Z0-9_]+)` \| [^|]+ \| ([^|]+) \|$/gm)].map((m) => [m[1], m[2].trim()]));
+
+  test("GIVEN the policy rules WHEN the README is read THEN each has a row, and no row names a rule that does not exist", () => {
+    expect(rows.size).toBeGreaterThan(15);
+    expect([...rows.keys()].sort()).toEqual(POLICY_RULES.map((r) => r.id).sort());
+  });
+
+  test("GIVEN the rules whose risk may be accepted WHEN the README is read THEN exactly those say how, the others say no", () => {
+    for (const [id, accept] of rows) {
+      if ((ACCEPTABLE_RULE_IDS as readonly string[]).includes(id)) expect([id, accept]).toEqual([id, `\`policy.acceptedRisks\` \`${id}\``]);
+      else expect([id, accept]).toEqual([id, "no"]);
+    }
   });
 });

@@ -6,10 +6,23 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseSettings } from "../stacks/settings/load";
 import type { ClusterSettings, Settings, SettingsInput } from "../stacks/settings/schema";
 
-/** The smallest valid settings: every default, one cluster. Example values only, no secrets. */
+/**
+ * The risks the default settings run: the API endpoint is public and open to the world (for
+ * laptops and shared runners), which the policy refuses unless the settings accept it knowingly.
+ */
+export const DEFAULT_ACCEPTED_RISKS = {
+  CKV_AWS_38: "deployed from laptops and shared CI runners whose addresses are not fixed",
+  CKV_AWS_39: "deployed from outside the VPC, which needs the public endpoint",
+} as const;
+
+/**
+ * The smallest valid settings that synthesize: every default, one cluster, and the default
+ * public endpoint's risks accepted. Example values only, no secrets.
+ */
 export const MINIMAL_SETTINGS: SettingsInput = {
   gitlab: { project: "example-group/flux-gitops" },
   clusters: [{ name: "test-cluster" }],
+  policy: { acceptedRisks: DEFAULT_ACCEPTED_RISKS },
 };
 
 /** An example admin role for tests that need one (a fake account id). */

@@ -24,6 +24,7 @@ export interface JsonSchemaNode {
   readonly maxLength?: number;
   readonly pattern?: string;
   readonly anyOf?: readonly JsonSchemaNode[];
+  readonly propertyNames?: { readonly enum?: readonly unknown[] };
 }
 
 let cached: JsonSchemaNode | undefined;
@@ -42,7 +43,9 @@ export function keysAt(path: readonly PropertyKey[]): string[] {
     else if (typeof segment === "string") node = node?.properties?.[segment];
     else return [];
   }
-  return Object.keys(node?.properties ?? {});
+  if (node?.properties) return Object.keys(node.properties);
+  // A record keyed by an enum (policy.acceptedRisks): its keys are the enum's values.
+  return node?.propertyNames?.enum?.map(String) ?? [];
 }
 
 /** One setting the user writes a value for: a JSON Schema node without properties of its own. */

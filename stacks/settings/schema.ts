@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
 import { accountWideRoleNames } from "../naming";
 import { nodeGroupName, nodeRoleName, teamCiRoleName } from "../naming";
+import { ACCEPTABLE_RULE_IDS } from "../policy/rule-ids";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 import { AWS_REGIONS } from "./aws-regions";
 import { isFluxSemverRange } from "./semver-range";
@@ -103,6 +104,20 @@ export const networkSchema = z
       .min(2, "at least two private subnets (EKS needs two zones)")
       .default(["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24", "10.0.6.0/24"])
       .describe("Private subnet CIDRs for the nodes and control-plane ENIs, spread over the zones in order (tagged kubernetes.io/role/internal-elb=1)."),
+    flowLogs: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe("Record the VPC's traffic (accepted and rejected) as flow logs in CloudWatch Logs (/aws/vpc/<cluster>/flow-logs). Off needs policy.acceptedRisks CKV2_AWS_11."),
+        retentionDays: z
+          .number()
+          .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), `one of ${LOG_RETENTION_DAYS.join(", ")}`)
+          .default(30)
+          .describe("Retention of the flow log group, in days."),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -711,11 +726,26 @@ export const stateSchema = z
     }
   });
 
+export const policySchema = z
+  .object({
+    acceptedRisks: z
+      .partialRecord(
+        z.enum(ACCEPTABLE_RULE_IDS, `a policy rule whose risk may be accepted: one of ${ACCEPTABLE_RULE_IDS.join(", ")} (the other rules cannot be accepted)`),
+        z.string("a reason, in words, why the risk is accepted").trim().min(10, "a reason, in words, why the risk is accepted (10 characters or more)"),
+      )
+      .default({})
+      .describe(
+        "Policy rules whose violation is knowingly accepted, by rule id, each with the reason: the rule then warns instead of failing synth. See the README, Policy at synth.",
+      ),
+  })
+  .strict();
+
 export const settingsSchema = z
   .object({
     gitlab: gitlabSchema,
     clusters: z.array(clusterSchema).min(1, "a list with at least one cluster"),
     state: stateSchema.prefault({}),
+    policy: policySchema.prefault({}),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -806,3 +836,4 @@ export type AppSettings = ClusterSettings["apps"][number];
 export type TenantSettings = ClusterSettings["tenants"][number];
 export type GitLabSettings = Settings["gitlab"];
 export type StateSettings = Settings["state"];
+export type PolicySettings = Settings["policy"];

@@ -33,6 +33,10 @@ describe("EcrRepository", () => {
       });
     });
 
+    test("THEN images are encrypted with KMS (the AWS managed key: no key ARN)", () => {
+      expect(findResource(json, "aws_ecr_repository")[1].encryption_configuration).toEqual([{ encryption_type: "KMS" }]);
+    });
+
     test("THEN force_delete defaults to false", () => {
       expect(findResource(json, "aws_ecr_repository")[1].force_delete).toBe(false);
     });

@@ -16,6 +16,7 @@ const PROPS: EksClusterProps = {
   logTypes: ["api", "audit", "scheduler"],
   logRetentionDays: 30,
   partition: "aws",
+  accountId: "111122223333",
 };
 
 function synth(props: EksClusterProps): { raw: string; json: SynthesizedJson } {
@@ -67,6 +68,22 @@ describe("EksCluster", () => {
         provider: { key_arn: ref("aws_kms_key", keyId, "arn") },
       });
       expect(raw).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    });
+
+    test("THEN the Secrets key has its own policy: the account administers it without using it, only the cluster role uses it", () => {
+      const [, key] = findResource(json, "aws_kms_key");
+      const [roleId] = findResource(json, "aws_iam_role");
+      const [admin, use] = JSON.parse(key.policy).Statement;
+      expect(admin.Principal).toEqual({ AWS: "arn:aws:iam::111122223333:root" });
+      expect(admin.Action).toEqual(expect.arrayContaining(["kms:Put*", "kms:Create*", "kms:Describe*", "kms:ScheduleKeyDeletion"]));
+      expect(admin.Action.filter((a: string) => /Encrypt|Decrypt|GenerateDataKey|^kms:\*$/.test(a))).toEqual([]);
+      expect(use).toEqual({
+        Sid: "ControlPlaneEncryptsSecrets",
+        Effect: "Allow",
+        Principal: { AWS: ref("aws_iam_role", roleId, "arn") },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+        Resource: "*",
+      });
     });
 
     test("THEN the control-plane role may use the key (encrypt, decrypt, list grants, describe)", () => {

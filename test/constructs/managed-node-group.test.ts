@@ -126,9 +126,9 @@ describe("ManagedNodeGroup", () => {
       });
     });
 
-    test("THEN the node role has exactly those 3 policies, trusts EC2 and is the node group's role", () => {
-      expect(NODE_POLICIES).toEqual(["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]);
-      expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toHaveLength(3);
+    test("THEN the node role has exactly those 2 policies (ECR PullOnly; the VPC CNI has its own role), trusts EC2 and is the node group's role", () => {
+      expect(NODE_POLICIES).toEqual(["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"]);
+      expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toHaveLength(2);
       const [roleId, role] = findResource(json, "aws_iam_role", (r) => r.name === "demo-default-node");
       expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "ec2.amazonaws.com" });
       expect(nodeGroup.node_role_arn).toBe(ref("aws_iam_role", roleId, "arn"));

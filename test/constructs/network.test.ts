@@ -176,3 +176,38 @@ describe("Network subnet names", () => {
     expect(names).toContain("demo-private-3-us-west-2a");
   });
 });
+
+describe("Network flow logs", () => {
+  const build = (flowLogs?: { retentionDays: number; roleName: string }) =>
+    JSON.parse(
+      synthConstructRaw((scope) => new Network(scope, "network", { name: "demo", vpcCidr: "10.0.0.0/16", availabilityZones: ZONES, publicSubnetCidrs: PUBLIC, privateSubnetCidrs: PRIVATE, flowLogs })),
+    ) as SynthesizedJson;
+
+  test("GIVEN flow logs kept 30 days WHEN synthesized THEN all the VPC's traffic goes to its own log group, delivered by a role that may write only there", () => {
+    const json = build({ retentionDays: 30, roleName: "demo-vpc-flow-logs" });
+    const [vpcId] = findResource(json, "aws_vpc");
+    const [groupId, group] = findResource(json, "aws_cloudwatch_log_group");
+    const [roleId, role] = findResource(json, "aws_iam_role");
+    const [policyId, policy] = findResource(json, "aws_iam_role_policy");
+    const [, flowLog] = findResource(json, "aws_flow_log");
+    expect(group).toMatchObject({ name: "/aws/vpc/demo/flow-logs", retention_in_days: 30 });
+    expect(flowLog).toMatchObject({
+      vpc_id: ref("aws_vpc", vpcId, "id"),
+      traffic_type: "ALL",
+      log_destination_type: "cloud-watch-logs",
+      log_destination: ref("aws_cloudwatch_log_group", groupId, "arn"),
+      iam_role_arn: ref("aws_iam_role", roleId, "arn"),
+      depends_on: [address("aws_iam_role_policy", policyId)],
+    });
+    expect(role.name).toBe("demo-vpc-flow-logs");
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "vpc-flow-logs.amazonaws.com" });
+    expect(JSON.parse(policy.policy).Statement.map((s: { Resource: string[] }) => s.Resource)).toEqual([
+      [ref("aws_cloudwatch_log_group", groupId, "arn"), `${ref("aws_cloudwatch_log_group", groupId, "arn")}:*`],
+    ]);
+  });
+
+  test("GIVEN no flow logs WHEN synthesized THEN there is no flow log, log group or role", () => {
+    const json = build();
+    for (const type of ["aws_flow_log", "aws_cloudwatch_log_group", "aws_iam_role"]) expect(resourcesOf(json, type)).toHaveLength(0);
+  });
+});

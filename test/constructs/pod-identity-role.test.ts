@@ -10,6 +10,9 @@ import { address, findResource, ref } from "./find";
 const MANAGED = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::111122223333:policy/extra"];
 const INLINE = policyDocument([{ Effect: "Allow", Action: ["ecr:DescribeImages"], Resource: "*" }]);
 
+/** Example account and cluster (a fake account id). */
+const TRUST = { accountId: "111122223333", clusterArn: "arn:aws:eks:us-west-2:111122223333:cluster/demo" };
+
 describe("PodIdentityRole", () => {
   describe("GIVEN service account apps/image-reflector with two managed policies and an inline policy", () => {
     let raw: string;
@@ -20,6 +23,7 @@ describe("PodIdentityRole", () => {
       // WHEN the construct is synthesized
       raw = synthConstructRaw((scope) => {
         new PodIdentityRole(scope, "identity", {
+          ...TRUST,
           clusterName: "demo",
           namespace: "apps",
           serviceAccount: "image-reflector",
@@ -32,12 +36,27 @@ describe("PodIdentityRole", () => {
       roleId = findResource(json, "aws_iam_role")[0];
     });
 
-    test("THEN the role trusts pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession", () => {
+    test("THEN the role trusts pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession, for this account, cluster and service account", () => {
       expect(raw).toHaveResourceWithProperties(IamRole, { name: "demo-image-reflector" });
       const trust = JSON.parse(findResource(json, "aws_iam_role")[1].assume_role_policy);
       expect(trust).toEqual({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "pods.eks.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+            // Only EKS acting for this account, and only for this service account of this cluster.
+            Condition: {
+              StringEquals: {
+                "aws:SourceAccount": TRUST.accountId,
+                "aws:RequestTag/eks-cluster-arn": TRUST.clusterArn,
+                "aws:RequestTag/kubernetes-namespace": "apps",
+                "aws:RequestTag/kubernetes-service-account": "image-reflector",
+              },
+            },
+          },
+        ],
       });
     });
 
@@ -75,7 +94,7 @@ describe("PodIdentityRole", () => {
   describe("GIVEN no policies at all", () => {
     test("WHEN synthesized THEN there are no attachments, no inline policy and no dependencies", () => {
       const json = synthConstruct((scope) => {
-        new PodIdentityRole(scope, "identity", { clusterName: "demo", namespace: "ns", serviceAccount: "sa", roleName: "bare" });
+        new PodIdentityRole(scope, "identity", { ...TRUST, clusterName: "demo", namespace: "ns", serviceAccount: "sa", roleName: "bare" });
       });
       expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toHaveLength(0);
       expect(resourcesOf(json, "aws_iam_role_policy")).toHaveLength(0);

@@ -34,19 +34,13 @@ export const ACCEPTED_CHECKS: readonly AcceptedCheck[] = [
   {
     id: "CKV_AWS_338",
     on: ["aws_cloudwatch_log_group"],
-    reason: "control-plane logs are kept 7 days by default to keep the example cheap",
-    setting: "`eks.logRetentionDays` (365 or more)",
+    reason: "control-plane logs are kept 7 days and flow logs 30 days by default to keep the example cheap",
+    setting: "`eks.logRetentionDays` and `network.flowLogs.retentionDays` (365 or more)",
   },
   {
     id: "CKV_AWS_158",
     on: ["aws_cloudwatch_log_group"],
-    reason: "the log group uses CloudWatch's own encryption at rest, not a customer-managed KMS key",
-    setting: "none yet (hardening issue)",
-  },
-  {
-    id: "CKV_AWS_136",
-    on: ["aws_ecr_repository"],
-    reason: "images are encrypted at rest with AES256 (ECR-managed), not a customer-managed KMS key",
+    reason: "the log groups (control plane, flow logs) use CloudWatch's own encryption at rest, not a customer-managed KMS key",
     setting: "none yet (hardening issue)",
   },
   {
@@ -54,18 +48,6 @@ export const ACCEPTED_CHECKS: readonly AcceptedCheck[] = [
     on: ["aws_subnet"],
     reason: "only the public subnets assign public IPs: they hold the NAT gateway and internet-facing load balancers; nodes run in the private subnets",
     setting: "none: public subnets need it",
-  },
-  {
-    id: "CKV2_AWS_11",
-    on: ["aws_vpc"],
-    reason: "no VPC flow logs yet",
-    setting: "none yet (hardening issue)",
-  },
-  {
-    id: "CKV2_AWS_64",
-    on: ["aws_kms_key"],
-    reason: "the Secrets key uses the default key policy (delegated to IAM); the control plane's role is granted its use",
-    setting: "none yet (hardening issue)",
   },
   {
     id: "CKV_K8S_43",

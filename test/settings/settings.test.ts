@@ -75,12 +75,13 @@ describe("settings", () => {
       });
     });
 
-    test("THEN the network mirrors the walkthrough: 10.0.0.0/16, 3 public and 6 private /24 subnets over 3 zones", () => {
+    test("THEN the network mirrors the walkthrough: 10.0.0.0/16, 3 public and 6 private /24 subnets over 3 zones, with flow logs kept 30 days", () => {
       expect(settings.clusters[0].network).toEqual({
         vpcCidr: "10.0.0.0/16",
         availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
         publicSubnets: ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"],
         privateSubnets: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24", "10.0.6.0/24"],
+        flowLogs: { enabled: true, retentionDays: 30 },
       });
     });
 
@@ -399,7 +400,7 @@ describe("settings", () => {
       [
         "an unknown top-level key",
         (s) => (s.cluster = []),
-        ["settings.cluster: unknown key is not allowed; allowed: the keys gitlab, clusters, state"],
+        ["settings.cluster: unknown key is not allowed; allowed: the keys gitlab, clusters, state, policy"],
       ],
       [
         "an unknown key in a cluster entry",

@@ -86,9 +86,33 @@ describe("ClusterStack", () => {
         expect([...ADDONS_AFTER_NODES]).toEqual(["coredns", "aws-ebs-csi-driver", "metrics-server"]);
       });
 
-      test.each(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"])("THEN %s does not depend on the node group", (name) => {
+      test.each(["kube-proxy", "eks-pod-identity-agent"])("THEN %s does not depend on the node group", (name) => {
         expect(addonDependsOn(name)).not.toContain(address("aws_eks_node_group", nodeGroupId));
         expect(addonDependsOn(name)).toEqual([]);
+      });
+
+      test("THEN vpc-cni waits only for the Pod Identity agent and its own role's policy, not the node group", () => {
+        const [attachmentId] = findResource(json, "aws_iam_role_policy_attachment", (a) => String(a.policy_arn).endsWith("/AmazonEKS_CNI_Policy"));
+        expect(addonDependsOn("vpc-cni")).toEqual([
+          address("aws_eks_addon", addonId("eks-pod-identity-agent")),
+          address("aws_iam_role_policy_attachment", attachmentId),
+        ]);
+      });
+
+      test("THEN vpc-cni runs aws-node with its own Pod Identity role holding AmazonEKS_CNI_Policy, trusted only for kube-system/aws-node of this cluster", () => {
+        const [, addon] = findResource(json, "aws_eks_addon", (a) => a.addon_name === "vpc-cni");
+        const [roleId, role] = findResource(json, "aws_iam_role", (r) => r.name === "test-cluster-vpc-cni");
+        expect(addon.pod_identity_association).toEqual([{ service_account: "aws-node", role_arn: ref("aws_iam_role", roleId, "arn") }]);
+        const trust = JSON.parse(role.assume_role_policy);
+        expect(trust.Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+        expect(trust.Statement[0].Condition.StringEquals).toEqual({
+          "aws:SourceAccount": expect.stringContaining("data.aws_caller_identity."),
+          "aws:RequestTag/eks-cluster-arn": ref("aws_eks_cluster", clusterId, "arn"),
+          "aws:RequestTag/kubernetes-namespace": "kube-system",
+          "aws:RequestTag/kubernetes-service-account": "aws-node",
+        });
+        const [, attachment] = findResource(json, "aws_iam_role_policy_attachment", (a) => String(a.policy_arn).endsWith("/AmazonEKS_CNI_Policy"));
+        expect(attachment.role).toBe(ref("aws_iam_role", roleId, "name"));
       });
 
       test("THEN the node group depends on vpc-cni, kube-proxy (aws-node reaches the API through the service IP) and eks-pod-identity-agent", () => {

@@ -49,7 +49,16 @@ if ("missing" in tools) {
     beforeEach(() => aws.reset());
 
     describe("the control-plane log group across a destroy and a re-deploy", () => {
-      const logGroupOnly = slice(committed, { data: ["aws_cloudwatch_log_groups"], resource: ["aws_cloudwatch_log_group"], imports: true });
+      const sliced = slice(committed, { data: ["aws_cloudwatch_log_groups"], resource: ["aws_cloudwatch_log_group"], imports: true });
+      // The control-plane group only (the VPC's flow log group is another aws_cloudwatch_log_group).
+      const logGroupOnly = {
+        ...sliced,
+        resource: {
+          aws_cloudwatch_log_group: Object.fromEntries(
+            Object.entries((committed.resource?.aws_cloudwatch_log_group ?? {}) as Record<string, { name?: string }>).filter(([, group]) => group.name === LOG_GROUP),
+          ),
+        },
+      };
       const describeGroup = () =>
         JSON.parse(aws.boto3(`import json; print(json.dumps(client("logs").describe_log_groups(logGroupNamePrefix="${LOG_GROUP}")["logGroups"]))`)) as {
           logGroupName: string;
@@ -77,7 +86,7 @@ if ("missing" in tools) {
         expect(again.output).toContain("Plan: 1 to import, 1 to add, 0 to change, 1 to destroy");
         tf.apply();
         const [group] = describeGroup();
-        expect(group).toMatchObject({ logGroupClass: "INFREQUENT_ACCESS", retentionInDays: findResource(committed, "aws_cloudwatch_log_group")[1].retention_in_days });
+        expect(group).toMatchObject({ logGroupClass: "INFREQUENT_ACCESS", retentionInDays: findResource(committed, "aws_cloudwatch_log_group", (g) => g.name === LOG_GROUP)[1].retention_in_days });
         expect(tf.run("plan", "-input=false").output).toContain("No changes");
       }, 180_000);
 

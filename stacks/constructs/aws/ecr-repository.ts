@@ -38,7 +38,8 @@ export function lifecycleRules(keepImages: number, untaggedExpiryDays: number) {
 
 /**
  * The ECR repository an app's image is pushed to (the walkthrough creates it by hand).
- * Tags are immutable: Flux's semver policy assumes a tag names one image forever.
+ * Tags are immutable: Flux's semver policy assumes a tag names one image forever. Images are
+ * scanned on push and encrypted with KMS (the AWS managed key).
  */
 export class EcrRepository extends Construct {
   readonly repository: EcrRepositoryResource;
@@ -51,7 +52,8 @@ export class EcrRepository extends Construct {
       name: props.repositoryName,
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfiguration: [{ encryptionType: "AES256" }],
+      // KMS with the AWS managed key (aws/ecr): encryption through KMS, auditable in CloudTrail, no key to manage.
+      encryptionConfiguration: [{ encryptionType: "KMS" }],
       forceDelete: props.forceDelete ?? false,
     });
 

@@ -16,6 +16,11 @@ export interface EksAddonProps {
   /** Add-on name, e.g. "vpc-cni". */
   readonly addonName: string;
   /**
+   * Pod Identity associations EKS creates with the add-on (its service accounts' IAM roles).
+   * @default - none: the add-on runs with the permissions of the node, if it needs any
+   */
+  readonly podIdentityAssociations?: readonly { readonly serviceAccount: string; readonly roleArn: string }[];
+  /**
    * Resources that must exist first (e.g. the node group for add-ons that schedule pods).
    * @default []
    */
@@ -50,6 +55,7 @@ export class EksAddon extends Construct {
       preserve: true,
       resolveConflictsOnCreate: "OVERWRITE",
       resolveConflictsOnUpdate: "OVERWRITE",
+      ...(props.podIdentityAssociations ? { podIdentityAssociation: props.podIdentityAssociations.map((a) => ({ ...a })) } : {}),
       dependsOn: props.dependsOn,
     });
   }

@@ -14,6 +14,50 @@ import { ImportIfPresent } from "../terraform/import-if-present";
 import { managedPolicyArn, policyDocument, trustPolicy } from "./iam";
 import { ClusterAtPlan } from "./running-node-group-size";
 
+/**
+ * The Secrets key's own policy instead of the default one (which lets any principal the account's
+ * IAM allows use the key): the account (its root, so IAM policies of its administrators) manages
+ * the key but cannot encrypt or decrypt with it, and only the control plane's role uses it. The
+ * administration statement includes kms:PutKeyPolicy, so the key cannot lock its account out.
+ */
+export function secretsKeyPolicy(props: { partition: string; accountId: string; clusterRoleArn: string }): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersTheKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` },
+        Action: [
+          "kms:CancelKeyDeletion",
+          "kms:Create*",
+          "kms:Delete*",
+          "kms:Describe*",
+          "kms:Disable*",
+          "kms:Enable*",
+          "kms:Get*",
+          "kms:List*",
+          "kms:Put*",
+          "kms:Revoke*",
+          "kms:RotateKeyOnDemand",
+          "kms:ScheduleKeyDeletion",
+          "kms:TagResource",
+          "kms:UntagResource",
+          "kms:Update*",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "ControlPlaneEncryptsSecrets",
+        Effect: "Allow",
+        Principal: { AWS: props.clusterRoleArn },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+        Resource: "*",
+      },
+    ],
+  });
+}
+
 export interface EksClusterProps {
   /** Cluster name. */
   readonly name: string;
@@ -38,6 +82,8 @@ export interface EksClusterProps {
   readonly deletionProtection?: boolean;
   /** AWS partition (aws, aws-cn, aws-us-gov) for managed policy ARNs. */
   readonly partition: string;
+  /** The account the cluster runs in: its root administers the Secrets key. */
+  readonly accountId: string;
 }
 
 /**
@@ -73,12 +119,14 @@ export class EksCluster extends Construct {
       description: `Envelope encryption of Kubernetes Secrets in ${props.name}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: secretsKeyPolicy({ partition: props.partition, accountId: props.accountId, clusterRoleArn: this.role.arn }),
     });
     new KmsAlias(this, "secrets-key-alias", {
       name: `alias/eks/${props.name}`,
       targetKeyId: this.secretsKey.keyId,
     });
-    // The default key policy delegates to IAM; grant the control plane just what envelope encryption uses.
+    // The key policy and the role's own policy both allow the control plane's use (either would do
+    // in the same account; the role policy keeps its permissions visible on the role).
     const keyUse = new IamRolePolicy(this, "secrets-key-use", {
       name: "secrets-encryption",
       role: this.role.id,

@@ -16,6 +16,48 @@ export function trustPolicy(service: string, actions: readonly string[] = ["sts:
   });
 }
 
+/** The service principal of EKS Pod Identity: the only one a Pod Identity role trusts. */
+export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
+
+export interface PodIdentityTrustProps {
+  /** Account the cluster runs in (aws:SourceAccount: EKS acting for another account is refused). */
+  readonly accountId: string;
+  /** ARN of the cluster whose pods may assume the role. */
+  readonly clusterArn: string;
+  /** Namespace of the service account. */
+  readonly namespace: string;
+  /** The service account. */
+  readonly serviceAccount: string;
+}
+
+/**
+ * The trust policy of a Pod Identity role: EKS Pod Identity only, acting for this account
+ * (aws:SourceAccount, against the confused deputy), and only for one service account of one
+ * cluster. pods.eks.amazonaws.com sends no aws:SourceArn; what names the cluster, the namespace and
+ * the service account are the session tags it adds to the AssumeRole request (eks-cluster-arn,
+ * kubernetes-namespace, kubernetes-service-account), which sts:TagSession lets it set.
+ */
+export function podIdentityTrustPolicy(props: PodIdentityTrustProps): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: POD_IDENTITY_PRINCIPAL },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+          StringEquals: {
+            "aws:SourceAccount": props.accountId,
+            "aws:RequestTag/eks-cluster-arn": props.clusterArn,
+            "aws:RequestTag/kubernetes-namespace": props.namespace,
+            "aws:RequestTag/kubernetes-service-account": props.serviceAccount,
+          },
+        },
+      },
+    ],
+  });
+}
+
 /** A permissions policy document. */
 export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });

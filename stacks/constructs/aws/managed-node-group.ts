@@ -8,8 +8,12 @@ import { nodeRoleName } from "../../naming";
 import { managedPolicyArn, trustPolicy } from "./iam";
 import { ClusterAtPlan, RunningNodeGroupSize } from "./running-node-group-size";
 
-/** Policies every EKS node needs: join the cluster, run the VPC CNI, pull images from ECR. */
-export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"] as const;
+/**
+ * Policies every EKS node needs: join the cluster and pull images from ECR (PullOnly: the
+ * read-only policy also lists and describes every repository). The VPC CNI's permissions are not
+ * here: the CNI has its own Pod Identity role, as AWS recommends, so no pod inherits them.
+ */
+export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"] as const;
 
 export interface ManagedNodeGroupProps {
   /** Cluster the nodes join (a reference to the cluster resource, so the group waits for it). */

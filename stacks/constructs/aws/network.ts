@@ -1,13 +1,25 @@
 import { Construct } from "constructs";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { policyDocument, trustPolicy } from "./iam";
 
+/** VPC flow logs, delivered to a CloudWatch Logs group of their own. */
+export interface FlowLogsProps {
+  /** Retention of the flow log group, in days (a value CloudWatch Logs accepts). */
+  readonly retentionDays: number;
+  /** Name of the IAM role the flow logs deliver with (unique in the account). */
+  readonly roleName: string;
+}
 export interface NetworkProps {
   /** Prefix of every Name tag, usually the cluster name. */
   readonly name: string;
@@ -19,6 +31,11 @@ export interface NetworkProps {
   readonly publicSubnetCidrs: readonly string[];
   /** Private subnets: nodes, pods and the control plane's network interfaces. */
   readonly privateSubnetCidrs: readonly string[];
+  /**
+   * Record the VPC's traffic (accepted and rejected) to CloudWatch Logs.
+   * @default - no flow logs
+   */
+  readonly flowLogs?: FlowLogsProps;
 }
 
 /**
@@ -32,6 +49,8 @@ export class Network extends Construct {
   readonly publicSubnets: Subnet[];
   readonly privateSubnets: Subnet[];
   readonly natGateway: NatGateway;
+  /** The flow log, when props.flowLogs asks for one. */
+  readonly flowLog?: FlowLog;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -51,6 +70,8 @@ export class Network extends Construct {
       egress: [],
       tags: { Name: `${props.name}-default` },
     });
+
+    if (props.flowLogs) this.flowLog = this.addFlowLogs(props.name, props.flowLogs);
 
     const igw = new InternetGateway(this, "internet-gateway", {
       vpcId: this.vpc.id,
@@ -107,5 +128,44 @@ export class Network extends Construct {
       (subnet, i) =>
         new RouteTableAssociation(this, `private-${i}-routes`, { subnetId: subnet.id, routeTableId: privateRoutes.id }),
     );
+  }
+
+  /**
+   * Flow logs of the whole VPC to CloudWatch Logs rather than S3: the control-plane logs are there
+   * already (one place to search, Logs Insights), retention is a setting of the group, and no
+   * bucket needs its own hardening (public access block, versioning, access logs). The role may
+   * only write to this one group.
+   */
+  private addFlowLogs(name: string, props: FlowLogsProps): FlowLog {
+    const logGroup = new CloudwatchLogGroup(this, "flow-logs", {
+      name: `/aws/vpc/${name}/flow-logs`,
+      retentionInDays: props.retentionDays,
+    });
+    const role = new IamRole(this, "flow-logs-role", {
+      name: props.roleName,
+      description: `VPC flow logs of ${name} to CloudWatch Logs`,
+      assumeRolePolicy: trustPolicy("vpc-flow-logs.amazonaws.com"),
+    });
+    const delivery = new IamRolePolicy(this, "flow-logs-delivery", {
+      name: "deliver-flow-logs",
+      role: role.id,
+      policy: policyDocument([
+        {
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+          Resource: [logGroup.arn, `${logGroup.arn}:*`],
+        },
+      ]),
+    });
+    return new FlowLog(this, "flow-log", {
+      vpcId: this.vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
+      maxAggregationInterval: 600,
+      tags: { Name: `${name}-flow-logs` },
+      dependsOn: [delivery],
+    });
   }
 }
