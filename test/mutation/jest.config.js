@@ -12,6 +12,8 @@ module.exports = {
     "<rootDir>/test/settings/every-setting.test.ts",
     "<rootDir>/test/settings/semver-range.test.ts",
     "<rootDir>/test/settings/team-aws-settings.test.ts",
+    "<rootDir>/test/settings/cidr.test.ts",
+    "<rootDir>/test/naming/*.test.ts",
     "<rootDir>/test/readme.test.ts",
     "<rootDir>/test/manifests/render.test.ts",
     "<rootDir>/test/manifests/templates.test.ts",
