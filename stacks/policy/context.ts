@@ -1,6 +1,7 @@
 import { IConstruct } from "constructs";
 import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformResource, TerraformStack, Tokenization } from "cdktf";
 import type { RuleId } from "./rule-ids";
+import { terraformAddress } from "../constructs/terraform/address";
 
 /** One resource of a stack as Terraform will see it: snake_case attributes, references as `${type.id.attr}`. */
 export interface ResourceView {
@@ -77,7 +78,7 @@ export class PolicyContext {
         // toTerraform: { resource: { <type>: { <id>: config } } }
         const json = this.resolve(construct.toTerraform()) as { resource?: Record<string, Record<string, Record<string, any>>> };
         const config = json.resource?.[construct.terraformResourceType]?.[construct.friendlyUniqueId] ?? {};
-        return { construct, type: construct.terraformResourceType, address: `${construct.terraformResourceType}.${construct.friendlyUniqueId}`, config };
+        return { construct, type: construct.terraformResourceType, address: terraformAddress(construct), config };
       });
     return this.resourceViews;
   }

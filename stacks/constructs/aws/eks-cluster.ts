@@ -10,6 +10,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { terraformAddress } from "../terraform/address";
 import { ImportIfPresent } from "../terraform/import-if-present";
 import { managedPolicyArn, policyDocument, trustPolicy } from "./iam";
 import { ClusterAtPlan } from "./running-node-group-size";
@@ -103,7 +104,7 @@ export class EksCluster extends Construct {
     super(scope, id);
 
     const existing = new DataAwsEksClusters(this, "existing-clusters");
-    this.atPlan = { name: props.name, exists: `contains(data.${existing.terraformResourceType}.${existing.friendlyUniqueId}.names, "${props.name}")` };
+    this.atPlan = { name: props.name, exists: `contains(${terraformAddress(existing)}.names, "${props.name}")` };
 
     this.role = new IamRole(this, "role", {
       name: `${props.name}-cluster`,
@@ -190,7 +191,7 @@ export class EksCluster extends Construct {
     });
     // "" when the cluster does not exist yet (count 0). Not one(): Terraform renders the error
     // message even when the condition holds, and a null cannot go into a string.
-    const runningVersion = `join("", data.${running.terraformResourceType}.${running.friendlyUniqueId}[*].version)`;
+    const runningVersion = `join("", ${terraformAddress(running)}[*].version)`;
     const minor = (version: string) => `tonumber(split(".", ${version})[1])`;
     return {
       condition: `\${${runningVersion} == "" ? true : ${minor(runningVersion)} <= ${minor(`"${props.kubernetesVersion}"`)}}`,
@@ -208,7 +209,7 @@ export class EksCluster extends Construct {
    */
   private adoptRecreatedLogGroup(logGroup: CloudwatchLogGroup, name: string): void {
     const present = new DataAwsCloudwatchLogGroups(this, "control-plane-logs-present", { logGroupNamePrefix: name });
-    const names = `data.${present.terraformResourceType}.${present.friendlyUniqueId}.log_group_names`;
+    const names = `${terraformAddress(present)}.log_group_names`;
     new ImportIfPresent(this, "adopt-control-plane-logs", {
       resource: logGroup,
       // The prefix also matches "<name>-something": only the exact name.

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { DataAwsEksNodeGroup } from "@cdktf/provider-aws/lib/data-aws-eks-node-group";
 import { DataAwsEksNodeGroups } from "@cdktf/provider-aws/lib/data-aws-eks-node-groups";
+import { terraformAddress } from "../terraform/address";
 
 /** The cluster as known when the plan is made, before any of the plan's changes. */
 export interface ClusterAtPlan {
@@ -33,7 +34,7 @@ export class RunningNodeGroupSize extends Construct {
       clusterName: props.cluster.name,
       count: Token.asNumber(`\${${props.cluster.exists} ? 1 : 0}`),
     });
-    const namesAddress = `data.${names.terraformResourceType}.${names.friendlyUniqueId}`;
+    const namesAddress = terraformAddress(names);
     // Only this group's names: the prefix and the provider's generated suffix, so that another
     // group whose name merely starts with this prefix ("nodes-" and "nodes-gpu-") is not read.
     // (Names are DNS labels: no character of the prefix means anything in a regular expression.)
@@ -44,7 +45,7 @@ export class RunningNodeGroupSize extends Construct {
     });
     groups.addOverride("for_each", `\${toset([for n in flatten(${namesAddress}[*].names) : n if can(regex(${ours}, n))])}`);
     // Two groups during a create-before-destroy replacement that stopped half way: the larger one.
-    this.runningSizes = `[for g in data.${groups.terraformResourceType}.${groups.friendlyUniqueId} : g.scaling_config[0].desired_size]`;
+    this.runningSizes = `[for g in ${terraformAddress(groups)} : g.scaling_config[0].desired_size]`;
   }
 
   /** The desired size to send: `initial` when no group runs, else the running size within [min, max]. */

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DataResource } from "cdktf";
 import { DeployKey } from "@cdktf/provider-gitlab/lib/deploy-key";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
+import { terraformAddress } from "../terraform/address";
 
 export interface FluxDeployKeyProps {
   /** ID (or full path) of the GitLab project Flux syncs from. */
@@ -42,7 +43,7 @@ export class FluxDeployKey extends Construct {
       algorithm: "ECDSA",
       ecdsaCurve: "P256",
       // A bare address: cdktf writes a dependable here as "${...}", which Terraform rejects.
-      lifecycle: { replaceTriggeredBy: [`${generation.terraformResourceType}.${generation.friendlyUniqueId}`] },
+      lifecycle: { replaceTriggeredBy: [terraformAddress(generation)] },
     });
 
     this.deployKey = new DeployKey(this, "deploy-key", {

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformElement, TerraformResource } from "cdktf";
+import { terraformAddress } from "./address";
 
 export interface ImportIfPresentProps {
   /** The resource that adopts the remote object. */
@@ -29,7 +30,7 @@ export class ImportIfPresent extends TerraformElement {
   override toTerraform(): Record<string, unknown> {
     const { resource, presentIds } = this.props;
     return {
-      import: [{ for_each: `\${${presentIds}}`, to: `${resource.terraformResourceType}.${resource.friendlyUniqueId}`, id: "${each.value}" }],
+      import: [{ for_each: `\${${presentIds}}`, to: terraformAddress(resource), id: "${each.value}" }],
     };
   }
 }
