@@ -136,10 +136,16 @@ export interface TerraformRun {
 }
 
 export class TerraformWorkspace {
+  /** An empty CLI configuration: no plugin cache, mirror or credentials of this machine's user. */
+  private readonly cliConfig: string;
+
   constructor(
     readonly dir: string,
     private readonly terraform: string,
-  ) {}
+  ) {
+    this.cliConfig = path.join(dir, "no-cli-config");
+    fs.writeFileSync(this.cliConfig, "");
+  }
 
   /** Runs a Terraform command; throws unless it exits 0 (use {@link attempt} for commands expected to fail). */
   run(...args: string[]): TerraformRun {
@@ -149,8 +155,7 @@ export class TerraformWorkspace {
   }
 
   attempt(...args: string[]): TerraformRun {
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(this.dir, "no-cli-config"), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
-    fs.writeFileSync(env.TF_CLI_CONFIG_FILE, "");
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: this.cliConfig, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
     const run = spawnSync(this.terraform, [...args, "-no-color"], { cwd: this.dir, env, encoding: "utf8", timeout: 120_000 });
     return { status: run.status, output: `${run.stdout}${run.stderr}`.replace(/\s+/g, " ") };
   }
