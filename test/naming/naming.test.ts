@@ -1,4 +1,15 @@
-import { accountWideRoleNames, controllerRoleNames, flowLogsRoleName, sshGitUrl } from "../../stacks/naming";
+import {
+  accountWideRoleNames,
+  commitStatusTokenName,
+  controllerRoleNames,
+  deployKeyTitle,
+  flowLogsRoleName,
+  logicalImageName,
+  sshGitUrl,
+  stackNames,
+  tenantDeployKeyTitle,
+  tenantGitSecretName,
+} from "../../stacks/naming";
 
 /* Names other systems see: IAM roles (unique per account) and the Git URL Flux clones. */
 
@@ -39,5 +50,22 @@ describe("sshGitUrl", () => {
 
   test("GIVEN an sshHost with a port, and another project THEN both are used", () => {
     expect(sshGitUrl({ ...gitlab, sshHost: "ssh.gitlab.example.com:2222" }, "teams/payments")).toBe("ssh://git@ssh.gitlab.example.com:2222/teams/payments.git");
+  });
+});
+
+describe("names shown in GitLab and the cluster", () => {
+  // Renaming any of these replaces what was deployed under the old name (a deploy key, a project
+  // access token, a Secret a GitRepository reads, a stack and its state): they are pinned.
+  test.each([
+    ["the cluster's deploy key", deployKeyTitle("prod"), "Flux (cluster prod)"],
+    ["a team's deploy key", tenantDeployKeyTitle("prod", "payments"), "Flux (cluster prod, team payments)"],
+    ["the commit-status access token", commitStatusTokenName("prod"), "flux-commit-status-prod"],
+    ["a team's Git Secret", tenantGitSecretName("payments"), "flux-git-payments"],
+    ["an app's logical image", logicalImageName("web"), "image.invalid/web"],
+    ["the repository stack", stackNames.repository, "gitops-repository"],
+    ["a cluster's AWS stack", stackNames.cluster("prod"), "prod-eks"],
+    ["a cluster's GitOps stack", stackNames.gitops("prod"), "prod-gitops"],
+  ])("GIVEN %s THEN its name is fixed", (_what, actual, expected) => {
+    expect(actual).toBe(expected);
   });
 });

@@ -255,3 +255,19 @@ describe("synth through the real cdktf CLI", () => {
     });
   });
 });
+
+describe("several wrong settings through the app", () => {
+  test("GIVEN several wrong settings at once WHEN synthesized THEN the app exits non-zero, names each, and leaves no stack", () => {
+    const ctx = committedContext();
+    ctx.settings.clusters[0].region = "us-west-9";
+    ctx.settings.clusters[0].apps[0] = { ...ctx.settings.clusters[0].apps[0], semverRange: "...." };
+    ctx.settings.gitlab.branch = "feature..x";
+    const outdir = tempDir("every-setting-");
+    const result = runApp(ctx, outdir);
+    expect(result.status).not.toBe(0);
+    for (const where of ["settings.clusters[0].region:", "settings.clusters[0].apps[0].semverRange:", "settings.gitlab.branch:"]) {
+      expect(result.stderr).toContain(where);
+    }
+    expect(fs.existsSync(path.join(outdir, "stacks"))).toBe(false);
+  }, 120_000);
+});

@@ -1,0 +1,137 @@
+import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
+import { parseSettings } from "../../stacks/settings/load";
+import type { SettingsInput } from "../../stacks/settings/schema";
+import { MINIMAL_SETTINGS } from "../support";
+import { documentsOf } from "./fixtures";
+
+/*
+ * The commit order of one cluster's files, pinned path by path. The commit-chain replays
+ * (test/gitops/commit-chain.test.ts) prove with kustomize that this order keeps every Flux path
+ * buildable after each commit; this test runs without kustomize and says which order that is.
+ */
+
+type ClusterInput = SettingsInput["clusters"][number];
+
+const TEAMS: ClusterInput["tenants"] = [
+  { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"] },
+  { name: "pay", gitlabProject: "teams/pay" },
+];
+const APPS: ClusterInput["apps"] = [
+  { name: "web", namespace: "shop" },
+  { name: "api", namespace: "shop", autoscaling: {} },
+];
+const URLS = { web: "111122223333.dkr.ecr.us-west-2.amazonaws.com/web", api: "111122223333.dkr.ecr.us-west-2.amazonaws.com/api" };
+const OPTIONS = { escape: "none" as const, gitlabProjectAddress: "https://gitlab.com/12345678", awsAccountId: "111122223333" };
+
+function filesOf(cluster: Partial<ClusterInput>, urls: Record<string, string> = URLS, options: Parameters<typeof renderClusterFiles>[3] = OPTIONS) {
+  const settings = parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "prod", apps: APPS, ...cluster }] });
+  return renderClusterFiles(settings.clusters[0], settings.gitlab, urls, options);
+}
+const pathsOf = (cluster: Partial<ClusterInput>) => filesOf(cluster).map((f) => f.path);
+
+describe("renderClusterFiles: commit order", () => {
+  test("GIVEN apps, teams and commit statuses THEN infrastructure, teams, namespaces, apps, then the cluster's Flux objects, notifications last", () => {
+    expect(pathsOf({ tenants: TEAMS, flux: { commitStatuses: true } })).toEqual([
+      "infrastructure/prod/cluster-autoscaler.yaml",
+      "infrastructure/prod/kustomization.yaml",
+      // each team: its namespaces, its own files, its kustomization.yaml last
+      "tenants/prod/search/namespaces/search.yaml",
+      "tenants/prod/search/namespaces/search-jobs.yaml",
+      "tenants/prod/search/service-account.yaml",
+      "tenants/prod/search/cluster-vars.yaml",
+      "tenants/prod/search/sync.yaml",
+      "tenants/prod/search/kustomization.yaml",
+      "tenants/prod/pay/namespaces/pay.yaml",
+      "tenants/prod/pay/service-account.yaml",
+      "tenants/prod/pay/cluster-vars.yaml",
+      "tenants/prod/pay/sync.yaml",
+      "tenants/prod/pay/kustomization.yaml",
+      "tenants/prod/kustomization.yaml",
+      // the namespace two apps share, once and before both apps
+      "apps/prod/namespaces/shop.yaml",
+      "apps/prod/web/service.yaml",
+      "apps/prod/web/deployment.yaml",
+      "apps/prod/web/pdb.yaml",
+      "apps/prod/web/image/kustomization.yaml",
+      "apps/prod/web/kustomization.yaml",
+      "apps/prod/api/service.yaml",
+      "apps/prod/api/deployment.yaml",
+      "apps/prod/api/pdb.yaml",
+      "apps/prod/api/image/kustomization.yaml",
+      // the autoscaling component before the app's kustomization.yaml that lists it
+      "apps/prod/api/autoscaling/hpa.yaml",
+      "apps/prod/api/autoscaling/kustomization.yaml",
+      "apps/prod/api/kustomization.yaml",
+      "apps/prod/kustomization.yaml",
+      "clusters/prod/infrastructure.yaml",
+      "clusters/prod/apps.yaml",
+      "clusters/prod/tenants.yaml",
+      "clusters/prod/images/web.yaml",
+      "clusters/prod/images/api.yaml",
+      "clusters/prod/image-automation.yaml",
+      "clusters/prod/notifications.yaml",
+    ]);
+  });
+
+  test("GIVEN no teams and no commit statuses THEN no tenants layer, no tenants Kustomization and no notifications", () => {
+    const paths = pathsOf({ flux: { commitStatuses: false } });
+    expect(paths.filter((p) => p.startsWith("tenants/"))).toEqual([]);
+    expect(paths).not.toContain("clusters/prod/tenants.yaml");
+    expect(paths).not.toContain("clusters/prod/notifications.yaml");
+    expect(paths.at(-1)).toBe("clusters/prod/image-automation.yaml");
+  });
+
+  test("GIVEN apps in their own namespaces THEN each namespace file comes before every app folder", () => {
+    const paths = pathsOf({ apps: [{ name: "web", namespace: "web" }, { name: "api", namespace: "api" }] });
+    const firstApp = paths.indexOf("apps/prod/web/service.yaml");
+    expect(paths.indexOf("apps/prod/namespaces/web.yaml")).toBeLessThan(firstApp);
+    expect(paths.indexOf("apps/prod/namespaces/api.yaml")).toBeLessThan(firstApp);
+    expect(paths.filter((p) => p.includes("/autoscaling/"))).toEqual([]);
+  });
+
+  test("GIVEN each file THEN its content belongs to it: the image objects of each app follow that app's ECR repository", () => {
+    const files = filesOf({});
+    const images = (app: string) => documentsOf(files.filter((f) => f.path === `clusters/prod/images/${app}.yaml`)).map(({ doc }) => doc);
+    expect(images("web").find((d) => d.kind === "ImageRepository")?.spec.image).toBe(URLS.web);
+    expect(images("api").find((d) => d.kind === "ImageRepository")?.spec.image).toBe(URLS.api);
+    expect(files.find((f) => f.path === "apps/prod/kustomization.yaml")?.content).toMatch(/^resources: \["namespaces\/shop.yaml","web","api"\]$/m);
+  });
+});
+
+describe("renderClusterFiles: a team's sync", () => {
+  const syncOf = (team: string) => {
+    const files = filesOf({ tenants: TEAMS });
+    const kustomization = documentsOf(files.filter((f) => f.path === `tenants/prod/${team}/sync.yaml`)).find(({ doc }) => doc.kind === "Kustomization");
+    return { doc: kustomization!.doc, content: files.find((f) => f.path === `tenants/prod/${team}/sync.yaml`)!.content };
+  };
+
+  test("GIVEN a team with one namespace THEN its Kustomization targets that namespace", () => {
+    expect(syncOf("pay").doc.spec.targetNamespace).toBe("pay");
+  });
+
+  test("GIVEN a team with several namespaces THEN no targetNamespace, and the comment about it goes too", () => {
+    const { doc, content } = syncOf("search");
+    expect(doc.spec).not.toHaveProperty("targetNamespace");
+    expect(doc.spec.serviceAccountName).toBe("search");
+    expect(content).not.toMatch(/targetNamespace/);
+    expect(content).toMatch(/^  serviceAccountName: "search"\n  interval: /m);
+  });
+});
+
+describe("renderClusterFiles: a caller's missing value stops it, naming what is missing", () => {
+  test("GIVEN no ECR URL for an app THEN it names the app", () => {
+    expect(() => filesOf({}, { web: URLS.web })).toThrow("no ECR repository URL for app api");
+  });
+
+  test("GIVEN commit statuses without the GitLab project address THEN it names the cluster", () => {
+    expect(() => filesOf({ flux: { commitStatuses: true } }, URLS, { escape: "none" })).toThrow("cluster prod: commit statuses need the GitLab project address");
+  });
+
+  test("GIVEN teams without the AWS account id THEN it names the cluster", () => {
+    expect(() => filesOf({ tenants: TEAMS }, URLS, { escape: "none", gitlabProjectAddress: OPTIONS.gitlabProjectAddress })).toThrow("cluster prod: teams need the AWS account id");
+  });
+
+  test("GIVEN neither value and neither feature THEN nothing is missing", () => {
+    expect(filesOf({ flux: { commitStatuses: false } }, URLS, { escape: "none" }).length).toBeGreaterThan(0);
+  });
+});
