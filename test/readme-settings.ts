@@ -1,4 +1,4 @@
-import { maxLength, SettingLeaf } from "../stacks/settings/introspect";
+import { type JsonSchemaNode, maxLength, type SettingLeaf, settingsJsonSchema } from "../stacks/settings/introspect";
 
 /*
  * The README settings table's promises, as a function a test can run against the real README and
@@ -8,11 +8,9 @@ import { maxLength, SettingLeaf } from "../stacks/settings/introspect";
  * `true`, `["api","audit"]`, `{}`), copy-pasteable into cdktf.json, optionally followed by
  * ": words" or " (words)". A required setting's column starts with *(required)*. A setting whose
  * default depends on other settings (or whose absence means something) has no JSON default: its
- * column is words, and its schema description carries the marker `Default: ` saying the same.
+ * column is words. The meaning column is the schema's description (`.describe()`), character for
+ * character, so the one text is written once and cannot drift.
  */
-
-/** Marks, in a schema description, a default described in words. */
-export const DEFAULT_IN_WORDS_MARKER = "Default: ";
 
 export interface TableRow {
   readonly defaultCell: string;
@@ -78,9 +76,6 @@ export function settingsTableProblems(readme: string, leaves: readonly SettingLe
     } else if (!listed) {
       problems.push(`${path}: optional with no default the schema can state; describe it in words and list it`);
     } else {
-      if (!schema.description?.includes(DEFAULT_IN_WORDS_MARKER)) {
-        problems.push(`${path}: its default is described in words, but its schema description has no "${DEFAULT_IN_WORDS_MARKER}"`);
-      }
       if (cell === "" || cell === "—" || isJsonValue(cell)) problems.push(`${path}: the table's default should say in words what applies, not ${cell || "nothing"}`);
     }
     const max = maxLength(schema);
@@ -89,4 +84,28 @@ export function settingsTableProblems(readme: string, leaves: readonly SettingLe
     }
   }
   return problems;
+}
+
+/** A table cell's text as Markdown renders it (a `|` inside a cell is written `\\|`). */
+const cellText = (cell: string) => cell.replace(/\\\|/g, "|");
+
+/** The JSON Schema node at a table path (`clusters[].apps`), undefined when the schema has none. */
+function nodeAt(path: string, root: JsonSchemaNode): JsonSchemaNode | undefined {
+  return path.split(".").reduce<JsonSchemaNode | undefined>((node, key) => {
+    const list = key.endsWith("[]");
+    const child = node?.properties?.[list ? key.slice(0, -2) : key];
+    return list ? child?.items : child;
+  }, root);
+}
+
+/**
+ * Rows whose meaning is not the schema's description of that setting (leaves, and lists or objects
+ * described as a whole): one line per row, empty when they agree.
+ */
+export function descriptionProblems(readme: string, root: JsonSchemaNode = settingsJsonSchema()): string[] {
+  return [...settingsRows(readme)].flatMap(([path, { meaning }]) => {
+    const description = nodeAt(path, root)?.description;
+    if (description === undefined) return [`${path}: the schema has no description for this row (give it .describe() with the row's meaning)`];
+    return cellText(meaning) === description ? [] : [`${path}: the table's meaning is not the schema's description (${JSON.stringify(description)})`];
+  });
 }

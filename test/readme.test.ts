@@ -4,14 +4,14 @@ import { settingLeaves } from "../stacks/settings/introspect";
 import { parseSettings } from "../stacks/settings/load";
 import type { SettingsInput } from "../stacks/settings/schema";
 import { settingsSchema } from "../stacks/settings/schema";
-import { renderDefault, settingsRows, settingsTableProblems } from "./readme-settings";
+import { descriptionProblems, renderDefault, settingsRows, settingsTableProblems } from "./readme-settings";
 import { MINIMAL_SETTINGS } from "./support";
 
 const README = fs.readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
 
 /**
  * Settings whose default depends on other settings, or whose absence means something: the table
- * describes them in words and their schema description says "Default: ...".
+ * describes them in words.
  */
 const DEFAULTS_IN_WORDS = [
   "gitlab.sshHost", // the host of baseUrl
@@ -60,19 +60,31 @@ describe("README settings table", () => {
     ]);
   });
 
-  test("GIVEN a default described in words WHEN it is unlisted, lacks the marker or is a bare value THEN the check says so", () => {
+  test("GIVEN a default described in words WHEN it is unlisted or a bare value THEN the check says so", () => {
     const unlisted = DEFAULTS_IN_WORDS.filter((p) => p !== "gitlab.sshHost");
     expect(settingsTableProblems(README, leaves, unlisted)).toEqual([
       "gitlab.sshHost: optional with no default the schema can state; describe it in words and list it",
-    ]);
-    const unmarked = leaves.map((l) => (l.path === "gitlab.sshHost" ? { ...l, schema: { ...l.schema, description: "SSH host." } } : l));
-    expect(settingsTableProblems(README, unmarked, DEFAULTS_IN_WORDS)).toEqual([
-      'gitlab.sshHost: its default is described in words, but its schema description has no "Default: "',
     ]);
     const bare = README.replace(/^\| `gitlab\.sshHost` \| [^|]+\|/m, '| `gitlab.sshHost` | `"gitlab.com"` |');
     expect(settingsTableProblems(bare, leaves, DEFAULTS_IN_WORDS)).toEqual([
       'gitlab.sshHost: the table\'s default should say in words what applies, not `"gitlab.com"`',
     ]);
+  });
+
+  test("GIVEN every row WHEN the README is read THEN its meaning is the schema's description of that setting, word for word", () => {
+    expect(descriptionProblems(README)).toEqual([]);
+    // Lists and objects described as a whole are checked too, not only leaves.
+    expect([...settingsRows(README).keys()]).toEqual(expect.arrayContaining(["clusters[].apps", "clusters[].tenants", "clusters[].apps[].autoscaling"]));
+  });
+
+  test("GIVEN a meaning edited in the README alone, or a row for an undescribed setting WHEN checked THEN each is named", () => {
+    const planted = README.replace("Retention of the control-plane log group (class `INFREQUENT_ACCESS`).", "Retention of the log group.");
+    expect(planted).not.toEqual(README);
+    expect(descriptionProblems(planted)).toEqual([
+      `clusters[].eks.logRetentionDays: the table's meaning is not the schema's description (${JSON.stringify("Retention of the control-plane log group (class `INFREQUENT_ACCESS`).")})`,
+    ]);
+    const undescribed = README.replace("| `gitlab.baseUrl` |", "| `gitlab.nothing` | `1` | Not a setting. |\n| `gitlab.baseUrl` |");
+    expect(descriptionProblems(undescribed)).toEqual(["gitlab.nothing: the schema has no description for this row (give it .describe() with the row's meaning)"]);
   });
 
   test("GIVEN settings with only the required values WHEN validated THEN every default the JSON Schema states is the one applied", () => {

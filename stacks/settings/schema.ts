@@ -8,8 +8,8 @@ import { AWS_REGIONS } from "./aws-regions";
 import { isFluxSemverRange } from "./semver-range";
 
 /*
- * The one description of every setting the app accepts. Each field's `.describe()` text is
- * what the README's settings table says; the error messages say what is allowed.
+ * The one description of every setting the app accepts. Each field's `.describe()` text is, word for word,
+ * the meaning column of the README's settings table (test/readme.test.ts); the error messages say what is allowed.
  *
  * Secrets have no place here: tokens and keys come from the providers' environment
  * (AWS credentials, GITLAB_TOKEN) or live only in Terraform state.
@@ -87,34 +87,34 @@ const principalArn = z
 
 export const networkSchema = z
   .object({
-    vpcCidr: awsCidr("a VPC CIDR", "10.0.0.0/16").default("10.0.0.0/16").describe("IPv4 CIDR of the VPC."),
+    vpcCidr: awsCidr("a VPC CIDR", "10.0.0.0/16").default("10.0.0.0/16").describe("IPv4 CIDR of the VPC, /16 to /28 (what AWS allows)."),
     availabilityZones: z
       .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "an availability zone name such as us-west-2a"))
       .min(2, "at least 2 availability zones (EKS requires subnets in two)")
       .max(6, "at most 6 availability zones")
       .optional()
-      .describe("Availability zones for the subnets, in the cluster's region. Default: the region's a, b and c zones."),
+      .describe("Zones the subnets are spread over (2 to 6 distinct zones, in the cluster's region)."),
     publicSubnets: z
       .array(awsCidr("a subnet", "10.0.1.0/24"))
       .min(1, "at least one public subnet (the NAT gateway and internet-facing load balancers live there)")
       .default(["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"])
-      .describe("Public subnet CIDRs, spread over the zones in order (tagged kubernetes.io/role/elb=1)."),
+      .describe("Public subnets, round-robin over the zones; tagged `kubernetes.io/role/elb=1`."),
     privateSubnets: z
       .array(awsCidr("a subnet", "10.0.1.0/24"))
       .min(2, "at least two private subnets (EKS needs two zones)")
       .default(["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24", "10.0.6.0/24"])
-      .describe("Private subnet CIDRs for the nodes and control-plane ENIs, spread over the zones in order (tagged kubernetes.io/role/internal-elb=1)."),
+      .describe("Private subnets (nodes, control-plane ENIs), round-robin over the zones; tagged `kubernetes.io/role/internal-elb=1`. Must lie in the VPC and not overlap."),
     flowLogs: z
       .object({
         enabled: z
           .boolean()
           .default(true)
-          .describe("Record the VPC's traffic (accepted and rejected) as flow logs in CloudWatch Logs (/aws/vpc/<cluster>/flow-logs). Off needs policy.acceptedRisks CKV2_AWS_11."),
+          .describe("VPC flow logs (accepted and rejected traffic) to the CloudWatch Logs group `/aws/vpc/<cluster>/flow-logs`, delivered with the role `<cluster>-vpc-flow-logs`. Off needs `policy.acceptedRisks` `CKV2_AWS_11` (see [Policy at synth](#policy-at-synth))."),
         retentionDays: z
           .number()
           .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), `one of ${LOG_RETENTION_DAYS.join(", ")}`)
           .default(30)
-          .describe("Retention of the flow log group, in days."),
+          .describe("Retention of the flow log group, in days (a value CloudWatch Logs accepts)."),
       })
       .strict()
       .prefault({}),
@@ -135,53 +135,53 @@ export const eksSchema = z
         `one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")} (the versions stacks/infrastructure-versions.ts pins a Cluster Autoscaler for)`,
       )
       .default(DEFAULT_KUBERNETES_VERSION)
-      .describe("Kubernetes minor version of the control plane; add-on versions follow it."),
+      .describe("Kubernetes minor version; add-on versions and the Cluster Autoscaler image follow it. 1.33 (Flux 2.9's minimum) to 1.35 (the newest the project pins a Cluster Autoscaler for)."),
     supportType: z
       .enum(["STANDARD", "EXTENDED"], "STANDARD or EXTENDED")
       .default("STANDARD")
-      .describe("Upgrade policy once standard support ends: STANDARD auto-upgrades, EXTENDED costs six times more per hour."),
+      .describe("Upgrade policy when standard support ends: `STANDARD` auto-upgrades, `EXTENDED` costs six times more per hour."),
     endpointPublicAccess: z
       .boolean()
       .default(true)
-      .describe("Expose the API endpoint publicly (the private endpoint is always on). Deploying from a laptop or a shared runner needs it."),
+      .describe("Public API endpoint besides the private one; a laptop or a shared runner needs it."),
     publicAccessCidrs: z
       .array(cidr)
       .min(1, "at least one CIDR")
       .default(["0.0.0.0/0"])
-      .describe("CIDRs allowed to reach the public endpoint."),
+      .describe("CIDRs allowed to reach the public endpoint. Narrow it to your office/VPN/runner egress."),
     logTypes: z
       .array(z.enum(CONTROL_PLANE_LOG_TYPES, `one of ${CONTROL_PLANE_LOG_TYPES.join(", ")}`))
       .refine((v) => v.includes("api") && v.includes("audit"), "a list that includes at least api and audit")
       .default(["api", "audit", "authenticator"])
-      .describe("Control-plane log types sent to CloudWatch."),
+      .describe("Control-plane log types; must include `api` and `audit`."),
     logRetentionDays: z
       .number()
       .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), `one of ${LOG_RETENTION_DAYS.join(", ")}`)
       .default(7)
-      .describe("Retention of the control-plane log group (class INFREQUENT_ACCESS)."),
+      .describe("Retention of the control-plane log group (class `INFREQUENT_ACCESS`)."),
     adminPrincipalArns: z
       .array(principalArn)
       .default([])
-      .describe("IAM roles or users given AmazonEKSClusterAdminPolicy (cluster scope) through access entries."),
+      .describe("IAM roles/users given `AmazonEKSClusterAdminPolicy` (cluster scope). SSO roles with their full path. Add your administrators here (see [Who can reach the cluster](#who-can-reach-the-cluster))."),
     viewerPrincipalArns: z
       .array(principalArn)
       .default([])
-      .describe("IAM roles or users given AmazonEKSAdminViewPolicy (read-only, cluster scope), such as the pipeline's plan role."),
+      .describe("IAM roles/users given `AmazonEKSAdminViewPolicy` (read-only, cluster scope): the pipeline's plan role (see [Deploying from GitLab CI](#deploying-from-gitlab-ci)). A principal may be listed once, as admin or viewer."),
     addonVersions: z
       .partialRecord(
         z.enum(["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver", "metrics-server"], "an add-on of the cluster: vpc-cni, kube-proxy, eks-pod-identity-agent, coredns, aws-ebs-csi-driver or metrics-server"),
         z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.2"),
       )
       .default({})
-      .describe("Explicit add-on versions by add-on name; the others use EKS's default version for kubernetesVersion (see the README, Operating the cluster)."),
+      .describe("Explicit add-on versions by name (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`, `metrics-server`), e.g. `{\"vpc-cni\": \"v1.20.4-eksbuild.2\"}` (see [Operating the cluster](#operating-the-cluster))."),
     deletionProtection: z
       .boolean()
       .default(false)
-      .describe("EKS refuses to delete the cluster while on (recommended in production; off for trials)."),
+      .describe("EKS refuses to delete the cluster while on: turn it on in production (off for trials)."),
     grantDeployerAdmin: z
       .boolean()
       .default(true)
-      .describe("Give the identity that runs `cdktf deploy` an admin access entry, so the GitOps stack can reach the cluster."),
+      .describe("Give the identity that runs `cdktf deploy` an admin access entry (see [Who can reach the cluster](#who-can-reach-the-cluster))."),
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -203,40 +203,40 @@ const MAX_NODE_COUNT = `an integer from 1 to ${MAX_NODES} (EKS's limit per manag
 
 export const nodeGroupSchema = z
   .object({
-    name: dnsLabel("node group name", 38).default("default").describe("Node group name (the cluster name is prefixed)."),
+    name: dnsLabel("node group name", 38).default("default").describe("Node group name, prefixed with the cluster name: at most 38 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; and the cluster name and the node group name together at most 58 characters, since the node IAM role `<cluster>-<node group>-node` is limited to 64 (a 32-character cluster name leaves 26)."),
     amiType: z
       .enum(AMI_TYPES, `one of ${AMI_TYPES.join(", ")} (AL2 AMIs are no longer published)`)
       .default("AL2023_x86_64_STANDARD")
-      .describe("AMI family of the nodes."),
-    capacityType: z.enum(["SPOT", "ON_DEMAND"], "SPOT or ON_DEMAND").default("SPOT").describe("SPOT or ON_DEMAND capacity."),
+      .describe("AL2023 or Bottlerocket AMI family (AL2 is no longer published)."),
+    capacityType: z.enum(["SPOT", "ON_DEMAND"], "SPOT or ON_DEMAND").default("SPOT").describe("`SPOT` or `ON_DEMAND`."),
     instanceTypes: z
       .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t3.large"))
       .min(1, "at least one instance type")
       .default([...DEFAULT_INSTANCE_TYPES])
-      .describe("Instance types of one size (2 vCPU, 8 GiB by default) from several families: SPOT draws from every pool, so one type being reclaimed does not stop the group."),
+      .describe("Instance types of one size (2 vCPU, 8 GiB) from six families: SPOT draws from every pool, so one type being reclaimed does not stop the group."),
     // Bounds before int(): an absurd value is reported with EKS's limit, not the safe-integer one.
-    minSize: z.number().min(0, NODE_COUNT).max(MAX_NODES, NODE_COUNT).int().default(1).describe("Minimum number of nodes."),
+    minSize: z.number().min(0, NODE_COUNT).max(MAX_NODES, NODE_COUNT).int().default(1).describe("Minimum nodes."),
     desiredSize: z
       .number()
       .min(0, NODE_COUNT)
       .max(MAX_NODES, NODE_COUNT)
       .int()
       .default(1)
-      .describe("Nodes at creation; afterwards left to the autoscaler (Terraform ignores drift)."),
-    maxSize: z.number().min(1, MAX_NODE_COUNT).max(MAX_NODES, MAX_NODE_COUNT).int().default(4).describe("Maximum number of nodes."),
+      .describe("Nodes at creation; afterwards owned by the Cluster Autoscaler (each plan keeps the running count, moved into `minSize`..`maxSize`)."),
+    maxSize: z.number().min(1, MAX_NODE_COUNT).max(MAX_NODES, MAX_NODE_COUNT).int().default(4).describe("Maximum nodes (EKS allows at most 450 per managed node group), and at most what the private subnets hold: their addresses less AWS's 5 per subnet, 12 per node (a node's VPC CNI addresses; the defaults hold 125)."),
     diskSizeGiB: z
       .number()
       .int()
       .min(20, "an integer from 20 to 16384")
       .max(16384, "an integer from 20 to 16384")
       .default(50)
-      .describe("Volume for containers and images (gp3, encrypted): the root volume, or Bottlerocket's data volume."),
+      .describe("Volume for containers and images (gp3, encrypted), set in the launch template: the root volume on AL2023, the data volume `/dev/xvdb` on Bottlerocket."),
     amiReleaseVersion: z
       .string()
       .regex(/^(latest|\d+\.\d+\.\d+-[0-9a-z]+)$/, "latest, or an AMI release such as 1.35.0-20261104 (AL2023) or 1.50.0-1d3a8a5f (Bottlerocket)")
       .optional()
       .describe(
-        "AMI release of the nodes. Default: unset, keeping the release the group was created with; latest follows the newest for kubernetesVersion (read from SSM at each plan); a release pins it. A change rolls the nodes.",
+        "AMI release of the nodes: `latest` follows the newest EKS publishes in SSM for `kubernetesVersion` (read at each plan), a release such as `1.35.0-20261104` pins it. A change rolls the nodes (see [Operating the cluster](#operating-the-cluster)).",
       ),
   })
   .strict()
@@ -266,7 +266,7 @@ export const ecrSchema = z
   .object({
     repositoryName: ecrRepositoryName
       .optional()
-      .describe("Name of the app's ECR repository (unique per account and region). Default: <app name>-repo."),
+      .describe("ECR repository of the app image; unique per account and region; 2 to 256 characters. Renaming it is safe for the running app (see [Image name and tag](#image-name-and-tag))."),
     keepImages: z
       .number()
       .int()
@@ -305,10 +305,10 @@ export function kibibytes(quantity: string): number {
 
 const resourcesSchema = z
   .object({
-    cpuRequest: cpuQuantity.default("50m").describe("CPU request of the container (what the scheduler and the HPA's utilization count against)."),
-    memoryRequest: memoryQuantity.default("64Mi").describe("Memory request of the container."),
-    cpuLimit: cpuQuantity.default("500m").describe("CPU limit of the container."),
-    memoryLimit: memoryQuantity.default("128Mi").describe("Memory limit of the container (exceeding it kills the container)."),
+    cpuRequest: cpuQuantity.default("50m").describe("CPU request (what the scheduler reserves and the autoscaler's utilization counts against)."),
+    memoryRequest: memoryQuantity.default("64Mi").describe("Memory request."),
+    cpuLimit: cpuQuantity.default("500m").describe("CPU limit (at least the request)."),
+    memoryLimit: memoryQuantity.default("128Mi").describe("Memory limit (at least the request; exceeding it kills the container)."),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -322,15 +322,15 @@ const resourcesSchema = z
 
 const autoscalingSchema = z
   .object({
-    minReplicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(2).describe("Fewest replicas the HorizontalPodAutoscaler keeps."),
-    maxReplicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(6).describe("Most replicas the HorizontalPodAutoscaler scales to."),
+    minReplicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(2).describe("Fewest replicas."),
+    maxReplicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(6).describe("Most replicas (nodes are added by the Cluster Autoscaler up to `nodeGroup.maxSize`)."),
     targetCpuUtilization: z
       .number()
       .int()
       .min(10, "a percentage from 10 to 100")
       .max(100, "a percentage from 10 to 100")
       .default(70)
-      .describe("Average CPU use, in percent of cpuRequest, the HorizontalPodAutoscaler aims for."),
+      .describe("Average CPU use, in percent of `cpuRequest`, the autoscaler aims for."),
   })
   .strict()
   .superRefine((a, ctx) => {
@@ -343,17 +343,17 @@ export const appSchema = z
   .object({
     name: dnsLabel("app name", 40)
       .default("nginx")
-      .describe("Name of the app: its folder apps/<cluster>/<name>, Deployment, Service, ImageRepository and ImagePolicy."),
+      .describe("Name of the app: its folder `apps/<cluster>/<name>`, the Deployment, Service, ImageRepository and ImagePolicy. Unique per cluster; at most 40 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit."),
     namespace: dnsLabel("namespace", 63)
       .refine((v) => !RESERVED_NAMESPACES.includes(v), `a namespace of its own, not ${RESERVED_NAMESPACES.join(", ")}`)
       .default("apps")
-      .describe("Namespace the app runs in (created and pruned by Flux; apps may share one)."),
+      .describe("Namespace of the app, created and pruned by Flux (not a system namespace); apps may share one. At most 63 characters (a DNS label)."),
     ecr: ecrSchema.prefault({}),
     semverRange: z
       .string()
       .refine(isFluxSemverRange, "a semver range Flux accepts (Masterminds/semver), such as 0.0.x, ^1.2.0 or >=1.0.0 <2.0.0")
       .default("0.0.x")
-      .describe("Flux ImagePolicy semver range: the newest tag in it is rolled out."),
+      .describe("ImagePolicy semver range: the newest tag in it is rolled out. Checked with the grammar Flux parses it with (Masterminds/semver v3: `^1.2`, `~1.2.3`, `>=1.0.0 <2.0.0`, `1.2 - 1.4`, `||` alternatives), so a range Flux would refuse in the cluster stops synth."),
     initialTag: z
       .string()
       .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "a semver tag such as 0.0.1")
@@ -366,20 +366,20 @@ export const appSchema = z
       .max(65535, "an unprivileged port 1024-65535")
       .default(8080)
       .describe(
-        "Port the image in ECR listens on. It is not passed to the image: nginx-unprivileged always listens on 8080, so change it only for an image that listens elsewhere.",
+        "Port the image in ECR listens on. It is **not passed to the image**: `nginxinc/nginx-unprivileged` always listens on 8080, so change it only for an image that listens elsewhere.",
       ),
-    runAsUser: z.number().int().min(1, "a non-root uid (>= 1)").default(101).describe("Non-root uid the container runs as (nginx-unprivileged: 101)."),
+    runAsUser: z.number().int().min(1, "a non-root uid (>= 1)").default(101).describe("Non-root uid/gid of the container (`nginx-unprivileged`: 101)."),
     replicas: z
       .number()
       .int()
       .min(1, "an integer from 1 to 100")
       .max(100, "an integer from 1 to 100")
       .default(2)
-      .describe("Replicas of the app Deployment (without autoscaling; with it the HorizontalPodAutoscaler owns the count)."),
+      .describe("Replicas of the app when it has no `autoscaling`."),
     resources: resourcesSchema.prefault({}),
     autoscaling: autoscalingSchema
       .optional()
-      .describe("A HorizontalPodAutoscaler on CPU for the app (needs metrics-server, which every cluster has). Default: none, `replicas` fixed."),
+      .describe("A HorizontalPodAutoscaler on CPU; the Deployment then has no replica count of its own, so Flux never resets what the autoscaler chose."),
   })
   .strict()
   .transform((a) => ({ ...a, ecr: { ...a.ecr, repositoryName: a.ecr.repositoryName ?? `${a.name}-repo` } }));
@@ -391,35 +391,35 @@ const gitlabProjectPath = z.string(PROJECT_PATH).regex(/^[A-Za-z0-9_.][A-Za-z0-9
 export const tenantSchema = z
   .object({
     name: dnsLabel("team name", 30).describe(
-      "Team name: its ServiceAccount and Flux objects, its default namespace, its folder tenants/<cluster>/<name>.",
+      "Team name: its ServiceAccount, Flux objects and folder `tenants/<cluster>/<name>`, its default namespace. At most 30 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; for a team with `ecrRepositories`, the cluster name and the team name together at most 55 characters, since its CI role `<cluster>-team-<team>-ci` is limited to 64.",
     ),
-    gitlabProject: gitlabProjectPath.describe("The team's own GitLab project (group/project), on the instance of gitlab.baseUrl; Flux reconciles it."),
+    gitlabProject: gitlabProjectPath.describe("The team's own project, `group/project`, on the instance of `gitlab.baseUrl`. One team per project."),
     branch: gitBranch
       .default("main")
-      .describe("Branch of the team's project that Flux reconciles."),
+      .describe("Branch of the team's project Flux reconciles."),
     path: z
       .string()
       .regex(/^\.(\/[A-Za-z0-9._-]+)*$/, "a path in the team's repository starting with '.', such as . or ./deploy/production")
       .default(".")
-      .describe("Path in the team's repository that Flux applies, e.g. ./deploy/production."),
+      .describe("Path in the team's repository Flux applies, e.g. `./deploy/production`."),
     namespaces: z
       .array(dnsLabel("namespace", 63))
       .min(1, "at least one namespace")
       .optional()
-      .describe("Namespaces the team owns (admin there, nothing elsewhere); the first one is the default of its manifests. Default: one named after the team."),
+      .describe("The team's namespaces: admin there, nothing elsewhere. The first is `targetNamespace` when it is the only one; not an app's, a system or another team's namespace. Each at most 63 characters (a DNS label)."),
     ecrRepositories: z
       .array(ecrRepositoryName)
       .default([])
-      .describe("ECR repositories created for the team; its GitLab CI may push to them (and only to them)."),
+      .describe("ECR repositories of the team (same policies as the apps'), each 2 to 256 characters; its CI may push to them and only to them."),
     imageAutomation: z
       .boolean()
       .default(false)
-      .describe("The team runs Flux image automation in its own repository: its deploy key may then push. Default: read-only."),
+      .describe("The team runs Flux image automation in its own repository, so its deploy key may push. Default: read-only."),
     ciBranches: z
       .array(z.string().regex(/^([A-Za-z0-9._\/-]+|\*)$/, "a branch name, or * for any ref"))
       .min(1, "at least one branch")
       .default(["main"])
-      .describe("Branches of the team's project whose CI jobs may assume its ECR push role (AWS checks the OIDC sub claim; list protected branches). [\"*\"]: any ref."),
+      .describe("Branches of the team's project whose CI may assume its push role (AWS checks the OIDC `sub` claim: list the protected branches); `[\"*\"]` for any ref."),
   })
   .strict()
   .transform((t) => ({ ...t, namespaces: t.namespaces ?? [t.name] }));
@@ -428,16 +428,16 @@ export const fluxSchema = z
   .object({
     interval: duration
       .default("1m0s")
-      .describe("How often Flux fetches the GitOps repository (the flux-system GitRepository; Flux's own default)."),
+      .describe("How often Flux fetches the GitOps repository (Flux's own default)."),
     layerInterval: duration
       .default("10m0s")
-      .describe("How often the layer Kustomizations (infrastructure, apps) are re-applied to undo drift; a new commit applies at once."),
+      .describe("How often the `infrastructure` and `apps` Kustomizations are re-applied to undo drift; a new commit applies at once."),
     layerTimeout: duration
       .default("5m0s")
-      .describe("How long the apps Kustomization waits for its objects to become ready before it reports a failure."),
+      .describe("How long the `apps` Kustomization waits for its objects to be ready before it reports a failure."),
     infrastructureTimeout: duration
       .default("10m0s")
-      .describe("How long the infrastructure Kustomization waits for its HelmReleases to be installed and ready."),
+      .describe("How long the `infrastructure` Kustomization waits for its HelmReleases to be installed and ready."),
     imageScanInterval: duration.default("5m0s").describe("How often ECR is scanned for new tags."),
     imageUpdateInterval: duration
       .default("30m0s")
@@ -447,12 +447,12 @@ export const fluxSchema = z
       .int()
       .min(1, "an integer >= 1")
       .default(1)
-      .describe("Generation of the cluster's Flux deploy key: raise it by one and deploy to rotate the key."),
+      .describe("Generation of the cluster's Flux deploy key: raise it by one and deploy to rotate the key (see [Rotating a deploy key](#rotating-a-deploy-key))."),
     commitStatuses: z
       .boolean()
       .default(true)
       .describe(
-        "Post each reconciliation of the infrastructure and apps Kustomizations as a GitLab commit status, with a project access token. GitLab.com Free has no project access tokens: set false there.",
+        "Post each reconciliation of the `infrastructure` and `apps` Kustomizations as a GitLab commit status, with a project access token (see [Commit statuses in GitLab](#commit-statuses-in-gitlab)). GitLab.com Free has no project access tokens: set `false` there (also for an instance served under a path).",
       ),
     commitStatusTokenDays: z
       .number()
@@ -460,13 +460,13 @@ export const fluxSchema = z
       .min(30, "an integer from 30 to 365")
       .max(365, "an integer from 30 to 365 (GitLab's longest token lifetime)")
       .default(365)
-      .describe("Lifetime in days of the commit status token (each rotation issues a new one)."),
+      .describe("Lifetime in days of the commit status token, 30 to 365 (each rotation issues a new one)."),
     commitStatusTokenRotateDays: z
       .number()
       .int()
       .min(1, "an integer >= 1")
       .default(30)
-      .describe("The first deploy this many days or fewer before the commit status token expires rotates it."),
+      .describe("The first deploy this many days or fewer before the token expires rotates it; less than `commitStatusTokenDays`."),
   })
   .strict()
   .superRefine((f, ctx) => {
@@ -499,10 +499,10 @@ const clusterName = dnsLabel("cluster name", 32);
 
 export const clusterSchema = z
   .object({
-    name: clusterName.describe("EKS cluster name; also the Git path clusters/<name> and the stack names."),
-    environment: dnsLabel("environment", 32).default("dev").describe("Value of the Environment tag on every resource."),
-    region: awsRegion.default("us-west-2").describe("AWS region of the cluster."),
-    tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every AWS resource."),
+    name: clusterName.describe("EKS cluster name; also the Git paths `apps/<name>`, `clusters/<name>` and the stack names. At most 32 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; it is part of IAM role names, so it also limits `nodeGroup.name` and `tenants[].name`."),
+    environment: dnsLabel("environment", 32).default("dev").describe("Value of the `Environment` tag on every AWS resource; at most 32 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit."),
+    region: awsRegion.default("us-west-2").describe("AWS region of the cluster: one of the regions in `stacks/settings/aws-regions.ts` (the AWS provider's list; a region AWS opens later is one line there)."),
+    tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every AWS resource (`Terraform`, `Environment`, `Cluster` always win)."),
     network: networkSchema.prefault({}),
     eks: eksSchema.prefault({}),
     nodeGroup: nodeGroupSchema.prefault({}),
@@ -510,12 +510,12 @@ export const clusterSchema = z
       .array(appSchema)
       .min(1, "a list with at least one app")
       .prefault([{}])
-      .describe("The apps of the cluster; each gets its manifests, ECR repository and image automation."),
+      .describe("The cluster's apps (see [Adding an app](#adding-an-app)); each gets its folder, ECR repository and image automation."),
     flux: fluxSchema.prefault({}),
     tenants: z
       .array(tenantSchema)
       .default([])
-      .describe("Development teams on the cluster (see the README, Teams); each is reconciled from its own GitLab project, confined to its namespaces."),
+      .describe("Development teams on the cluster, each reconciled from its own GitLab project and confined to its namespaces (see [Teams](#teams))."),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -621,11 +621,11 @@ export const clusterSchema = z
 
 const commitAuthorSchema = z
   .object({
-    name: z.string().min(1, "a non-empty name").default("Flux").describe("Author name of Flux's image update commits."),
+    name: z.string().min(1, "a non-empty name").default("Flux").describe("Author name of Flux's commits (image updates and the bootstrap)."),
     email: z
       .email("an e-mail address such as flux@example.com")
       .optional()
-      .describe("Author e-mail of Flux's image update commits (push rules may check it). Default: flux@noreply.<GitLab host>."),
+      .describe("Author e-mail of Flux's commits; set one your project's push rules accept."),
   })
   .strict();
 
@@ -636,8 +636,8 @@ export const gitlabSchema = z
       // The default before the transform: zod's JSON Schema (the README test) drops a transform's default.
       .default("https://gitlab.com")
       .transform((u) => u.replace(/\/+$/, ""))
-      .describe("GitLab instance URL (self-managed instances too); the API is <baseUrl>/api/v4."),
-    project: gitlabProjectPath.describe("The GitOps project, as group/project; it must exist and have an initialised default branch."),
+      .describe("GitLab instance URL (self-managed too); the API is `<baseUrl>/api/v4`."),
+    project: gitlabProjectPath.describe("The GitOps project as `group/project` (subgroups allowed). It must exist and have an initialised default branch."),
     branch: gitBranch
       .default("main")
       .describe("Branch Flux syncs from and commits image updates to."),
@@ -645,19 +645,19 @@ export const gitlabSchema = z
       .string()
       .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a host name, optionally with :port, such as gitlab.example.com:2222")
       .optional()
-      .describe("SSH host[:port] for Git over SSH. Default: the host of baseUrl, port 22."),
+      .describe("SSH `host[:port]` for Git over SSH, for instances that serve SSH elsewhere."),
     protectBranch: z
       .boolean()
       .default(true)
       .describe(
-        "Manage the branch's protection: Maintainers push and merge, no force push, and every cluster's Flux deploy key may push. Set false on GitLab CE (see the README).",
+        "Manage the branch's protection: Maintainers push and merge, no force push, and every cluster's Flux deploy key may push (see [What the stacks change in the GitLab project](#what-the-stacks-change-in-the-gitlab-project)). Set `false` on GitLab CE.",
       ),
     commitAuthor: commitAuthorSchema.prefault({}),
     awsOidcProvider: z
       .enum(["create", "existing"], "create or existing")
       .default("create")
       .describe(
-        "The AWS IAM OIDC provider for this GitLab instance, which teams' CI roles trust: create it (in the first cluster stack with teams), or use the one the account already has.",
+        "The AWS IAM OIDC provider for this GitLab instance, trusted by the teams' CI roles: `create` it (in the first cluster stack with teams that have ECR repositories) or use the `existing` one of the account (IAM allows one per URL).",
       ),
   })
   .strict()
@@ -683,14 +683,14 @@ export const stateSchema = z
       .enum(STATE_BACKENDS, `one of ${STATE_BACKENDS.join(", ")}`)
       .default("auto")
       .describe(
-        "Where each stack keeps its Terraform state (one state per stack, named after it): gitlab (GitLab-managed state), s3, local (a file beside cdktf.json), or auto: gitlab inside a GitLab CI job, local elsewhere.",
+        "Where each stack keeps its Terraform state, one state per stack named after it: `gitlab` (GitLab-managed state), `s3`, `local` (a file beside `cdktf.json`), or `auto`: `gitlab` inside a GitLab CI job, `local` elsewhere (see [Where the state lives](#where-the-state-lives)).",
       ),
     gitlab: z
       .object({
         project: gitlabProjectRef
           .optional()
           .describe(
-            "Project holding the GitLab-managed state, on the instance of gitlab.baseUrl, as group/project or its ID. Default: inside a GitLab CI job, the job's own project. Name it to use the same state from a laptop.",
+            "Project holding the GitLab-managed state, on the instance of `gitlab.baseUrl`, as `group/project` or its ID. Name it to use the pipeline's state from a laptop.",
           ),
       })
       .strict()
@@ -701,20 +701,20 @@ export const stateSchema = z
           .string()
           .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'")
           .optional()
-          .describe("S3 bucket for the state (versioning on, created beforehand). Default: none, required when backend is s3."),
+          .describe("S3 bucket of the state (versioning on, created beforehand): 3 to 63 characters, lowercase letters, digits, `.` and `-`."),
         region: awsRegion
           .default("us-west-2")
-          .describe("Region of the state bucket."),
+          .describe("Region of the state bucket (one of the regions in `stacks/settings/aws-regions.ts`)."),
         keyPrefix: z
           .string()
           .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, "an S3 key prefix such as eks-flux-gitops or teams/platform, without a leading or trailing '/'")
           .default("eks-flux-gitops")
-          .describe("Key prefix: each stack's state is <keyPrefix>/<stack>.tfstate, its lock file beside it."),
+          .describe("Each stack's state is `<keyPrefix>/<stack>.tfstate`, its lock file beside it."),
         kmsKeyId: z
           .string()
           .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, "a KMS key or alias ARN")
           .optional()
-          .describe("KMS key that encrypts the state objects. Default: the bucket's encryption (SSE-S3 or its default key)."),
+          .describe("KMS key (or alias) ARN that encrypts the state objects."),
       })
       .strict()
       .prefault({}),
@@ -735,7 +735,7 @@ export const policySchema = z
       )
       .default({})
       .describe(
-        "Policy rules whose violation is knowingly accepted, by rule id, each with the reason: the rule then warns instead of failing synth. See the README, Policy at synth.",
+        "Policy rules whose violation is knowingly accepted, by rule id, each with its reason (10 characters or more): the violation then warns instead of stopping the synth. Only `CKV_AWS_38`, `CKV_AWS_39` and `CKV2_AWS_11` may be accepted (see [Policy at synth](#policy-at-synth)).",
       ),
   })
   .strict();
