@@ -173,7 +173,7 @@ export function checkManifests(text: string, file: string, when = ""): void {
     return `${file}:${line}:${col}`;
   };
   const problems: string[] = [];
-  let objects = 0;
+  let sawObject = false;
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {
@@ -191,9 +191,9 @@ export function checkManifests(text: string, file: string, when = ""): void {
     for (const field of ["apiVersion", "kind"]) {
       if (typeof object[field] !== "string" || object[field] === "") problems.push(`${where(start)}: document without ${field}${when}`);
     }
-    objects++;
+    sawObject = true;
   }
-  if (problems.length === 0 && objects === 0) problems.push(`${file}:1:1: holds no Kubernetes object${when}`);
+  if (problems.length === 0 && !sawObject) problems.push(`${file}:1:1: holds no Kubernetes object${when}`);
   if (problems.length > 0) throw new TemplateError(problems);
 }
 

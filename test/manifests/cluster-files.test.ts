@@ -1,4 +1,9 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
+import { CONFIG_FILES_DIR } from "../../stacks/manifests/render";
+import { infrastructureTemplateValues } from "../../stacks/manifests/values";
 import { parseSettings } from "../../stacks/settings/load";
 import type { SettingsInput } from "../../stacks/settings/schema";
 import { MINIMAL_SETTINGS } from "../support";
@@ -133,5 +138,69 @@ describe("renderClusterFiles: a caller's missing value stops it, naming what is 
 
   test("GIVEN neither value and neither feature THEN nothing is missing", () => {
     expect(filesOf({ flux: { commitStatuses: false } }, URLS, { escape: "none" }).length).toBeGreaterThan(0);
+  });
+});
+
+describe("renderClusterFiles: what each layer lists", () => {
+  const files = filesOf({ tenants: TEAMS });
+  const content = (p: string) => files.find((f) => f.path === p)!.content;
+  const listAfter = (p: string, key: string) => documentsOf(files.filter((f) => f.path === p))[0].doc[key];
+
+  test("GIVEN an autoscaled app and one without THEN each app kustomization lists its own components", () => {
+    expect(listAfter("apps/prod/api/kustomization.yaml", "components")).toEqual(["image", "autoscaling"]);
+    expect(listAfter("apps/prod/web/kustomization.yaml", "components")).toEqual(["image"]);
+  });
+
+  test("GIVEN a team THEN its kustomization lists its namespace files and its own files, relative to its folder, never itself", () => {
+    expect(listAfter("tenants/prod/search/kustomization.yaml", "resources")).toEqual([
+      "namespaces/search.yaml",
+      "namespaces/search-jobs.yaml",
+      "service-account.yaml",
+      "cluster-vars.yaml",
+      "sync.yaml",
+    ]);
+    expect(listAfter("tenants/prod/pay/kustomization.yaml", "resources")).toEqual(["namespaces/pay.yaml", "service-account.yaml", "cluster-vars.yaml", "sync.yaml"]);
+  });
+
+  test("GIVEN two apps sharing a namespace THEN the namespace file names both, in the settings' order", () => {
+    expect(content("apps/prod/namespaces/shop.yaml")).toMatch(/^# Namespace shop of the apps of prod \(web, api\), with the$/m);
+  });
+
+  test("GIVEN a Kubernetes version without a pinned Cluster Autoscaler (the settings refuse it) THEN the values refuse it too", () => {
+    const settings = parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "prod" }] });
+    const cluster = { ...settings.clusters[0], eks: { ...settings.clusters[0].eks, kubernetesVersion: "1.99" } };
+    expect(() => infrastructureTemplateValues(cluster)).toThrow("no Cluster Autoscaler image for Kubernetes 1.99");
+  });
+});
+
+describe("renderClusterFiles: a team sync template that changed", () => {
+  /** config_files/ copied to a temporary folder, with tenant/sync.yaml edited by `edit`. */
+  function withSyncTemplate(edit: (template: string) => string, run: (templatesRoot: string) => void): void {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cluster-files-"));
+    try {
+      const root = path.join(tmp, "config_files");
+      fs.cpSync(CONFIG_FILES_DIR, root, { recursive: true });
+      const sync = path.join(root, "tenant", "sync.yaml");
+      const edited = edit(fs.readFileSync(sync, "utf8"));
+      fs.writeFileSync(sync, edited);
+      run(root);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  const render = (templatesRoot: string) => filesOf({ tenants: TEAMS }, URLS, { ...OPTIONS, templatesRoot });
+
+  test("GIVEN a template without the targetNamespace line THEN a team with several namespaces stops the synth instead of committing a wrong sync", () => {
+    withSyncTemplate(
+      (t) => t.replace(/^ {2}targetNamespace: .*\n/m, ""),
+      (root) => expect(() => render(root)).toThrow("config_files/tenant/sync.yaml: no targetNamespace line to drop"),
+    );
+  });
+
+  test("GIVEN one comment line above targetNamespace and a comment at the end of the line before THEN it stops, rather than cut into that line", () => {
+    withSyncTemplate(
+      (t) => t.replace(/^( {2}serviceAccountName: .*)\n {2}#.*\n/m, "$1  # the team's own\n"),
+      (root) => expect(() => render(root)).toThrow("config_files/tenant/sync.yaml: no targetNamespace line to drop"),
+    );
   });
 });

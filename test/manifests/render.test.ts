@@ -8,6 +8,7 @@ import {
   CONFIG_FILES_DIR,
   checkManifests,
   escapeTerraformTemplate,
+  IMAGE_POLICY_MARKER,
   renderLayer,
   renderTemplate,
   TemplateError,
@@ -187,6 +188,64 @@ describe("renderLayer refuses, naming the template, line and column", () => {
     withLayer({ "a.yaml": marked }, (layer, root) => {
       expect(renderLayer(layer, {}, { templatesRoot: root }).map((f) => f.owner)).toEqual(["flux"]);
     }, ["a.yaml"]);
+  });
+});
+
+describe("renderLayer and its checks, at their edges", () => {
+  test("GIVEN setter markers written with and without spaces THEN each is recognised (Flux's setters accept both)", () => {
+    for (const marker of ['{"$imagepolicy":"ns:p"}', '{ "$imagepolicy": "ns:p" }', '{"$imagepolicy" :"ns:p"}']) {
+      expect([marker, IMAGE_POLICY_MARKER.test(`image: x # ${marker}`)]).toEqual([marker, true]);
+    }
+    expect(IMAGE_POLICY_MARKER.test('image: x # {"imagepolicy": "ns:p"}')).toBe(false);
+  });
+
+  test("GIVEN a template without a file name THEN errors name it <template>", () => {
+    expect(templateErrorOf(() => renderTemplate("a: __B__\n", {}))).toEqual(["<template>:1:4: unknown placeholder __B__ (this layer knows )"]);
+  });
+
+  test("GIVEN an unknown placeholder and two known values THEN the error lists both, comma-separated", () => {
+    expect(templateErrorOf(() => renderTemplate("a: __C__\n", { A: "1", B: "2" }, { file: "f.yaml" }))).toEqual([
+      "f.yaml:1:4: unknown placeholder __C__ (this layer knows __A__, __B__)",
+    ]);
+  });
+
+  test("GIVEN a missing or empty value THEN the error shows what was given", () => {
+    const given = (value: unknown) => templateErrorOf(() => renderTemplate("a: __A__\n", { A: value } as unknown as TemplateValues, { file: "f.yaml" }));
+    expect(given(undefined)).toEqual(["f.yaml:1:4: placeholder __A__ has no value (got undefined)"]);
+    expect(given("")).toEqual(['f.yaml:1:4: placeholder __A__ has no value (got "")']);
+    expect(given(7)).toEqual(["f.yaml:1:4: placeholder __A__ has no value (got 7)"]);
+  });
+
+  test("GIVEN a scalar document, or an empty apiVersion THEN each is refused by name", () => {
+    expect(templateErrorOf(() => checkManifests("just text\n", "s.yaml"))).toEqual([
+      "s.yaml:1:1: a document that is not a Kubernetes object (a mapping with apiVersion and kind)",
+    ]);
+    expect(templateErrorOf(() => checkManifests('apiVersion: ""\nkind: X\n', "e.yaml", " after filling in the placeholders"))).toEqual([
+      "e.yaml:1:1: document without apiVersion after filling in the placeholders",
+    ]);
+    expect(() => checkManifests("---\napiVersion: v1\nkind: X\n", "lead.yaml")).not.toThrow();
+  });
+
+  test("GIVEN a layer whose folder does not exist THEN every declared template is named missing", () => {
+    withLayer({}, (_layer, root) => {
+      const layer: TemplateLayer = { templateDir: "nope", files: [{ path: "a.yaml", owner: "terraform" }, { path: "b.yaml", owner: "terraform" }] };
+      expect(templateErrorOf(() => renderLayer(layer, {}, { templatesRoot: root }))).toEqual([
+        "config_files/nope/a.yaml: declared in stacks/layout.ts but missing",
+        "config_files/nope/b.yaml: declared in stacks/layout.ts but missing",
+      ]);
+    });
+  });
+
+  test("GIVEN undeclared templates THEN they are named in code-unit order (upper case first), whatever order the disk lists them in", () => {
+    withLayer({ "b.yaml": OBJECT, "a.yaml": OBJECT, "C.yaml": OBJECT, "a/z.yaml": OBJECT }, (_layer, root) => {
+      const none: TemplateLayer = { templateDir: "t", files: [] };
+      expect(templateErrorOf(() => renderLayer(none, {}, { templatesRoot: root })).map((l) => l.split(":")[0])).toEqual([
+        "config_files/t/C.yaml",
+        "config_files/t/a.yaml",
+        "config_files/t/a/z.yaml",
+        "config_files/t/b.yaml",
+      ]);
+    });
   });
 });
 

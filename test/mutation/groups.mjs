@@ -3,22 +3,20 @@
 // calls them static and must run every test of the run for each) costs this group's few seconds of
 // tests, not the whole fast suite. Tests that spawn Terraform, moto, kustomize, checkov or the app
 // are left out: each would cost tens of seconds per mutant.
-const SETTINGS_TESTS = [
-  "test/settings/settings.test.ts",
-  "test/settings/every-setting.test.ts",
-  "test/settings/semver-range.test.ts",
-  "test/settings/team-aws-settings.test.ts",
-  "test/settings/cidr.test.ts",
-];
+const SETTINGS_TESTS = ["test/settings/*.test.ts"];
+/** The settings tests that run the app as a process (seconds each). */
+const APP_PROCESS_TESTS = ["/test/settings/synth-cli\\.test\\.ts$"];
 
 export const GROUPS = {
   settings: {
     mutate: ["stacks/settings/**/*.ts"],
     tests: [...SETTINGS_TESTS, "test/readme.test.ts"],
+    ignore: APP_PROCESS_TESTS,
   },
   naming: {
     mutate: ["stacks/naming.ts"],
     tests: ["test/naming/*.test.ts", ...SETTINGS_TESTS, "test/constructs/**/*.test.ts", "test/stacks/fleet.test.ts"],
+    ignore: APP_PROCESS_TESTS,
   },
   manifests: {
     mutate: ["stacks/manifests/**/*.ts"],

@@ -8,7 +8,7 @@ const group = process.env.MUTATION_GROUP;
 if (!group || !(group in GROUPS)) {
   throw new Error(`MUTATION_GROUP must be one of ${Object.keys(GROUPS).join(", ")}; got ${group ?? "nothing"}`);
 }
-const { mutate, tests } = GROUPS[group];
+const { mutate, tests, ignore = [] } = GROUPS[group];
 const { reporters: _reporters, ...jestConfig } = require("../../package.json").jest;
 
 export default {
@@ -16,7 +16,7 @@ export default {
   testRunner: "jest",
   jest: {
     projectType: "custom",
-    config: { ...jestConfig, reporters: ["default"], testMatch: tests.map((t) => `<rootDir>/${t}`) },
+    config: { ...jestConfig, reporters: ["default"], testMatch: tests.map((t) => `<rootDir>/${t}`), testPathIgnorePatterns: ["/node_modules/", ...ignore] },
     enableFindRelatedTests: false,
   },
   // Drops the mutants that do not type-check before any test runs them (the tests are transpiled
