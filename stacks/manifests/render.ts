@@ -210,5 +210,6 @@ function listTemplates(dir: string): string[] {
     }
   };
   walk("");
-  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Without a compare function, sort compares UTF-16 code units: the order the doc comment promises.
+  return found.sort();
 }
