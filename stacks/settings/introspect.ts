@@ -108,8 +108,10 @@ export function patternMaxLength(pattern: string): number | undefined {
       } else if (c === "[") {
         const end = pattern.indexOf("]", i + 2);
         if (end < 0) return undefined;
-        // An escaped ']' inside the class would end it early; no pattern here has one.
-        if (pattern.slice(i, end).includes("\\]")) return undefined;
+        // A ']' after an odd number of backslashes is escaped, not the end of the class: give up.
+        let backslashes = 0;
+        while (pattern[end - 1 - backslashes] === "\\") backslashes++;
+        if (backslashes % 2 === 1) return undefined;
         i = end + 1;
         atom = 1;
       } else if (c === "\\") {

@@ -13,9 +13,13 @@ export function readJsonFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
+    // V8 appends the offset (" in JSON at position 9", "after JSON at position 9": the line and
+    // column say it better) or an excerpt of the text (`, "[1,]" is not valid JSON`, or cut short
+    // and spanning lines: `, ..."a": [1,],\n  ""... is not valid JSON`): the reason is what is left.
     const reason = String((err as Error).message)
-      .replace(/ in JSON at position \d+.*$/, "")
-      .replace(/, ".*" is not valid JSON$/s, "");
+      .replace(/ at position \d+.*$/s, "")
+      .replace(/ in JSON$/, "")
+      .replace(/, (\.\.\.)?".*is not valid JSON$/s, "");
     const { line, column } = lineAndColumn(text, errorOffset(text));
     throw new UserInputError([`${path.basename(file)}: line ${line}, column ${column}: ${reason}`]);
   }
