@@ -1,6 +1,6 @@
 import { leafPaths } from "../../stacks/settings/introspect";
-import { parseSettings, SettingsError } from "../../stacks/settings/load";
 import { MINIMAL_SETTINGS } from "../support";
+import { settingsErrorLines as errorLines } from "./settings-errors";
 
 /*
  * Every setting, given a value a new user could plausibly write and AWS, GitLab or Flux would refuse
@@ -114,16 +114,6 @@ function settingsWith(values: Record<string, unknown>): Record<string, any> {
     node[keys[keys.length - 1]] = value;
   }
   return input;
-}
-
-function errorLines(input: Record<string, unknown>): string[] {
-  try {
-    parseSettings(input);
-  } catch (e) {
-    if (e instanceof SettingsError) return e.message.split("\n");
-    throw e;
-  }
-  return [];
 }
 
 describe("every setting refuses a wrong value", () => {

@@ -2,24 +2,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { UserInputError } from "../../stacks/errors";
-import { parseSettings, readRawSettings, SettingsError } from "../../stacks/settings/load";
+import { readRawSettings } from "../../stacks/settings/load";
 import { MINIMAL_SETTINGS } from "../support";
+import { settingsErrorLines as errorLines } from "./settings-errors";
 
 /*
  * stacks/settings/load.ts: where the settings come from (readRawSettings) and how a zod issue
  * becomes the one line `settings.<path>: <value> is not allowed; allowed: <what>` (parseSettings).
  */
-
-/** The lines of the SettingsError parseSettings throws for `raw`; empty when it is valid. */
-function errorLines(raw: unknown): readonly string[] {
-  try {
-    parseSettings(raw);
-  } catch (e) {
-    if (e instanceof SettingsError) return e.lines;
-    throw e;
-  }
-  return [];
-}
 
 /** MINIMAL_SETTINGS with `edit` applied to a deep copy. */
 function settingsWhere(edit: (s: Record<string, any>) => void): Record<string, unknown> {

@@ -1,6 +1,7 @@
-import { parseSettings, SettingsError } from "../../stacks/settings/load";
+import { parseSettings } from "../../stacks/settings/load";
 import type { SettingsInput } from "../../stacks/settings/schema";
 import { MINIMAL_SETTINGS } from "../support";
+import { settingsErrorLines as problems, refusalLine as line } from "./settings-errors";
 
 /*
  * The project-wide settings, value by value: the GitLab project, the Terraform state, the policy, and
@@ -12,17 +13,6 @@ type ClusterInput = SettingsInput["clusters"][number];
 type GitLabInput = SettingsInput["gitlab"];
 type StateInput = NonNullable<SettingsInput["state"]>;
 
-/** The lines of the SettingsError the raw settings give, or [] when they are valid. */
-function problems(raw: unknown): string[] {
-  try {
-    parseSettings(raw);
-  } catch (e) {
-    if (e instanceof SettingsError) return e.message.split("\n");
-    throw e;
-  }
-  return [];
-}
-
 const withGitlab = (gitlab: Partial<GitLabInput>): SettingsInput => ({ ...MINIMAL_SETTINGS, gitlab: { ...MINIMAL_SETTINGS.gitlab, ...gitlab } });
 const withState = (state: StateInput): SettingsInput => ({ ...MINIMAL_SETTINGS, state });
 const withS3 = (s3: NonNullable<StateInput["s3"]>): SettingsInput => withState({ s3 });
@@ -33,7 +23,6 @@ const withRisks = (acceptedRisks: Record<string, unknown>): SettingsInput => ({
 });
 const withClusters = (gitlab: Partial<GitLabInput>, clusters: ClusterInput[]): SettingsInput => ({ ...withGitlab(gitlab), clusters });
 
-const line = (path: string, value: unknown, allowed: string) => `settings.${path}: ${JSON.stringify(value)} is not allowed; allowed: ${allowed}`;
 
 const PROJECT_PATH = "a project path with its namespace, such as my-group/my-project or group/subgroup/project";
 const PROJECT_REF = "a project ID such as 12345678, or a path with its namespace such as my-group/infrastructure";

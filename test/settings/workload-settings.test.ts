@@ -1,6 +1,7 @@
-import { parseSettings, SettingsError } from "../../stacks/settings/load";
+import { parseSettings } from "../../stacks/settings/load";
 import type { SettingsInput } from "../../stacks/settings/schema";
 import { MINIMAL_SETTINGS } from "../support";
+import { settingsErrorLines as problems, refusalLine as line } from "./settings-errors";
 
 /*
  * The workload settings of a cluster, value by value: apps, teams, Flux, and the cluster's own rules
@@ -13,17 +14,6 @@ type AppInput = NonNullable<ClusterInput["apps"]>[number];
 type TeamInput = NonNullable<ClusterInput["tenants"]>[number];
 type FluxInput = NonNullable<ClusterInput["flux"]>;
 
-/** The lines of the SettingsError the raw settings give, or [] when they are valid. */
-function problems(raw: unknown): string[] {
-  try {
-    parseSettings(raw);
-  } catch (e) {
-    if (e instanceof SettingsError) return e.message.split("\n");
-    throw e;
-  }
-  return [];
-}
-
 /** MINIMAL_SETTINGS with the one cluster's fields overridden. */
 const withCluster = (cluster: Partial<ClusterInput>): SettingsInput => ({
   ...MINIMAL_SETTINGS,
@@ -34,7 +24,6 @@ const withApp = (app: AppInput): SettingsInput => withCluster({ apps: [app] });
 const withTeam = (team: Partial<TeamInput>): SettingsInput => withCluster({ tenants: [{ name: "team-a", gitlabProject: "teams/a", ...team }] });
 const withFlux = (flux: FluxInput): SettingsInput => withCluster({ flux });
 
-const line = (path: string, value: unknown, allowed: string) => `settings.${path}: ${JSON.stringify(value)} is not allowed; allowed: ${allowed}`;
 
 describe("apps", () => {
   const app = (field: string) => `clusters[0].apps[0].${field}`;
