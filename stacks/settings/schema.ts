@@ -730,7 +730,8 @@ export const policySchema = z
   .object({
     acceptedRisks: z
       .partialRecord(
-        z.enum(ACCEPTABLE_RULE_IDS, `a policy rule whose risk may be accepted: one of ${ACCEPTABLE_RULE_IDS.join(", ")} (the other rules cannot be accepted)`),
+        // An unknown rule id is reported by zod as an unrecognized key (load.ts lists the allowed ones), never with an enum message.
+        z.enum(ACCEPTABLE_RULE_IDS),
         z.string("a reason, in words, why the risk is accepted").trim().min(10, "a reason, in words, why the risk is accepted (10 characters or more)"),
       )
       .default({})

@@ -20,31 +20,34 @@ const constraintRangeRegex = new RegExp(`${WS}*(${CV})${WS}+-${WS}+(${CV})${WS}*
 const findConstraintRegex = new RegExp(`(${OPS})${WS}*(${CV})`, "g");
 const validConstraintRegex = new RegExp(`^(${WS}*(${OPS})${WS}*(${CV})${WS}*)((?:${WS}+|,${WS}*)(${OPS})${WS}*(${CV})${WS}*)*$`);
 
-/** NewVersion with CoerceNewVersion (the default): the loose grammar, 64-bit numbers, valid pre-release identifiers. */
-const looseVersionRegex = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+/**
+ * NewVersion (CoerceNewVersion, the default) on the versions parseConstraint builds: those always have
+ * a major, a minor and a patch (missing parts are filled in first), so only that shape is matched here.
+ */
+const fullVersionRegex = /^v?([0-9]+)\.([0-9]+)\.([0-9]+)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 const UINT64_MAX = 18446744073709551615n;
 
 function isVersion(v: string): boolean {
-  const m = looseVersionRegex.exec(v);
+  const m = fullVersionRegex.exec(v);
   if (!m) return false;
-  const fitsUint64 = (digits: string | undefined) => digits === undefined || BigInt(digits.replace(/^\./, "")) <= UINT64_MAX;
-  if (![m[1], m[2], m[3]].every(fitsUint64)) return false;
+  if (![m[1], m[2], m[3]].every((digits) => BigInt(digits) <= UINT64_MAX)) return false;
   // Numeric pre-release identifiers have no leading zero (semver 2.0.0, item 9).
-  const pre = m[5];
+  const pre = m[4];
   return pre === undefined || pre.split(".").every((id) => !/^[0-9]+$/.test(id) || id === "0" || !id.startsWith("0"));
 }
 
 const isX = (part: string) => part === "x" || part === "X" || part === "*";
 
-/** parseConstraint: the operator and version of one comparison, with wildcards filled in as zeros. */
+/**
+ * parseConstraint: the version of one comparison, with wildcards and missing parts filled in as
+ * zeros. Its caller has matched the whole range, so every comparison it finds matches here; the
+ * major part is never empty (the grammar needs a digit or wildcard), the minor and patch may be.
+ */
 function isConstraint(c: string): boolean {
-  const m = constraintRegex.exec(c);
-  if (!m) return false;
-  const [, , version, major, minor = "", patch = "", pre = ""] = m;
-  const trim = (part: string) => part.replace(/^\./, "");
-  if (isX(major) || major === "") return isVersion(`0.0.0${pre}`);
-  if (isX(trim(minor)) || minor === "") return isVersion(`${major}.0.0${pre}`);
-  if (isX(trim(patch)) || patch === "") return isVersion(`${major}${minor}.0${pre}`);
+  const [, , version, major, minor = "", patch = "", pre = ""] = constraintRegex.exec(c) ?? [];
+  if (isX(major)) return isVersion(`0.0.0${pre}`);
+  if (isX(minor.slice(1)) || minor === "") return isVersion(`${major}.0.0${pre}`);
+  if (isX(patch.slice(1)) || patch === "") return isVersion(`${major}${minor}.0${pre}`);
   return isVersion(version);
 }
 
@@ -61,7 +64,7 @@ export function isFluxSemverRange(range: string): boolean {
     .split("||")
     .every((and) => {
       if (!validConstraintRegex.test(and)) return false;
-      const comparisons = [...and.matchAll(findConstraintRegex)].map((m) => m[0]);
-      return (comparisons.length > 0 ? comparisons : [and]).every(isConstraint);
+      // Go falls back to the whole string when nothing is found; a string that passed the check above always has a comparison.
+      return [...and.matchAll(findConstraintRegex)].every((m) => isConstraint(m[0]));
     });
 }
