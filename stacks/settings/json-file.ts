@@ -17,9 +17,9 @@ export function readJsonFile(file: string): unknown {
     // column say it better) or an excerpt of the text (`, "[1,]" is not valid JSON`, or cut short
     // and spanning lines: `, ..."a": [1,],\n  ""... is not valid JSON`): the reason is what is left.
     const reason = String((err as Error).message)
-      .replace(/ at position \d+.*$/s, "")
-      .replace(/ in JSON$/, "")
-      .replace(/, (\.\.\.)?".*is not valid JSON$/s, "");
+      .replace(/ at position .*/s, "")
+      .replace(/ in JSON/, "")
+      .replace(/, (\.\.\.)?".*is not valid JSON/s, "");
     const { line, column } = lineAndColumn(text, errorOffset(text));
     throw new UserInputError([`${path.basename(file)}: line ${line}, column ${column}: ${reason}`]);
   }

@@ -169,7 +169,8 @@ export const eksSchema = z
       .describe("IAM roles/users given `AmazonEKSAdminViewPolicy` (read-only, cluster scope): the pipeline's plan role (see [Deploying from GitLab CI](#deploying-from-gitlab-ci)). A principal may be listed once, as admin or viewer."),
     addonVersions: z
       .partialRecord(
-        z.enum(["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver", "metrics-server"], "an add-on of the cluster: vpc-cni, kube-proxy, eks-pod-identity-agent, coredns, aws-ebs-csi-driver or metrics-server"),
+        // An unknown add-on is reported by zod as an unrecognized key (load.ts lists the allowed ones), never with an enum message.
+        z.enum(["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver", "metrics-server"]),
         z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.2"),
       )
       .default({})
@@ -523,7 +524,7 @@ export const clusterSchema = z
       ctx.addIssue({ code: "custom", path, input, message });
 
     // A bad region is reported once, not again for every zone.
-    (c.network.availabilityZones ?? []).forEach((az, i, all) => {
+    c.network.availabilityZones?.forEach((az, i, all) => {
       const first = all.indexOf(az);
       if (first < i) fail(["network", "availabilityZones", i], az, `a zone not listed before (availabilityZones[${first}]): every subnet would land in fewer zones`);
     });
@@ -754,9 +755,9 @@ export const settingsSchema = z
     // whole path as the project, so an instance served under a path cannot get commit statuses.
     // Refinements run on a baseUrl that failed its own check too: only a valid http(s) URL counts.
     const base = URL.canParse(s.gitlab.baseUrl) ? new URL(s.gitlab.baseUrl) : undefined;
-    if (base && /^https?:$/.test(base.protocol) && base.pathname !== "/") {
+    if (base && ["http:", "https:"].includes(base.protocol) && base.pathname !== "/") {
       s.clusters.forEach((c, i) => {
-        if (!c.flux?.commitStatuses) return;
+        if (!c.flux.commitStatuses) return;
         ctx.addIssue({
           code: "custom",
           path: ["clusters", i, "flux", "commitStatuses"],
@@ -768,7 +769,7 @@ export const settingsSchema = z
     // IAM takes only https issuers for an OIDC provider, and teams' CI roles trust GitLab through one.
     if (base?.protocol === "http:") {
       const pusher = s.clusters
-        .flatMap((c, i) => (c.tenants ?? []).map((t, j) => ({ where: `clusters[${i}].tenants[${j}]`, pushes: (t.ecrRepositories?.length ?? 0) > 0 })))
+        .flatMap((c, i) => c.tenants.map((t, j) => ({ where: `clusters[${i}].tenants[${j}]`, pushes: t.ecrRepositories.length > 0 })))
         .find((t) => t.pushes);
       if (pusher) {
         ctx.addIssue({

@@ -44,7 +44,7 @@ const isX = (part: string) => part === "x" || part === "X" || part === "*";
  * major part is never empty (the grammar needs a digit or wildcard), the minor and patch may be.
  */
 function isConstraint(c: string): boolean {
-  const [, , version, major, minor = "", patch = "", pre = ""] = constraintRegex.exec(c) ?? [];
+  const [, , version, major, minor = "", patch = "", pre = ""] = constraintRegex.exec(c) as RegExpExecArray;
   if (isX(major)) return isVersion(`0.0.0${pre}`);
   if (isX(minor.slice(1)) || minor === "") return isVersion(`${major}.0.0${pre}`);
   if (isX(patch.slice(1)) || patch === "") return isVersion(`${major}${minor}.0${pre}`);

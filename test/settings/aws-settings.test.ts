@@ -118,6 +118,7 @@ describe("node group", () => {
   const AMI_RELEASE = "latest, or an AMI release such as 1.35.0-20261104 (AL2023) or 1.50.0-1d3a8a5f (Bottlerocket)";
 
   test.each<[string, NodeGroupInput, string]>([
+    ["a name with capitals", { name: "Bad" }, line(at("name"), "Bad", "node group name: lowercase letters, digits and '-', starting with a letter, at most 38 characters")],
     ["a negative minSize", { minSize: -1 }, line(at("minSize"), -1, "an integer from 0 to 450 (EKS's limit per managed node group)")],
     ["an instance type with a character before it", { instanceTypes: ["_t3.large"] }, line(at("instanceTypes[0]"), "_t3.large", INSTANCE_TYPE)],
     ["an instance type with a character after it", { instanceTypes: ["t3.large!"] }, line(at("instanceTypes[0]"), "t3.large!", INSTANCE_TYPE)],
@@ -168,6 +169,9 @@ describe("an app's ECR repository, resources and autoscaling", () => {
     ["a memory limit of 1500Mi under a request of 2Gi", { resources: { memoryRequest: "2Gi", memoryLimit: "1500Mi" } }, line(at("resources.memoryLimit"), "1500Mi", "at least memoryRequest (2Gi)")],
     ["a memory limit under its request", { resources: { memoryRequest: "128Mi", memoryLimit: "64Mi" } }, line(at("resources.memoryLimit"), "64Mi", "at least memoryRequest (128Mi)")],
     ["maxReplicas 0", { autoscaling: { maxReplicas: 0 } }, line(at("autoscaling.maxReplicas"), 0, "an integer from 1 to 100")],
+    ["maxReplicas 101", { autoscaling: { maxReplicas: 101 } }, line(at("autoscaling.maxReplicas"), 101, "an integer from 1 to 100")],
+    ["minReplicas 0", { autoscaling: { minReplicas: 0 } }, line(at("autoscaling.minReplicas"), 0, "an integer from 1 to 100")],
+    ["runAsUser 0 (root)", { runAsUser: 0 }, line(at("runAsUser"), 0, "a non-root uid (>= 1)")],
     ["a target CPU utilization of 9 %", { autoscaling: { targetCpuUtilization: 9 } }, line(at("autoscaling.targetCpuUtilization"), 9, PERCENTAGE)],
     ["a target CPU utilization of 101 %", { autoscaling: { targetCpuUtilization: 101 } }, line(at("autoscaling.targetCpuUtilization"), 101, PERCENTAGE)],
     ["maxReplicas under minReplicas", { autoscaling: { minReplicas: 4, maxReplicas: 3 } }, line(at("autoscaling.maxReplicas"), 3, "at least minReplicas (4)")],
@@ -255,5 +259,22 @@ describe("Go durations (flux intervals and timeouts)", () => {
 
   test.each(["1h", "10h", "5m", "30s", "1h30m15s", "90m"])("GIVEN the interval %j WHEN parsed THEN it is accepted", (interval) => {
     expect(problems(withFlux({ interval }))).toEqual([]);
+  });
+});
+
+describe("autoscaling bounds together", () => {
+  test("GIVEN minReplicas 101 WHEN parsed THEN it is refused, and the default maxReplicas is under it", () => {
+    expect(problems(withApp({ autoscaling: { minReplicas: 101 } }))).toEqual([
+      line("clusters[0].apps[0].autoscaling.minReplicas", 101, "an integer from 1 to 100"),
+      line("clusters[0].apps[0].autoscaling.maxReplicas", 6, "at least minReplicas (101)"),
+    ]);
+  });
+});
+
+describe("environment", () => {
+  test("GIVEN an environment with capitals WHEN parsed THEN it is refused with the environment's own wording", () => {
+    expect(problems(withCluster({ environment: "Bad" }))).toEqual([
+      line("clusters[0].environment", "Bad", "environment: lowercase letters, digits and '-', starting with a letter, at most 32 characters"),
+    ]);
   });
 });

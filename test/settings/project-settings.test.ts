@@ -30,6 +30,7 @@ const KMS_KEY = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-
 
 describe("gitlab", () => {
   test.each<[string, Partial<GitLabInput>, string]>([
+    ["an empty commit author name", { commitAuthor: { name: "" } }, line("gitlab.commitAuthor.name", "", "a non-empty name")],
     ["a baseUrl whose scheme only ends in https", { baseUrl: "git+https://gitlab.example.com" }, line("gitlab.baseUrl", "git+https://gitlab.example.com", "an http(s) URL such as https://gitlab.com")],
     ["a baseUrl whose scheme only starts with https", { baseUrl: "httpsx://gitlab.example.com" }, line("gitlab.baseUrl", "httpsx://gitlab.example.com", "an http(s) URL such as https://gitlab.com")],
     ["a project without a group", { project: "no-group" }, line("gitlab.project", "no-group", PROJECT_PATH)],
@@ -195,6 +196,21 @@ describe("rules across the clusters", () => {
     expect(problems(withClusters({}, [prod, other]))).toEqual([
       line("clusters[1].tenants[1].name", "z", 'a name no other team uses (tenants[0] is "z")'),
       line("clusters[1].tenants[2].name", "b", clashing),
+    ]);
+  });
+
+  // A value of the wrong type stops zod before the rules across clusters: the value is reported by itself, and they never see it.
+  test("GIVEN an instance under a path and a cluster whose flux is null WHEN parsed THEN only flux is refused", () => {
+    const baseUrl = "https://gitlab.example.com/gitlab";
+    expect(problems(withClusters({ baseUrl }, [{ ...first, flux: null as unknown as ClusterInput["flux"] }]))).toEqual([
+      line("clusters[0].flux", null, "an object"),
+    ]);
+  });
+
+  test("GIVEN an http instance and a team whose ECR repositories are null WHEN parsed THEN only the list is refused", () => {
+    const tenants = [{ name: "a", gitlabProject: "team-a/apps", ecrRepositories: null }] as unknown as ClusterInput["tenants"];
+    expect(problems(withClusters({ baseUrl: "http://gitlab.example.com" }, [{ ...first, tenants }]))).toEqual([
+      line("clusters[0].tenants[0].ecrRepositories", null, "a list"),
     ]);
   });
 });

@@ -80,6 +80,13 @@ const ANSWERED_BY_MASTERMINDS: [string, boolean][] = [
 ];
 
 /**
+ * A '|' the constraint grammar lets into a version part (Go's class `[0-9|x|X|\*]`) that the version
+ * parser then refuses, at the end of the version too: Masterminds/semver v3.4.0 refuses each (go run
+ * of test/settings/masterminds, 2026-11-22).
+ */
+const PIPE_IN_VERSION_REFUSED_BY_MASTERMINDS: string[] = ["1.2.3|", "1.2.3|4", ">=1.2.3|", "1.2|.3"];
+
+/**
  * Versions at the edges of the version grammar (looseVersionRegex) and the pre-release rule: a patch,
  * a later pre-release identifier or a build identifier of several characters, one build identifier
  * or three, an alphanumeric pre-release identifier that starts with 0. Masterminds/semver v3.4.0
@@ -153,6 +160,10 @@ describe("isFluxSemverRange", () => {
 
   test.each(VERSION_EDGES_ACCEPTED_BY_MASTERMINDS)("GIVEN the version edge %j THEN it is accepted, as Masterminds/semver answered", (range) => {
     expect(isFluxSemverRange(range)).toBe(true);
+  });
+
+  test.each(PIPE_IN_VERSION_REFUSED_BY_MASTERMINDS)("GIVEN %j, a '|' inside a version THEN it is refused, as Masterminds/semver answered", (range) => {
+    expect(isFluxSemverRange(range)).toBe(false);
   });
 
   if (goMissing) {
