@@ -94,23 +94,24 @@ export const flowLogsRoleName = (cluster: string) => `${cluster}-vpc-flow-logs`;
 
 /**
  * Every IAM role name one cluster's stacks create, with the setting it comes from: IAM names are
- * unique per account (case-insensitively), so two clusters must not share one.
+ * unique per account (case-insensitively), so two clusters must not share one. `from` is the
+ * setting's path inside the cluster.
  */
 export function accountWideRoleNames(cluster: {
   readonly name: string;
   readonly nodeGroup: { readonly name: string };
   readonly tenants: readonly { readonly name: string; readonly ecrRepositories: readonly string[] }[];
-}): { readonly name: string; readonly from: string }[] {
+}): { readonly name: string; readonly from: readonly (string | number)[] }[] {
   return [
-    { name: nodeRoleName(nodeGroupName(cluster.name, cluster.nodeGroup.name)), from: "nodeGroup.name" },
-    { name: controllerRoleNames.ebsCsiDriver(cluster.name), from: "name" },
-    { name: controllerRoleNames.clusterAutoscaler(cluster.name), from: "name" },
-    { name: controllerRoleNames.imageReflector(cluster.name), from: "name" },
-    { name: controllerRoleNames.vpcCni(cluster.name), from: "name" },
-    { name: flowLogsRoleName(cluster.name), from: "name" },
+    { name: nodeRoleName(nodeGroupName(cluster.name, cluster.nodeGroup.name)), from: ["nodeGroup", "name"] },
+    { name: controllerRoleNames.ebsCsiDriver(cluster.name), from: ["name"] },
+    { name: controllerRoleNames.clusterAutoscaler(cluster.name), from: ["name"] },
+    { name: controllerRoleNames.imageReflector(cluster.name), from: ["name"] },
+    { name: controllerRoleNames.vpcCni(cluster.name), from: ["name"] },
+    { name: flowLogsRoleName(cluster.name), from: ["name"] },
     ...cluster.tenants
       .map((t, i) => ({ t, i }))
       .filter(({ t }) => t.ecrRepositories.length > 0)
-      .map(({ t, i }) => ({ name: teamCiRoleName(cluster.name, t.name), from: `tenants[${i}].name` })),
+      .map(({ t, i }) => ({ name: teamCiRoleName(cluster.name, t.name), from: ["tenants", i, "name"] })),
   ];
 }

@@ -107,7 +107,7 @@ export function patternMaxLength(pattern: string): number | undefined {
         i++;
       } else if (c === "[") {
         const end = pattern.indexOf("]", i + 2);
-        if (end < 0) return undefined;
+        if (end === -1) return undefined;
         // A ']' after an odd number of backslashes is escaped, not the end of the class: give up.
         let backslashes = 0;
         while (pattern[end - 1 - backslashes] === "\\") backslashes++;
@@ -115,7 +115,9 @@ export function patternMaxLength(pattern: string): number | undefined {
         i = end + 1;
         atom = 1;
       } else if (c === "\\") {
-        if (/[1-9bBk]/.test(pattern[i + 1] ?? "")) return undefined;
+        // A back reference or word boundary has no length of its own. (A trailing backslash leaves i
+        // past the end, which the caller refuses.)
+        if (/[1-9bBk]/.test(pattern.charAt(i + 1))) return undefined;
         i += 2;
         atom = 1;
       } else if ("*+?{".includes(c)) {
@@ -148,6 +150,6 @@ export function patternMaxLength(pattern: string): number | undefined {
 export function maxLength(node: JsonSchemaNode): number | undefined {
   const target = node.items ?? node;
   const fromPattern = target.pattern === undefined ? undefined : patternMaxLength(target.pattern);
-  const bounds = [target.maxLength, fromPattern].filter((n): n is number => n !== undefined && Number.isFinite(n));
+  const bounds = [target.maxLength, fromPattern].filter((n): n is number => Number.isFinite(n));
   return bounds.length > 0 ? Math.min(...bounds) : undefined;
 }

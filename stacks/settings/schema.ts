@@ -790,11 +790,10 @@ export const settingsSchema = z
         const key = role.name.toLowerCase();
         const other = roles.get(key);
         if (other !== undefined && other !== i) {
-          const path = role.from.split(/[.[\]]+/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-          const value = path.reduce<unknown>((v, p) => (v as Record<string | number, unknown>)[p], c);
+          const value = role.from.reduce<unknown>((v, p) => (v as Record<string | number, unknown>)[p], c);
           ctx.addIssue({
             code: "custom",
-            path: ["clusters", i, ...path],
+            path: ["clusters", i, ...role.from],
             input: value,
             message: `a value whose IAM role ${role.name} no other cluster creates (clusters[${other}] does; IAM names are account-wide)`,
           });

@@ -18,12 +18,12 @@ describe("accountWideRoleNames", () => {
 
   test("GIVEN a cluster without teams THEN its node, controller and flow-log roles, each with the setting it comes from", () => {
     expect(accountWideRoleNames(cluster([]))).toEqual([
-      { name: "prod-default-node", from: "nodeGroup.name" },
-      { name: "prod-ebs-csi-driver", from: "name" },
-      { name: "prod-cluster-autoscaler", from: "name" },
-      { name: "prod-flux-image-reflector", from: "name" },
-      { name: "prod-vpc-cni", from: "name" },
-      { name: "prod-vpc-flow-logs", from: "name" },
+      { name: "prod-default-node", from: ["nodeGroup", "name"] },
+      { name: "prod-ebs-csi-driver", from: ["name"] },
+      { name: "prod-cluster-autoscaler", from: ["name"] },
+      { name: "prod-flux-image-reflector", from: ["name"] },
+      { name: "prod-vpc-cni", from: ["name"] },
+      { name: "prod-vpc-flow-logs", from: ["name"] },
     ]);
   });
 
@@ -32,7 +32,7 @@ describe("accountWideRoleNames", () => {
       { name: "search", ecrRepositories: [] },
       { name: "payments", ecrRepositories: ["payments/api"] },
     ]));
-    expect(names.slice(6)).toEqual([{ name: "prod-team-payments-ci", from: "tenants[1].name" }]);
+    expect(names.slice(6)).toEqual([{ name: "prod-team-payments-ci", from: ["tenants", 1, "name"] }]);
   });
 
   test("GIVEN the role name helpers THEN they match what the list says", () => {

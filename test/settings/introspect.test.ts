@@ -104,6 +104,7 @@ describe("patternMaxLength", () => {
     ["ab)", undefined],
     ["[abc", undefined],
     ["a{x}b{3}", undefined],
+    ["a\\", undefined],
   ])("GIVEN the pattern %s WHEN its longest match is computed THEN it is %s", (pattern, expected) => {
     expect(patternMaxLength(pattern)).toBe(expected);
   });
