@@ -20,8 +20,8 @@ export function formatPath(segments: readonly PropertyKey[]): string {
   }, "");
 }
 
+/** A value as the refusal line shows it (describeIssue words a missing one itself). */
 function show(value: unknown): string {
-  if (value === undefined) return "(missing)";
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
