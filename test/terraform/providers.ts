@@ -6,18 +6,22 @@ import * as path from "path";
  * Where the tests find Terraform and the providers the stacks pin, offline.
  *
  * - .cache/terraform/providers: the project's filesystem mirror, filled by .ci/provider-mirror
- *   with each provider at the exact pinned version (built from its Go module where the registry is
- *   out of reach);
+ *   with each provider at the exact pinned version: from the Terraform registry where it answers
+ *   (a laptop, a GitLab runner), else built with Go (kubernetes 2.38.0 from its source archive,
+ *   tls from the Go module proxy);
  * - /opt/tf-plugins: a mirror some machines of this project carry, with hashicorp/aws 5.100.0 only.
- *   It is used as a stand-in for aws 6.25.0 when the exact version is missing, and every test that
- *   uses it says so in its name: an argument added in 6.x fails there, one removed in 6.x passes.
+ *
+ * Where the exact pin cannot be had, a named stand-in is used: aws 5.100.0 for 6.25.0, and flux
+ * 1.8.5 (the newest release whose source is at hand, built by .ci/provider-mirror) for 1.9.5.
+ * Every test that uses one says so in its name: an argument added since the stand-in fails there,
+ * one removed since passes.
  */
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const PROJECT_MIRROR = path.join(REPO_ROOT, ".cache", "terraform", "providers");
 const STAND_IN_MIRROR = "/opt/tf-plugins";
 /** Stand-ins accepted when the pinned version is missing: source -> version. */
-const STAND_INS: Record<string, string> = { "hashicorp/aws": "5.100.0" };
+const STAND_INS: Record<string, string> = { "hashicorp/aws": "5.100.0", "fluxcd/flux": "1.8.5" };
 
 export interface AvailableProvider {
   readonly source: string;
@@ -38,8 +42,30 @@ export function normalizeSource(localName: string, source?: string): string {
   return parts.length === 1 ? `hashicorp/${parts[0]}` : parts.join("/");
 }
 
-const hasVersion = (mirror: string, source: string, version: string) =>
-  fs.existsSync(path.join(mirror, "registry.terraform.io", source, version));
+/**
+ * The files of `source` at `version` in `mirror`, relative to it: the unpacked layout .ci/provider-mirror
+ * builds (`<host>/<source>/<version>/<os_arch>/terraform-provider-<type>_v<version>...`), or the packed
+ * one `terraform providers mirror` downloads (`<host>/<source>/terraform-provider-<type>_<version>_<os_arch>.zip`).
+ * Empty when there is no binary yet: the version folder appears while a build is still running.
+ */
+function providerFiles(mirror: string, source: string, version: string): string[] {
+  const type = source.split("/")[1];
+  const base = path.join("registry.terraform.io", source);
+  const unpacked = path.join(base, version);
+  const platforms = fs.existsSync(path.join(mirror, unpacked)) ? fs.readdirSync(path.join(mirror, unpacked)) : [];
+  const files = platforms.flatMap((platform) =>
+    fs
+      .readdirSync(path.join(mirror, unpacked, platform))
+      .filter((file) => file.startsWith(`terraform-provider-${type}_`))
+      .map((file) => path.join(unpacked, platform, file)),
+  );
+  const packed = fs.existsSync(path.join(mirror, base))
+    ? fs.readdirSync(path.join(mirror, base)).filter((file) => file.startsWith(`terraform-provider-${type}_${version}_`) && file.endsWith(".zip"))
+    : [];
+  return [...files, ...packed.map((file) => path.join(base, file))];
+}
+
+const hasVersion = (mirror: string, source: string, version: string) => providerFiles(mirror, source, version).length > 0;
 
 /** The provider to validate `source` pinned at `version` with, or why there is none. */
 export function lookupProvider(source: string, version: string): ProviderLookup {
@@ -47,10 +73,11 @@ export function lookupProvider(source: string, version: string): ProviderLookup 
     if (hasVersion(mirror, source, version)) return { available: { source, pinned: version, version, mirror, standIn: false } };
   }
   const standIn = STAND_INS[source];
-  if (standIn && hasVersion(STAND_IN_MIRROR, source, standIn)) {
-    return { available: { source, pinned: version, version: standIn, mirror: STAND_IN_MIRROR, standIn: true } };
+  for (const mirror of standIn ? [PROJECT_MIRROR, STAND_IN_MIRROR] : []) {
+    if (hasVersion(mirror, source, standIn)) return { available: { source, pinned: version, version: standIn, mirror, standIn: true } };
   }
-  return { missing: `${source} ${version} is in no provider mirror (run .ci/provider-mirror; its SKIP line says why it could not build it)` };
+  const alternative = standIn ? ` nor its stand-in ${standIn}` : "";
+  return { missing: `${source} ${version}${alternative} is in no provider mirror (run .ci/provider-mirror; its SKIP line says why it could not have it)` };
 }
 
 /** The Terraform CLI on the PATH or the one .ci/provider-mirror installed, or undefined. */
@@ -69,22 +96,11 @@ export function findTerraform(): string | undefined {
  */
 export function scratchMirror(dir: string, providers: readonly AvailableProvider[]): string {
   const mirror = path.join(dir, "mirror");
-  const link = (from: string, to: string) => {
-    for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-      const source = path.join(from, entry.name);
-      const target = path.join(to, entry.name);
-      if (entry.isDirectory()) {
-        fs.mkdirSync(target, { recursive: true });
-        link(source, target);
-      } else if (!fs.existsSync(target)) {
-        fs.symlinkSync(source, target);
-      }
-    }
-  };
   for (const p of providers) {
-    const relative = path.join("registry.terraform.io", p.source, p.version);
-    fs.mkdirSync(path.join(mirror, relative), { recursive: true });
-    link(path.join(p.mirror, relative), path.join(mirror, relative));
+    for (const file of providerFiles(p.mirror, p.source, p.version)) {
+      fs.mkdirSync(path.dirname(path.join(mirror, file)), { recursive: true });
+      if (!fs.existsSync(path.join(mirror, file))) fs.symlinkSync(path.join(p.mirror, file), path.join(mirror, file));
+    }
   }
   return mirror;
 }

@@ -1,0 +1,298 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Testing, TerraformStack } from "cdktf";
+import { FluxProvider, type FluxProviderConfig } from "../../stacks/bindings/flux/provider";
+import { BootstrapGit, type BootstrapGitConfig } from "../../stacks/bindings/flux/bootstrap-git";
+import { parseSettings, readRawSettings } from "../../stacks/settings/load";
+import type { Settings } from "../../stacks/settings/schema";
+import { MINIMAL_SETTINGS, twoClusters } from "../support";
+import { formatDiagnostic, OfflineTerraform, StackWorkspace } from "./offline-terraform";
+import { AvailableProvider, findTerraform, lookupProvider, normalizeSource, REPO_ROOT } from "./providers";
+import { schemaProblems, type ProvidersSchema } from "./schema-check";
+import { cutProviders, providerOf, synthesizeStacks, type TerraformJson } from "./stack-config";
+
+/*
+ * Every synthesized stack, whole, through the real providers, offline (./terraform/providers.ts):
+ * `terraform validate`, and the schema check validate lacks (./terraform/schema-check.ts: every key
+ * of every provider block, resource and data source, nested, against `terraform providers schema
+ * -json`), for the committed settings, two clusters, and a fleet with apps and teams.
+ *
+ * Only the blocks of a provider that cannot be had here are cut out (GitLab: its source is not
+ * public where this runs), each reference to them pointed at a built-in stand-in
+ * (./terraform/stack-config.ts), and a skipped test per missing provider says so: nothing passes
+ * for a provider that was never asked. Where a stand-in version is used (aws 5.100.0 for 6.25.0,
+ * flux 1.8.5 for 1.9.5), the pin is rewritten in the scratch copy and the test names say so.
+ */
+
+const CDKTF_JSON = path.join(REPO_ROOT, "cdktf.json");
+const BOGUS_ARGUMENT = "not_a_real_argument";
+
+// ---- What can be validated here, decided when the file loads --------------------------------
+
+const terraform = findTerraform();
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tf-validate-"));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+const fleets: [string, Settings][] = [
+  ["committed settings", parseSettings(readRawSettings({}, CDKTF_JSON))],
+  ["two clusters", twoClusters()],
+  [
+    "a fleet with apps and teams",
+    parseSettings({
+      ...MINIMAL_SETTINGS,
+      clusters: [
+        {
+          name: "us",
+          apps: [{}, { name: "api", autoscaling: {} }],
+          tenants: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }],
+        },
+        { name: "eu", region: "eu-west-1", tenants: [{ name: "search", gitlabProject: "teams/search", ecrRepositories: ["search/api"], imageAutomation: true }] },
+      ],
+    }),
+  ],
+];
+// Synthesized only where Terraform is: cdktf asks `terraform version` while it synthesizes.
+const synthesized = terraform ? fleets.map(([label, settings], i) => ({ label, stacks: synthesizeStacks(settings, path.join(scratch, `out-${i}`)) })) : [];
+
+/** Every provider any stack pins: local name -> source and version. */
+const pinned = new Map<string, { source: string; version: string }>();
+for (const { stacks } of synthesized) {
+  for (const config of stacks.values()) {
+    for (const [name, req] of Object.entries(config.terraform?.required_providers ?? {})) {
+      pinned.set(name, { source: normalizeSource(name, req.source), version: req.version ?? "" });
+    }
+  }
+}
+const available = new Map<string, AvailableProvider>();
+const missing = new Map<string, string>();
+for (const [name, { source, version }] of pinned) {
+  const found = lookupProvider(source, version);
+  if ("available" in found) available.set(name, found.available);
+  else missing.set(name, found.missing);
+}
+/** Local names of the providers whose blocks are cut out. */
+const cut = new Set(missing.keys());
+const standIns = [...available.values()].filter((p) => p.standIn).map((p) => `${p.source} ${p.version} standing in for ${p.pinned}`);
+const withStandIns = standIns.length > 0 ? ` (${standIns.join(", ")})` : "";
+/** Local name -> the schema's provider key. */
+const sources = Object.fromEntries([...available].map(([name, p]) => [name, `registry.terraform.io/${p.source}`]));
+
+if (!terraform) {
+  const reason = "terraform not found on PATH or in .cache/terraform/bin (.ci/provider-mirror installs one)";
+  console.warn(`terraform validate tests SKIPPED: ${reason}`);
+  test.skip(`terraform validate and schema check of every stack — skipped: ${reason}`, () => undefined);
+} else {
+  for (const [name, reason] of missing) {
+    console.warn(`terraform validate and schema check of the ${name} provider's blocks SKIPPED (cut out, references pointed at stand-ins): ${reason}`);
+    test.skip(`terraform validate and schema check of the ${name} provider's blocks — skipped: ${reason}`, () => undefined);
+  }
+
+  describe(`the real providers, offline: ${[...available.values()].map((p) => `${p.source} ${p.version}`).join(", ")}`, () => {
+    let workspace: StackWorkspace;
+    let schema: ProvidersSchema;
+
+    beforeAll(() => {
+      const providers = [...available.values()];
+      // Every available provider, installed once; a terraform_data and a terraform_remote_state
+      // so that the schema includes Terraform's built-in provider too.
+      const base: TerraformJson = {
+        terraform: { required_providers: Object.fromEntries([...available].map(([name, p]) => [name, { source: p.source, version: p.version }])) },
+        resource: { terraform_data: { schema: {} } },
+        data: { terraform_remote_state: { schema: { backend: "local" } } },
+      };
+      workspace = new StackWorkspace(new OfflineTerraform(terraform, scratch, providers), path.join(scratch, "stacks"), base, providers);
+      schema = workspace.schema<ProvidersSchema>();
+    }, 300_000);
+
+    /** Writes `config` as stack folder `name`, sharing the installed providers, and validates it. */
+    const validate = (name: string, config: TerraformJson): { valid: boolean; errors: string[] } => {
+      const { valid, errors } = workspace.validate(workspace.variant(name, config));
+      return { valid, errors: errors.map(formatDiagnostic) };
+    };
+
+    describe.each(synthesized.map(({ label, stacks }) => [label, stacks] as const))("%s", (label, stacks) => {
+      const dirOf = (name: string) => path.join(label.replace(/\W+/g, "-"), name);
+
+      test.each([...stacks.keys()])(`stack %s, whole but for what has no provider here, is valid Terraform${withStandIns}`, (name) => {
+        const config = stacks.get(name)!;
+        const part = cutProviders(config, cut);
+        // Guard: every block of an available provider is still there, and nothing refers to a cut block.
+        for (const kind of ["resource", "data"] as const) {
+          for (const [type, instances] of Object.entries(config[kind] ?? {})) {
+            if (!cut.has(providerOf(type))) expect(Object.keys(part.config[kind]?.[type] ?? {})).toEqual(expect.arrayContaining(Object.keys(instances)));
+          }
+        }
+        const { terraform_data: standIns, ...rest } = part.config.resource ?? {};
+        const text = JSON.stringify({ ...part.config, resource: { ...rest, terraform_data: Object.fromEntries(Object.entries(standIns ?? {}).filter(([id]) => !id.startsWith("cut__"))) } });
+        for (const address of part.cut) expect(text).not.toMatch(new RegExp(`[^\\w.]${address.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[^\\w-]`));
+        expect({ stack: name, ...validate(dirOf(name), part.config) }).toEqual({ stack: name, valid: true, errors: [] });
+      }, 180_000);
+
+      test.each([...stacks.keys()])(`stack %s has no key the real providers' schemas lack, at any depth${withStandIns}`, (name) => {
+        const part = cutProviders(stacks.get(name)!, cut);
+        expect({ stack: name, problems: schemaProblems(part.config, schema, sources) }).toEqual({ stack: name, problems: [] });
+      });
+    });
+
+    for (const provider of [...available.keys()].filter((name) => name !== "terraform")) {
+      const { source, version, standIn, pinned: pin } = available.get(provider)!;
+      test(`GIVEN an unknown argument planted in a ${provider} resource WHEN validated THEN validation fails naming it (${source} ${version}${standIn ? ` standing in for ${pin}` : ""})`, () => {
+        const { stacks } = synthesized[0];
+        const found = [...stacks].flatMap(([name, config]) =>
+          Object.entries(config.resource ?? {})
+            .filter(([type]) => providerOf(type) === provider)
+            .map(([type, instances]) => ({ name, config, type, id: Object.keys(instances)[0] })),
+        );
+        expect(found.length).toBeGreaterThan(0);
+        const { name, config, type, id } = found[0];
+        const broken = cutProviders(config, cut).config;
+        broken.resource![type][id][BOGUS_ARGUMENT] = true;
+        const result = validate(path.join("planted", name), broken);
+        expect(result.valid).toBe(false);
+        // JSON syntax says "Extraneous JSON object property"; HCL would say "Unsupported argument".
+        expect(result.errors.join("\n")).toMatch(/Extraneous JSON object property|Unsupported argument/);
+        expect(result.errors.join("\n")).toContain(BOGUS_ARGUMENT);
+      }, 180_000);
+    }
+
+    test("a bare-address replace_triggered_by is valid, and the interpolated form cdktf writes for a dependable is not", () => {
+      const config: TerraformJson = {
+        resource: { terraform_data: { a: { input: { version: 1 } }, b: { input: "x", lifecycle: { replace_triggered_by: ["terraform_data.a"] } } } },
+      };
+      expect(validate("builtin", config)).toEqual({ valid: true, errors: [] });
+      (config.resource!.terraform_data.b.lifecycle as { replace_triggered_by: string[] }).replace_triggered_by = ["${terraform_data.a}"];
+      expect(validate("builtin", config).valid).toBe(false);
+    }, 60_000);
+
+    // ---- The schema check catches what validate lets through -----------------------------------
+
+    const flux = available.get("flux");
+    const fluxLabel = flux ? `${flux.source} ${flux.version}${flux.standIn ? ` standing in for ${flux.pinned}` : ""}` : "";
+    const stackWithFlux = () => {
+      const [name, config] = [...synthesized[0].stacks].find(([, c]) => c.provider?.flux)!;
+      return { name, config: cutProviders(config, cut).config };
+    };
+    const describeFlux = flux ? describe : describe.skip;
+
+    describeFlux(`the Flux binding against the schema of ${fluxLabel || "the flux provider (missing)"}`, () => {
+      test.each([
+        ["kubernetes", "not_a_real_arg"],
+        ["git.ssh", "bogus"],
+        ["kubernetes.exec", "bogus"],
+      ])("GIVEN an unknown key planted inside the provider's nested %s WHEN checked THEN terraform validate passes it silently and the schema check names it", (where, key) => {
+        const { name, config } = stackWithFlux();
+        let target = config.provider!.flux[0] as Record<string, unknown>;
+        for (const part of where.split(".")) target = target[part] as Record<string, unknown>;
+        target[key] = "x";
+
+        expect(validate(path.join("planted-nested", name), config)).toEqual({ valid: true, errors: [] });
+        expect(schemaProblems(config, schema, sources)).toEqual([`provider.flux[0].${where}.${key}: not in the provider's schema`]);
+      }, 180_000);
+
+      test("GIVEN an unknown key planted in flux_bootstrap_git's nested timeouts WHEN checked THEN the schema check names it", () => {
+        const { config } = stackWithFlux();
+        const [id, bootstrap] = Object.entries(config.resource!.flux_bootstrap_git)[0];
+        bootstrap.timeouts = { ...(bootstrap.timeouts as object), created: "5m" };
+        expect(schemaProblems(config, schema, sources)).toEqual([`flux_bootstrap_git.${id}.timeouts.created: not in the provider's schema`]);
+      });
+
+      // Every field the hand-written binding can write, set at once: each key it emits is one the
+      // real provider has (a renamed or misspelt key in the binding fails here, at any depth).
+      const everyProviderField: FluxProviderConfig = {
+        kubernetes: {
+          host: "https://k8s.example.com",
+          clusterCaCertificate: "CA",
+          token: "t",
+          clientCertificate: "c",
+          clientKey: "k",
+          username: "u",
+          password: "p",
+          insecure: false,
+          configPath: "~/.kube/config",
+          configPaths: ["~/.kube/config"],
+          configContext: "ctx",
+          configContextAuthInfo: "user",
+          configContextCluster: "cluster",
+          proxyUrl: "http://proxy.example.com:3128",
+          exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token"], env: { AWS_PROFILE: "p" } },
+        },
+        git: {
+          url: "ssh://git@gitlab.com/group/repo.git",
+          branch: "main",
+          authorName: "Flux",
+          authorEmail: "flux@example.com",
+          commitMessageAppendix: "[skip ci]",
+          gpgKeyRing: "ring",
+          gpgPassphrase: "pass",
+          gpgKeyId: "id",
+          ssh: { username: "git", password: "p", privateKey: "KEY", hostkeyAlgos: ["ssh-ed25519"] },
+          http: { username: "u", password: "p", allowInsecureHttp: false, certificateAuthority: "CA" },
+        },
+      };
+      const everyBootstrapField: BootstrapGitConfig = {
+        path: "clusters/dev",
+        version: "v2.9.0",
+        components: ["source-controller", "kustomize-controller"],
+        componentsExtra: ["image-reflector-controller", "image-automation-controller"],
+        namespace: "flux-system",
+        secretName: "flux-system",
+        clusterDomain: "cluster.local",
+        networkPolicy: true,
+        logLevel: "info",
+        watchAllNamespaces: true,
+        interval: "1m0s",
+        registry: "ghcr.io/fluxcd",
+        imagePullSecret: "pull",
+        registryCredentials: "user:pass",
+        tolerationKeys: ["key"],
+        kustomizationOverride: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+        keepNamespace: false,
+        deleteGitManifests: false,
+        embeddedManifests: true,
+        recurseSubmodules: false,
+        disableSecretCreation: false,
+        manifestsPath: "./manifests",
+        timeouts: { create: "10m", read: "5m", update: "10m", delete: "5m" },
+      };
+      const synthBinding = (provider: typeof FluxProvider = FluxProvider) => {
+        const stack = new TerraformStack(Testing.app(), "binding");
+        new provider(stack, "flux", everyProviderField);
+        new BootstrapGit(stack, "bootstrap", everyBootstrapField);
+        return JSON.parse(Testing.synth(stack)) as TerraformJson;
+      };
+
+      test("GIVEN every field of the Flux provider and flux_bootstrap_git bindings set WHEN checked THEN every key they write is in the real schema", () => {
+        const config = synthBinding();
+        expect(Object.keys((config.provider!.flux[0].git as Record<string, unknown>).ssh as object)).toHaveLength(4);
+        expect(schemaProblems(config, schema, { flux: sources.flux })).toEqual([]);
+      });
+
+      test("GIVEN a binding that writes a misspelt nested key (host_key_algos) WHEN checked THEN the schema check names it", () => {
+        class MisspeltFluxProvider extends FluxProvider {
+          protected override synthesizeAttributes(): { [name: string]: unknown } {
+            const attributes = super.synthesizeAttributes() as { git: { ssh: Record<string, unknown> } };
+            const { hostkey_algos: algos, ...ssh } = attributes.git.ssh;
+            return { ...attributes, git: { ...attributes.git, ssh: { ...ssh, host_key_algos: algos } } };
+          }
+        }
+        expect(schemaProblems(synthBinding(MisspeltFluxProvider), schema, { flux: sources.flux })).toEqual([
+          "provider.flux[0].git.ssh.host_key_algos: not in the provider's schema",
+        ]);
+      });
+    });
+
+    test("GIVEN a key planted inside an object-typed kubernetes attribute and a read-only attribute set WHEN checked THEN the schema check names both", () => {
+      const found = [...synthesized[0].stacks.values()].map((c) => cutProviders(c, cut).config).find((c) => c.resource?.kubernetes_secret_v1);
+      if (!found || !available.has("kubernetes")) return expect(missing.has("kubernetes")).toBe(true);
+      const [id, secret] = Object.entries(found.resource!.kubernetes_secret_v1)[0];
+      const metadata = [secret.metadata].flat()[0] as Record<string, unknown>;
+      metadata.not_a_field = "x";
+      metadata.uid = "read-only";
+      expect(schemaProblems(found, schema, sources)).toEqual([
+        `kubernetes_secret_v1.${id}.metadata.not_a_field: not in the provider's schema`,
+        `kubernetes_secret_v1.${id}.metadata.uid: read-only (computed) attribute set`,
+      ]);
+    });
+  });
+}
