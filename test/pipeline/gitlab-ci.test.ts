@@ -1,4 +1,4 @@
-import { spawnSync, SpawnSyncReturns } from "child_process";
+import { spawn, spawnSync, SpawnSyncReturns } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -14,13 +14,21 @@ import { MINIMAL_SETTINGS, twoClusters } from "../support";
  * .gitlab-ci.yml through gitlab-ci-local 4.73.0 (the newest that runs on Node 20; it bundles GitLab's
  * CI JSON schema and validates against it on every run): the jobs of a merge-request pipeline and of
  * a default-branch pipeline with rules evaluated, their needs, and the test and synth jobs run for
- * real with the shell executor. What gitlab-ci-local does not honour (workflow:rules, id_tokens,
- * resource_group, reports:terraform, artifacts:access) is asserted on the YAML it expands (--preview).
+ * real with the shell executor, each in its own copy of the project. What gitlab-ci-local does not
+ * honour (workflow:rules, id_tokens, resource_group, reports:terraform, artifacts:access) is asserted
+ * on the YAML it expands (--preview).
+ *
+ * The jobs install nothing: each copy gets this checkout's node_modules as hard links, which the
+ * .npm template's check (.ci/gitlab/node-modules-current) finds current, so its `npm ci` is skipped
+ * (what installing from a clean runner does is tested in node-modules-current.test.ts). Hard links
+ * share their files with this checkout, so nothing in a job may write below node_modules: asserted
+ * on every entry. Never a symlink: an `npm ci` in the copy would empty this checkout's node_modules.
  */
 
 removeTempDirsAfterAll();
 
 const GCL = path.join(ROOT, "node_modules", ".bin", "gitlab-ci-local");
+const NODE_MODULES_CURRENT = path.join(ROOT, ".ci", "gitlab", "node-modules-current");
 const SETTINGS = parseSettings(committedContext().settings);
 const CLUSTER = SETTINGS.clusters[0].name;
 const STACKS = [stackNames.repository, stackNames.cluster(CLUSTER), stackNames.gitops(CLUSTER)];
@@ -52,17 +60,73 @@ function pipelineCopy(prefix: string): string {
   return copy;
 }
 
+/**
+ * This checkout's node_modules in `copy` as hard links (cp -al: seconds, where a copy of its 1 GB
+ * takes a minute), all of it but .cache: tsc rewrites its build info there in place (tsconfig's
+ * tsBuildInfoFile), which through a hard link would rewrite this checkout's file. The copy gets an
+ * empty .cache of its own.
+ */
+function linkNodeModules(copy: string): void {
+  const source = path.join(ROOT, "node_modules");
+  const target = path.join(copy, "node_modules");
+  fs.mkdirSync(path.join(target, ".cache"), { recursive: true });
+  const entries = fs.readdirSync(source).filter((entry) => entry !== ".cache");
+  const cp = spawnSync("cp", ["-al", ...entries.map((entry) => path.join(source, entry)), target], { encoding: "utf8" });
+  if (cp.status !== 0) throw new Error(`cp -al node_modules failed: ${cp.stderr}`);
+}
+
+/** Every entry below `copy`'s node_modules but .cache, with its inode, size and modification time. */
+function nodeModulesState(copy: string): Map<string, string> {
+  const dir = path.join(copy, "node_modules");
+  const state = new Map<string, string>();
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]) {
+    const file = path.join(entry.parentPath, entry.name);
+    const relative = path.relative(dir, file);
+    if (relative === ".cache" || relative.startsWith(`.cache${path.sep}`)) continue;
+    const stat = fs.lstatSync(file);
+    state.set(relative, `${entry.isDirectory() ? "dir" : entry.isSymbolicLink() ? "link" : "file"} inode ${stat.ino}, ${stat.size} bytes, modified ${stat.mtimeMs}`);
+  }
+  return state;
+}
+
+/** The entries whose state differs, was added or was removed: none when nothing wrote below node_modules. */
+function changedEntries(before: Map<string, string>, after: Map<string, string>): string[] {
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  return [...paths].filter((file) => before.get(file) !== after.get(file)).map((file) => `${file}: ${before.get(file) ?? "absent"} -> ${after.get(file) ?? "absent"}`);
+}
+
 const PREDEFINED = "CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_MERGE_REQUEST_IID,CI_DEFAULT_BRANCH,GITLAB_CI,CI_JOB_TOKEN";
 const MERGE_REQUEST = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--variable", "CI_MERGE_REQUEST_IID=7", "--unset-variable", "CI_COMMIT_BRANCH"];
 const DEFAULT_BRANCH = ["--variable", "CI_PIPELINE_SOURCE=push", "--variable", "CI_DEFAULT_BRANCH=main"];
 
+const gclArgs = (args: string[]) => ["--ignore-predefined-vars", PREDEFINED, "--no-color", ...args];
+
 function gitlabCiLocal(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  return spawnSync(GCL, ["--ignore-predefined-vars", PREDEFINED, "--no-color", ...args], {
+  return spawnSync(GCL, gclArgs(args), {
     cwd,
     env: { ...process.env, ...env },
     encoding: "utf8",
     timeout: 600_000,
     maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** {@link gitlabCiLocal} without blocking, so that two jobs run side by side. */
+function gitlabCiLocalAsync(cwd: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(GCL, gclArgs(args), { cwd, env: process.env, timeout: 600_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
 }
 
@@ -251,46 +315,74 @@ if (missingTools.length > 0) {
       });
     });
 
-    describe("GIVEN a GitLab CI job's environment with a job token WHEN the test and synth jobs run for real (shell executor)", () => {
+    describe("GIVEN a GitLab CI job's environment with a job token WHEN the test and synth jobs run for real (shell executor), each in a copy with this checkout's node_modules linked", () => {
       const jobToken = `glcbt-${randomBytes(12).toString("hex")}`;
-      let run: SpawnSyncReturns<string>;
-      let state: string;
+      const copies: Record<"test" | "synth", string> = { test: "", synth: "" };
+      const runs: Partial<Record<"test" | "synth", Run>> = {};
+      const before: Partial<Record<"test" | "synth", Map<string, string>>> = {};
+      const after: Partial<Record<"test" | "synth", Map<string, string>>> = {};
 
-      beforeAll(() => {
-        // The outer `npm test` runs the whole suite; the job runs it on one file to prove the job
-        // itself (install, typecheck, synth check, jest with the JUnit reporter).
-        copy = pipelineCopy("pipeline-run-");
-        // The job's npm cache is .npm in the project: seed it with this machine's cache (offline, fast).
-        const npmCache = spawnSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).stdout.trim();
-        if (npmCache && fs.existsSync(npmCache)) fs.symlinkSync(npmCache, path.join(copy, ".npm"));
-        state = path.join(copy, ".gitlab-ci-local");
-        run = gitlabCiLocal(copy, [
-          "--force-shell-executor",
-          "--shell-isolation",
-          ...DEFAULT_BRANCH,
-          "--variable", "GITLAB_CI=true",
-          "--variable", `CI_JOB_TOKEN=${jobToken}`,
-          "--variable", "JEST_ARGS=test/imports.test.ts",
-          "test",
-          "synth",
-        ]);
+      beforeAll(async () => {
+        const current = spawnSync(NODE_MODULES_CURRENT, [], { cwd: ROOT, encoding: "utf8" });
+        if (current.status !== 0) throw new Error(`this checkout's node_modules is not what package-lock.json installs; run npm ci first. ${current.stdout}${current.stderr}`);
+        for (const job of ["test", "synth"] as const) {
+          copies[job] = pipelineCopy(`pipeline-${job}-`);
+          linkNodeModules(copies[job]);
+        }
+        for (const job of ["test", "synth"] as const) before[job] = nodeModulesState(copies[job]);
+        // No --shell-isolation: it would rsync the job's Git files into a build folder and leave
+        // node_modules (untracked) behind. Each job has a copy of its own instead, as a runner's checkout.
+        // The outer `npm test` runs the whole suite; the test job runs it on one file to prove the
+        // job itself (typecheck, synth check, jest with the JUnit reporter).
+        // npm_config_offline: should a job install after all, it fails at once instead of downloading.
+        const job = (name: "test" | "synth", ...variables: string[]) =>
+          gitlabCiLocalAsync(copies[name], [
+            "--force-shell-executor",
+            ...DEFAULT_BRANCH,
+            "--variable", "GITLAB_CI=true",
+            "--variable", `CI_JOB_TOKEN=${jobToken}`,
+            "--variable", "npm_config_offline=true",
+            ...variables,
+            name,
+          ]);
+        [runs.test, runs.synth] = await Promise.all([job("test", "--variable", "JEST_ARGS=test/imports.test.ts"), job("synth")]);
+        for (const job of ["test", "synth"] as const) after[job] = nodeModulesState(copies[job]);
       }, 600_000);
 
       test("THEN both jobs pass", () => {
-        expect(run.stdout).toMatch(/PASS\s+test/);
-        expect(run.stdout).toMatch(/PASS\s+synth/);
-        expect(run.status).toBe(0);
+        expect(runs.test!.stdout).toMatch(/PASS\s+test/);
+        expect(runs.synth!.stdout).toMatch(/PASS\s+synth/);
+        expect({ test: runs.test!.status, synth: runs.synth!.status }).toEqual({ test: 0, synth: 0 });
+      });
+
+      test("THEN neither job installs: the .npm template finds node_modules as package-lock.json installs it", () => {
+        for (const job of ["test", "synth"] as const) {
+          expect({ job, skipped: /node_modules is what package-lock\.json installs here .*: npm ci skipped/.test(runs[job]!.stdout) }).toEqual({ job, skipped: true });
+          expect({ job, installed: /node_modules is not current|added \d+ packages/.test(runs[job]!.stdout) }).toEqual({ job, installed: false });
+        }
+      });
+
+      test("THEN nothing in either job wrote below node_modules (hard links to this checkout's files), but tsc's build info in the copy's own .cache", () => {
+        for (const job of ["test", "synth"] as const) {
+          expect(before[job]!.size).toBeGreaterThan(1000);
+          expect({ job, changed: changedEntries(before[job]!, after[job]!).slice(0, 20) }).toEqual({ job, changed: [] });
+        }
+        const manifest = fs.statSync(path.join(copies.test, "node_modules", "typescript", "package.json"));
+        expect(manifest.ino).toBe(fs.statSync(path.join(ROOT, "node_modules", "typescript", "package.json")).ino);
+        // What the test job's typecheck wrote there: a file of the copy's own, no link to this checkout.
+        const cache = path.join(copies.test, "node_modules", ".cache");
+        expect(filesBelow(cache).map((file) => [file, fs.statSync(path.join(cache, file)).nlink])).toEqual([["tsbuildinfo", 1]]);
       });
 
       test("THEN the test job wrote a JUnit report with passing test cases", () => {
-        const junit = fs.readFileSync(path.join(state, "builds", "test", "reports", "junit.xml"), "utf8");
+        const junit = fs.readFileSync(path.join(copies.test, "reports", "junit.xml"), "utf8");
         const [, tests, failures] = /<testsuites [^>]*tests="(\d+)" failures="(\d+)"/.exec(junit) ?? [];
         expect(Number(tests)).toBeGreaterThan(0);
         expect(Number(failures)).toBe(0);
       });
 
       test("THEN the synth job's artifact is cdktf.out, using this project's GitLab-managed state, without the job token", () => {
-        const out = path.join(state, "artifacts", "synth", "cdktf.out");
+        const out = path.join(copies.synth, ".gitlab-ci-local", "artifacts", "synth", "cdktf.out");
         const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8"));
         expect(Object.keys(manifest.stacks).sort()).toEqual([...STACKS].sort());
         for (const stack of STACKS) {
