@@ -79,7 +79,7 @@ function linkNodeModules(copy: string): void {
 function nodeModulesState(copy: string): Map<string, string> {
   const dir = path.join(copy, "node_modules");
   const state = new Map<string, string>();
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]) {
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const file = path.join(entry.parentPath, entry.name);
     const relative = path.relative(dir, file);
     if (relative === ".cache" || relative.startsWith(`.cache${path.sep}`)) continue;

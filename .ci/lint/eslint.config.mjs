@@ -1,6 +1,8 @@
 // ESLint for the whole tree (`npm run lint`): TypeScript with type information, the plain
 // JavaScript tooling (stacks/tooling, test/) with the rules that need none, plus the promise rules.
-// Formatting is Prettier's (prettier.config.mjs): no rule here is about layout.
+// Formatting is Prettier's (package.json's `prettier`): no rule here is about layout. Run from the
+// project root (`npm run lint` passes --config): file patterns below are relative to it.
+import * as path from "node:path";
 import eslint from "@eslint/js";
 import { defineConfig, globalIgnores } from "eslint/config";
 import globals from "globals";
@@ -59,11 +61,11 @@ export default defineConfig(
         projectService: {
           // tsconfig.json covers main.ts, stacks/**/*.ts and test/**/*.ts; the few .js/.mjs files
           // get an inferred project so that the promise rules can see what returns a Promise.
-          allowDefaultProject: ["*.mjs", "stacks/tooling/*.js", "test/*.js", "test/*/*.mjs"],
+          allowDefaultProject: ["*.mjs", ".ci/lint/*.mjs", "stacks/tooling/*.js", "test/*.js", "test/*/*.mjs"],
           // They are 10 today (typescript-eslint's default cap is 8); past 16, give them a tsconfig.
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 16,
         },
-        tsconfigRootDir: import.meta.dirname,
+        tsconfigRootDir: path.resolve(import.meta.dirname, "..", ".."),
       },
     },
     rules: {
