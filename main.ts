@@ -1,5 +1,5 @@
 import * as path from "path";
-import { App, TerraformStack } from "cdktf";
+import { App, type TerraformStack } from "cdktf";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { UserInputError } from "./stacks/errors";
 import { GitOpsStack } from "./stacks/gitops-stack";
@@ -62,7 +62,7 @@ function whereInProject(err: Error): string {
 function main(): void {
   const app = new App();
   try {
-    const settings = parseSettings(readRawSettings(app.node.getAllContext()));
+    const settings = parseSettings(readRawSettings(app.node.getAllContext() as Record<string, unknown>));
     buildApp(app, settings, resolveStateBackend(settings, process.env)).synth();
   } catch (err) {
     removeSynthOutput(app.outdir);

@@ -1,5 +1,5 @@
-import { Construct } from "constructs";
-import { ITerraformDependable, TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { type ITerraformDependable, TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";

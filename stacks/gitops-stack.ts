@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { Fn, TerraformOutput, Token } from "cdktf";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -6,7 +6,7 @@ import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataKubernetesSecretV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import type { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ecrReadOnlyPolicy } from "./constructs/aws/iam";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
 import { gitopsProject } from "./constructs/gitlab/gitops-project";
@@ -197,7 +197,7 @@ export class GitOpsStack extends ProjectStack {
         secretName: tenantGitSecretName(tenant.name),
         privateKeyPem: Token.asString(Fn.sensitive(key.privateKeyPem)),
         publicKeyOpenssh: key.publicKeyOpenssh,
-        knownHosts: Fn.lookup(fluxSecret.data, "known_hosts", ""),
+        knownHosts: Token.asString(Fn.lookup(fluxSecret.data, "known_hosts", "")),
         kubernetesProvider: kubernetes,
         dependsOn: [flux.bootstrap],
       }).secret;

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { App, TerraformStack } from "cdktf";
 import { LOCAL_STATE, type StateBackend } from "./state/resolve";
 import { S3_LOCKFILE_TERRAFORM, addStateBackend } from "./state/state-backend";

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { DataGitlabProject } from "@cdktf/provider-gitlab/lib/data-gitlab-project";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
@@ -25,13 +25,6 @@ export interface RepositoryStackProps extends ProjectStackProps {
   readonly clusters: readonly ClusterSettings[];
 }
 
-/**
- * The GitOps repository's side of every cluster, in one stack shared by all of them: a Flux
- * deploy key per cluster and the protection of the branch, whose one rule must list every key.
- *
- * The keys live here, not in the clusters' GitOps stacks, so that the rule exists (and allows
- * them) before any bootstrap pushes, and a key is always known when a GitOps stack is planned.
- */
 /** What a cluster's GitOps stack needs to reach a team's repository as Flux. */
 export interface TenantGitAccess {
   /** PEM private key of the team's deploy key (a Terraform reference; it stays in state). */
@@ -40,6 +33,13 @@ export interface TenantGitAccess {
   readonly publicKeyOpenssh: string;
 }
 
+/**
+ * The GitOps repository's side of every cluster, in one stack shared by all of them: a Flux
+ * deploy key per cluster and the protection of the branch, whose one rule must list every key.
+ *
+ * The keys live here, not in the clusters' GitOps stacks, so that the rule exists (and allows
+ * them) before any bootstrap pushes, and a key is always known when a GitOps stack is planned.
+ */
 export class RepositoryStack extends ProjectStack {
   private readonly keys = new Map<string, FluxDeployKey>();
   /** Deploy keys on the teams' own projects, by "<cluster>/<team>". */

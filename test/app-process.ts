@@ -1,7 +1,8 @@
-import { spawnSync, SpawnSyncReturns } from "child_process";
+import { spawnSync, type SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { Json } from "./support";
 
 /*
  * The app as the cdktf CLI runs it: cdktf.json's `app` command, run by a shell in the project
@@ -28,8 +29,8 @@ export function removeTempDirsAfterAll(): void {
 }
 
 /** cdktf.json's context block as committed. */
-export function committedContext(): Record<string, any> {
-  // `any`: the raw JSON the tests edit before the app validates it.
+export function committedContext(): Json {
+  // Untyped: the raw JSON the tests edit before the app validates it.
   return JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).context;
 }
 
@@ -64,7 +65,7 @@ export function projectCopy(prefix: string): string {
 
 /** Every file below `dir`, as paths relative to it, sorted. */
 export function filesBelow(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
     .sort();

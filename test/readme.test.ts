@@ -1,10 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
+import { POLICY_RULES } from "../stacks/policy/rules";
+import { ACCEPTABLE_RULE_IDS } from "../stacks/policy/rule-ids";
 import { settingLeaves } from "../stacks/settings/introspect";
 import { parseSettings } from "../stacks/settings/load";
 import type { SettingsInput } from "../stacks/settings/schema";
 import { settingsSchema } from "../stacks/settings/schema";
 import { descriptionProblems, renderDefault, settingsRows, settingsTableProblems } from "./readme-settings";
+import { ACCEPTED_CHECKS } from "./security/accepted-checks";
 import { MINIMAL_SETTINGS } from "./support";
 
 const README = fs.readFileSync(path.resolve(__dirname, "..", "README.md"), "utf8");
@@ -161,7 +164,6 @@ describe("README links", () => {
 
 describe("README accepted checkov checks", () => {
   test("GIVEN the checks the scan accepts WHEN the README is read THEN each has a row saying why and what changes it", () => {
-    const { ACCEPTED_CHECKS } = require("./security/accepted-checks") as typeof import("./security/accepted-checks");
     expect(ACCEPTED_CHECKS.filter((c) => !README.includes(`| \`${c.id}\` |`)).map((c) => c.id)).toEqual([]);
   });
 });
@@ -243,8 +245,6 @@ describe("README Node.js requirement", () => {
 });
 
 describe("README policy at synth", () => {
-  const { POLICY_RULES } = require("../stacks/policy/rules") as typeof import("../stacks/policy/rules");
-  const { ACCEPTABLE_RULE_IDS } = require("../stacks/policy/rule-ids") as typeof import("../stacks/policy/rule-ids");
   const section = README.split(/^## Policy at synth$/m)[1]?.split(/^## /m)[0] ?? "";
   /** Rule id -> its "accept knowingly" cell. */
   const rows = new Map([...section.matchAll(/^\| `([A-Z0-9_]+)` \| [^|]+ \| ([^|]+) \|$/gm)].map((m) => [m[1], m[2].trim()]));

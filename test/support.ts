@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Testing, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseSettings } from "../stacks/settings/load";
 import type { ClusterSettings, Settings, SettingsInput } from "../stacks/settings/schema";
@@ -66,14 +66,21 @@ export interface SynthesizedJson {
   terraform?: Record<string, unknown>;
 }
 
+/**
+ * Untyped JSON as the tests handle it: a resource's synthesized config, a parsed manifest or
+ * pipeline, raw settings edited before validation (wrong on purpose, as a user could write them).
+ * The tests index into it freely: a wrong path fails the expectation that reads it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON read by path (see above); `unknown` would need a cast at every step
+export type Json = Record<string, any>;
+
 /** All resources of one type, as [logicalId, config] pairs. */
-export function resourcesOf(json: SynthesizedJson, type: string): [string, Record<string, any>][] {
-  // `any`: resource configs are arbitrary Terraform JSON; tests index into them freely.
-  return Object.entries(json.resource?.[type] ?? {}) as [string, Record<string, any>][];
+export function resourcesOf(json: SynthesizedJson, type: string): [string, Json][] {
+  return Object.entries(json.resource?.[type] ?? {});
 }
 
 /** The single resource of a type; fails the test when there are zero or several. */
-export function onlyResource(json: SynthesizedJson, type: string): Record<string, any> {
+export function onlyResource(json: SynthesizedJson, type: string): Json {
   const all = resourcesOf(json, type);
   if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
   return all[0][1];
@@ -85,6 +92,7 @@ export function onlyResource(json: SynthesizedJson, type: string): Record<string
  */
 export function synthApp(settings: Settings): Record<string, SynthesizedJson> {
   // Required lazily: main.ts pulls in every stack, which construct-level tests do not need.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (the line above)
   const { buildApp } = require("../main") as typeof import("../main");
   const app = buildApp(Testing.app(), settings);
   app.synth();

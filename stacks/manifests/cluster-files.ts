@@ -161,7 +161,7 @@ function tenants(cluster: ClusterSettings, gitlab: GitLabSettings, options: Clus
 
 /** The team sync without its targetNamespace line and the two comment lines above it. */
 function withoutTargetNamespace(content: string): string {
-  const out = content.replace(/^(  #[^\n]*\n){2}  targetNamespace: [^\n]*\n/m, "");
+  const out = content.replace(/^( {2}#[^\n]*\n){2} {2}targetNamespace: [^\n]*\n/m, "");
   if (out === content) throw new Error("config_files/tenant/sync.yaml: no targetNamespace line to drop");
   return out;
 }

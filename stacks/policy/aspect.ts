@@ -1,5 +1,5 @@
-import { IConstruct } from "constructs";
-import { AnnotationMetadataEntryType, Aspects, IAspect, TerraformStack } from "cdktf";
+import type { IConstruct } from "constructs";
+import { AnnotationMetadataEntryType, Aspects, type IAspect, TerraformStack } from "cdktf";
 import { PolicyContext, type PolicyRule } from "./context";
 import { ACCEPTABLE_RULE_IDS, type AcceptableRuleId } from "./rule-ids";
 import { POLICY_RULES } from "./rules";

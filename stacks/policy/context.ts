@@ -1,5 +1,5 @@
-import { IConstruct } from "constructs";
-import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformResource, TerraformStack, Tokenization } from "cdktf";
+import type { IConstruct } from "constructs";
+import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformResource, type TerraformStack, Tokenization } from "cdktf";
 import type { RuleId } from "./rule-ids";
 import { terraformAddress } from "../constructs/terraform/address";
 
@@ -10,9 +10,12 @@ export interface ResourceView {
   readonly type: string;
   /** e.g. aws_eks_cluster.eks_cluster_1A2B3C4D: how other resources refer to it. */
   readonly address: string;
-  // `any`: arbitrary Terraform JSON; rules read it defensively.
-  readonly config: Record<string, any>;
+  /** Its arguments: arbitrary Terraform JSON, so a rule checks what it reads. */
+  readonly config: JsonObject;
 }
+
+/** An object of Terraform JSON: its values are whatever the resource's schema allows. */
+export type JsonObject = Record<string, unknown>;
 
 /** What a rule found wrong, on which construct. */
 export interface Finding {
@@ -33,9 +36,9 @@ export interface PolicyRule {
 }
 
 /** A block Terraform JSON may write as one object or as a list of them, as a list. */
-export function blocks(value: unknown): Record<string, any>[] {
+export function blocks(value: unknown): JsonObject[] {
   if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is Record<string, any> => typeof v === "object" && v !== null);
+  return (Array.isArray(value) ? value : [value]).filter((v): v is JsonObject => typeof v === "object" && v !== null);
 }
 
 /** A value that is a list or one item, as a list. */
@@ -44,19 +47,24 @@ export function asList<T = unknown>(value: unknown): T[] {
   return (Array.isArray(value) ? value : [value]) as T[];
 }
 
+/** A value as a finding quotes it: a string (a literal, or a `${...}` reference) as it is, anything else as JSON. */
+export function textOf(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value ?? null);
+}
+
 /** A JSON policy document held in a string, parsed; undefined when it is an expression (jsonencode, a reference). */
 export function parsePolicy(value: unknown): { Statement?: unknown } | undefined {
-  if (typeof value !== "string") return typeof value === "object" && value !== null ? (value as { Statement?: unknown }) : undefined;
+  if (typeof value !== "string") return typeof value === "object" && value !== null ? value : undefined;
   try {
     const parsed: unknown = JSON.parse(value);
-    return typeof parsed === "object" && parsed !== null ? (parsed as { Statement?: unknown }) : undefined;
+    return typeof parsed === "object" && parsed !== null ? parsed : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The statements of a policy document, as a list. */
-export function statements(policy: { Statement?: unknown } | undefined): Record<string, any>[] {
+export function statements(policy: { Statement?: unknown } | undefined): JsonObject[] {
   return blocks(policy?.Statement);
 }
 
@@ -76,7 +84,7 @@ export class PolicyContext {
       .filter((c): c is TerraformResource => c instanceof TerraformResource)
       .map((construct) => {
         // toTerraform: { resource: { <type>: { <id>: config } } }
-        const json = this.resolve(construct.toTerraform()) as { resource?: Record<string, Record<string, Record<string, any>>> };
+        const json = this.resolve(construct.toTerraform()) as { resource?: Record<string, Record<string, JsonObject>> };
         const config = json.resource?.[construct.terraformResourceType]?.[construct.friendlyUniqueId] ?? {};
         return { construct, type: construct.terraformResourceType, address: terraformAddress(construct), config };
       });

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { UserInputError } from "../errors";
 import { keysAt } from "./introspect";
 import { readJsonFile } from "./json-file";
-import { Settings, settingsSchema } from "./schema";
+import { type Settings, settingsSchema } from "./schema";
 
 /** The key of cdktf.json's `context` block that holds the settings. */
 export const SETTINGS_CONTEXT_KEY = "settings";

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
-import { accountWideRoleNames } from "../naming";
-import { nodeGroupName, nodeRoleName, teamCiRoleName } from "../naming";
+import { accountWideRoleNames, nodeGroupName, nodeRoleName, teamCiRoleName } from "../naming";
 import { ACCEPTABLE_RULE_IDS } from "../policy/rule-ids";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 import { AWS_REGIONS } from "./aws-regions";
@@ -67,9 +66,9 @@ const awsCidr = (what: string, example: string) =>
 /** A branch name Git accepts (git check-ref-format): no "..", "//", "@{", no leading or trailing "/" or ".", no ".lock" end. */
 const gitBranch = z
   .string()
-  .regex(/^[A-Za-z0-9._\/-]+$/, "a Git branch name such as main")
+  .regex(/^[A-Za-z0-9._/-]+$/, "a Git branch name such as main")
   .refine(
-    (v) => !/\.\.|\/\/|@\{|^[\/.]|[\/.]$|\.lock$|\/\./.test(v),
+    (v) => !/\.\.|\/\/|@\{|^[/.]|[/.]$|\.lock$|\/\./.test(v),
     "a Git branch name such as main or release/1.2 (no '..', '//', leading or trailing '/' or '.', no '.lock' end)",
   );
 
@@ -81,7 +80,7 @@ const duration = z
 const principalArn = z
   .string()
   .regex(
-    /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/,
+    /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/,
     "an IAM role or user ARN, e.g. arn:aws:iam::111122223333:role/Admin (SSO roles with their full path)",
   );
 
@@ -417,7 +416,7 @@ export const tenantSchema = z
       .default(false)
       .describe("The team runs Flux image automation in its own repository, so its deploy key may push. Default: read-only."),
     ciBranches: z
-      .array(z.string().regex(/^([A-Za-z0-9._\/-]+|\*)$/, "a branch name, or * for any ref"))
+      .array(z.string().regex(/^([A-Za-z0-9._/-]+|\*)$/, "a branch name, or * for any ref"))
       .min(1, "at least one branch")
       .default(["main"])
       .describe("Branches of the team's project whose CI may assume its push role (AWS checks the OIDC `sub` claim: list the protected branches); `[\"*\"]` for any ref."),

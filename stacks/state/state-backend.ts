@@ -1,5 +1,5 @@
 import * as path from "path";
-import { HttpBackend, LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { HttpBackend, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { StateBackend } from "./resolve";
 
 /** Terraform versions the S3 backend needs: `use_lockfile` is generally available from 1.11. */

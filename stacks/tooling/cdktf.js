@@ -23,9 +23,8 @@ function outdir(cdktfJson) {
   return path.resolve(root, (cdktfJson && cdktfJson.output) || "cdktf.out");
 }
 
-let cdktfJson;
 try {
-  cdktfJson = readJsonFile(path.join(root, "cdktf.json"));
+  readJsonFile(path.join(root, "cdktf.json"));
 } catch (err) {
   removeSynthOutput(outdir(undefined));
   console.error(err.message);

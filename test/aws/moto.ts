@@ -1,9 +1,9 @@
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { type ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { tempDir } from "../app-process";
-import { AvailableProvider, findTerraform, lookupProvider, REPO_ROOT, scratchMirror } from "../terraform/providers";
+import { type AvailableProvider, findTerraform, lookupProvider, REPO_ROOT, scratchMirror } from "../terraform/providers";
 
 /*
  * AWS, offline: moto's server (pinned in .ci/moto-requirements.txt, installed by .ci/run into

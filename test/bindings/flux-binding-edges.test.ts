@@ -1,11 +1,10 @@
 import { Testing, TerraformOutput, TerraformStack } from "cdktf";
 import { BootstrapGit } from "../../stacks/bindings/flux/bootstrap-git";
 import { FluxProvider, toHclAttributes } from "../../stacks/bindings/flux/provider";
+import type { Json } from "../support";
 
 /* The Flux binding at its edges: every readable attribute, alias changes, and strings that need escaping. */
 
-// `any`: Terraform JSON is untyped; tests index into it freely.
-type Json = Record<string, any>;
 
 const EXEC = { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws" };
 /** A value with every character HCL needs escaped: a backslash, quotes, a carriage return and a line break. */

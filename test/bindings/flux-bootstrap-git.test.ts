@@ -1,13 +1,12 @@
 import { Fn, Testing, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 // Types of the cdktf jest matchers (registered at runtime by test/setup.ts); type-only, erased at runtime.
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { FluxProvider } from "../../stacks/bindings/flux/provider";
-import { BootstrapGit, BootstrapGitConfig } from "../../stacks/bindings/flux/bootstrap-git";
+import { BootstrapGit, type BootstrapGitConfig } from "../../stacks/bindings/flux/bootstrap-git";
+import type { Json } from "../support";
 
-// `any`: Terraform JSON is untyped; tests index into it freely.
-type Json = Record<string, any>;
 
 /** Builds a stack with a flux provider plus whatever `build` adds, and returns the raw and parsed JSON. */
 function synth(build: (scope: Construct) => void): { raw: string; json: Json } {

@@ -2,11 +2,10 @@ import { Testing, TerraformStack } from "cdktf";
 // Types of the cdktf jest matchers (registered at runtime by test/setup.ts); type-only, erased at runtime.
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
-import { FluxProvider, FluxProviderConfig } from "../../stacks/bindings/flux/provider";
+import { FluxProvider, type FluxProviderConfig } from "../../stacks/bindings/flux/provider";
 import { BootstrapGit } from "../../stacks/bindings/flux/bootstrap-git";
+import type { Json } from "../support";
 
-// `any`: Terraform JSON is untyped; tests index into it freely.
-type Json = Record<string, any>;
 
 const EKS_EXEC = {
   apiVersion: "client.authentication.k8s.io/v1beta1",

@@ -1,8 +1,8 @@
 import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
-import { ACCESS_ENTRY_PRINCIPAL, ClusterAccess, ClusterAccessProps } from "../../stacks/constructs/aws/cluster-access";
-import { resourcesOf, synthConstruct, synthConstructRaw, SynthesizedJson } from "../support";
+import { ACCESS_ENTRY_PRINCIPAL, ClusterAccess, type ClusterAccessProps } from "../../stacks/constructs/aws/cluster-access";
+import { resourcesOf, synthConstruct, synthConstructRaw, type SynthesizedJson } from "../support";
 import { dataRef, findData, findResource, ref } from "./find";
 
 const ADMINS = ["arn:aws:iam::111122223333:role/platform-admin", "arn:aws:iam::111122223333:user/alice"];

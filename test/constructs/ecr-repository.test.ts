@@ -1,6 +1,6 @@
 import { EcrRepository as EcrRepositoryResource } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrRepository, lifecycleRules } from "../../stacks/constructs/aws/ecr-repository";
-import { synthConstruct, synthConstructRaw, SynthesizedJson } from "../support";
+import { synthConstruct, synthConstructRaw, type SynthesizedJson } from "../support";
 import { findResource, ref } from "./find";
 
 interface Rule {

@@ -2,7 +2,7 @@ import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-add
 import { EksAddon as EksAddonResource } from "@cdktf/provider-aws/lib/eks-addon";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { EksAddon } from "../../stacks/constructs/aws/eks-addon";
-import { synthConstruct, synthConstructRaw, SynthesizedJson } from "../support";
+import { synthConstruct, synthConstructRaw, type SynthesizedJson } from "../support";
 import { address, dataRef, findData, findResource } from "./find";
 
 describe("EksAddon", () => {

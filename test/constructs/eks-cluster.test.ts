@@ -2,8 +2,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { EksCluster, EksClusterProps } from "../../stacks/constructs/aws/eks-cluster";
-import { resourcesOf, synthConstructRaw, SynthesizedJson } from "../support";
+import { EksCluster, type EksClusterProps } from "../../stacks/constructs/aws/eks-cluster";
+import { type Json, resourcesOf, synthConstructRaw, type SynthesizedJson } from "../support";
 import { address, findResource, ref } from "./find";
 
 const PROPS: EksClusterProps = {
@@ -30,7 +30,7 @@ describe("EksCluster", () => {
   describe("GIVEN version 1.34, EXTENDED support, a public endpoint limited to two CIDRs, 3 log types kept 30 days", () => {
     let raw: string;
     let json: SynthesizedJson;
-    let cluster: Record<string, any>;
+    let cluster: Json;
 
     beforeAll(() => {
       // WHEN the construct is synthesized
@@ -130,7 +130,7 @@ describe("EksCluster", () => {
 
     test("THEN a log group EKS re-created outside the state (after a destroy) is imported, by its exact name only", () => {
       const [logGroupId] = findResource(json, "aws_cloudwatch_log_group");
-      const [presentId, present] = Object.entries((json.data?.aws_cloudwatch_log_groups ?? {}) as Record<string, Record<string, unknown>>)[0];
+      const [presentId, present] = Object.entries((json.data?.aws_cloudwatch_log_groups ?? {}))[0];
       expect(present.log_group_name_prefix).toBe("/aws/eks/demo/cluster");
       expect((json as { import?: unknown[] }).import).toEqual([
         {
@@ -155,7 +155,7 @@ describe("EksCluster", () => {
   });
 
   describe("GIVEN a private-only endpoint and STANDARD support", () => {
-    let cluster: Record<string, any>;
+    let cluster: Json;
 
     beforeAll(() => {
       // WHEN the construct is synthesized

@@ -1,7 +1,7 @@
-import { resourcesOf, SynthesizedJson } from "../support";
+import { type Json, resourcesOf, type SynthesizedJson } from "../support";
 
 // Config of one synthesized resource or data source: arbitrary Terraform JSON.
-type Config = Record<string, any>;
+type Config = Json;
 
 function exactlyOne(kind: string, type: string, matches: [string, Config][]): [string, Config] {
   if (matches.length !== 1) throw new Error(`expected exactly one matching ${kind} ${type}, found ${matches.length}`);

@@ -2,8 +2,8 @@ import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { ManagedNodeGroup, ManagedNodeGroupProps, NODE_POLICIES } from "../../stacks/constructs/aws/managed-node-group";
-import { resourcesOf, synthConstructRaw, SynthesizedJson } from "../support";
+import { ManagedNodeGroup, type ManagedNodeGroupProps, NODE_POLICIES } from "../../stacks/constructs/aws/managed-node-group";
+import { type Json, resourcesOf, synthConstructRaw, type SynthesizedJson } from "../support";
 import { address, findResource, ref } from "./find";
 
 const PROPS: ManagedNodeGroupProps = {
@@ -27,7 +27,7 @@ describe("ManagedNodeGroup", () => {
   describe("GIVEN SPOT t3.large/t3a.large nodes, 1/1/4, 50 GiB disks, waiting for another resource", () => {
     let raw: string;
     let json: SynthesizedJson;
-    let nodeGroup: Record<string, any>;
+    let nodeGroup: Json;
     let templateId: string;
     let prerequisiteId: string;
 

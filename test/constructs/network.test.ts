@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
@@ -7,7 +7,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Network } from "../../stacks/constructs/aws/network";
-import { resourcesOf, synthConstructRaw, SynthesizedJson } from "../support";
+import { resourcesOf, synthConstructRaw, type SynthesizedJson } from "../support";
 import { address, findResource, ref } from "./find";
 
 const ZONES = ["us-west-2a", "us-west-2b", "us-west-2c"];

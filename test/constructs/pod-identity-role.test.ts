@@ -4,7 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { policyDocument } from "../../stacks/constructs/aws/iam";
 import { PodIdentityRole } from "../../stacks/constructs/aws/pod-identity-role";
-import { resourcesOf, synthConstruct, synthConstructRaw, SynthesizedJson } from "../support";
+import { resourcesOf, synthConstruct, synthConstructRaw, type SynthesizedJson } from "../support";
 import { address, findResource, ref } from "./find";
 
 const MANAGED = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::111122223333:policy/extra"];

@@ -3,7 +3,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { GitLabOidcProvider } from "../../stacks/constructs/aws/gitlab-oidc-provider";
 import { ecrPushPolicy, gitlabOidcTrustPolicy, oidcConditionIssuer } from "../../stacks/constructs/aws/iam";
 import { TeamCiRole } from "../../stacks/constructs/aws/team-ci-role";
-import { synthConstruct, synthConstructRaw, SynthesizedJson } from "../support";
+import { type Json, synthConstruct, synthConstructRaw, type SynthesizedJson } from "../support";
 import { findData, findResource, ref } from "./find";
 import { PUSH_ACTIONS, statementsOf } from "./iam-policies";
 
@@ -27,7 +27,7 @@ function synthRole(props: Partial<ConstructorParameters<typeof TeamCiRole>[2]> =
 describe("TeamCiRole", () => {
   describe("GIVEN project payments/api on gitlab.com, branches main and release, two repositories", () => {
     let json: SynthesizedJson;
-    let role: Record<string, any>;
+    let role: Json;
 
     beforeAll(() => {
       // WHEN the construct is synthesized

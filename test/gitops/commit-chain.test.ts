@@ -5,7 +5,7 @@ import { parseSettings } from "../../stacks/settings/load";
 import type { Settings, SettingsInput } from "../../stacks/settings/schema";
 import { MINIMAL_SETTINGS, synthApp, testSettings } from "../support";
 import { buildLikeFlux, findKustomize, writeTree } from "./kustomize-controller";
-import { bootstrapCommit, Commit, committedFiles, exampleReferences, fileCommit, fluxBuildFailures, fluxOwnedPaths, redeploy, treeAfter } from "./replay";
+import { bootstrapCommit, type Commit, committedFiles, exampleReferences, fileCommit, fluxBuildFailures, fluxOwnedPaths, redeploy, treeAfter } from "./replay";
 import * as fs from "fs";
 
 /*
@@ -252,14 +252,14 @@ if (!kustomize) {
       // The earlier layout, reconstructed: its namespace.yaml was the Namespace now in namespaces/apps.yaml.
       const legacy: Commit[] = [
         now[0],
-        fileCommit(`${app}/namespace.yaml`, current.get("apps/test-cluster/namespaces/apps.yaml")!),
+        fileCommit(`${app}/namespace.yaml`, current.get("apps/test-cluster/namespaces/apps.yaml")),
         // (the earlier layout had no pdb.yaml)
-        ...["service.yaml", "deployment.yaml", "image/kustomization.yaml"].map((f) => fileCommit(`${app}/${f}`, current.get(`${app}/${f}`)!)),
+        ...["service.yaml", "deployment.yaml", "image/kustomization.yaml"].map((f) => fileCommit(`${app}/${f}`, current.get(`${app}/${f}`))),
         fileCommit(
           `${app}/kustomization.yaml`,
           stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["namespace.yaml", "deployment.yaml", "service.yaml"], components: ["image"] }),
         ),
-        fileCommit("clusters/test-cluster/apps.yaml", current.get("clusters/test-cluster/apps.yaml")!.replace(/  dependsOn:\n    - name: infrastructure\n/, "")),
+        fileCommit("clusters/test-cluster/apps.yaml", current.get("clusters/test-cluster/apps.yaml")!.replace(/ {2}dependsOn:\n {4}- name: infrastructure\n/, "")),
       ];
       expect(replay(legacy, 0)).toEqual([]);
       const upgrade = redeploy(legacy, now.slice(BOOTSTRAP), fluxOwned);

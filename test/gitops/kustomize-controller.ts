@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
+import type { Json } from "../support";
 
 /*
  * Builds a path of a repository tree the way Flux's kustomize-controller does (fluxcd/pkg
@@ -24,7 +25,7 @@ export interface Kustomize {
   readonly args: readonly string[];
 }
 
-export type BuildResult = { ok: true; objects: Record<string, any>[] } | { ok: false; error: string };
+export type BuildResult = { ok: true; objects: Json[] } | { ok: false; error: string };
 
 const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -133,7 +134,7 @@ export function buildLikeFlux(kustomize: Kustomize, root: string, dirRel: string
     }
     const build = run(kustomize.command, [...kustomize.args, "--load-restrictor", "LoadRestrictionsNone", dir]);
     if (build.status !== 0) return { ok: false, error: build.stderr.trim() || `exit ${build.status}` };
-    return { ok: true, objects: parseAllDocuments(build.stdout).map((d) => d.toJS() as Record<string, any>).filter((o) => o) };
+    return { ok: true, objects: parseAllDocuments(build.stdout).map((d) => d.toJS() as Json).filter((o) => o) };
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }

@@ -4,6 +4,7 @@ import { repositoryPaths } from "../../stacks/layout";
 import { documentsOf, exampleSettings, renderedFiles } from "../manifests/fixtures";
 import { buildLikeFlux, findKustomize, writeTree } from "./kustomize-controller";
 import * as fs from "fs";
+import type { Json } from "../support";
 
 /*
  * The multi-tenancy lock-down Flux documents, applied through the bootstrap's kustomization
@@ -44,7 +45,7 @@ if (!kustomize) {
   test.skip(`the multi-tenancy lock-down — skipped: ${reason}`, () => undefined);
 } else {
   describe(`the multi-tenancy lock-down, built with ${kustomize.description}`, () => {
-    let objects: Record<string, any>[];
+    let objects: Json[];
 
     beforeAll(() => {
       // WHEN flux-system/ is built as kustomize-controller builds it

@@ -1,9 +1,9 @@
 import { stringify } from "yaml";
 import { fluxSystemKustomization } from "../../stacks/constructs/gitops/flux-bootstrap";
 import { fluxPath, repositoryPaths } from "../../stacks/layout";
-import { resourcesOf, SynthesizedJson } from "../support";
+import { type Json, resourcesOf, type SynthesizedJson } from "../support";
 import { evaluateTerraformTemplate } from "../terraform-template";
-import { buildLikeFlux, Kustomize, writeTree } from "./kustomize-controller";
+import { buildLikeFlux, type Kustomize, writeTree } from "./kustomize-controller";
 import * as fs from "fs";
 
 /** A file written (content) or removed (undefined). */
@@ -47,9 +47,9 @@ export function committedFiles(stack: SynthesizedJson, resolve: (ref: string) =>
   const first = files.filter(([, config]) => !((config.depends_on as string[] | undefined) ?? []).some((d) => byAddress.has(d)));
   if (first.length !== 1) throw new Error(`expected one file at the head of the chain, found ${first.length}`);
   const chain: Commit[] = [];
-  let current: [string, Record<string, any>] | undefined = first[0];
+  let current: [string, Json] | undefined = first[0];
   while (current) {
-    const [id, config]: [string, Record<string, any>] = current;
+    const [id, config]: [string, Json] = current;
     chain.push(fileCommit(config.file_path as string, evaluateTerraformTemplate(config.content as string, resolve)));
     const previous: string = `gitlab_repository_file.${id}`;
     current = files.find(([, c]) => ((c.depends_on as string[] | undefined) ?? []).includes(previous));

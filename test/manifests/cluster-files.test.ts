@@ -119,7 +119,7 @@ describe("renderClusterFiles: a team's sync", () => {
     expect(doc.spec).not.toHaveProperty("targetNamespace");
     expect(doc.spec.serviceAccountName).toBe("search");
     expect(content).not.toMatch(/targetNamespace/);
-    expect(content).toMatch(/^  serviceAccountName: "search"\n  interval: /m);
+    expect(content).toMatch(/^ {2}serviceAccountName: "search"\n {2}interval: /m);
   });
 });
 

@@ -6,6 +6,7 @@ import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
 import { gitlabProjectAddress } from "../../stacks/manifests/values";
 import { parseSettings } from "../../stacks/settings/load";
 import type { ClusterSettings, Settings, SettingsInput } from "../../stacks/settings/schema";
+import type { Json } from "../support";
 
 /** Example values only: a fake account id, no secrets. */
 export const EXAMPLE_ECR_URL = "111122223333.dkr.ecr.us-west-2.amazonaws.com/nginx-repo";
@@ -42,8 +43,8 @@ export function renderedFiles(settings: Settings = exampleSettings(), ecrReposit
   });
 }
 
-// `any`: parsed manifests are arbitrary YAML; the tests index into them freely.
-export type Doc = Record<string, any>;
+// A parsed manifest: arbitrary YAML; the tests index into it freely.
+export type Doc = Json;
 
 /** Every YAML document of the given files, with the path of its file. */
 export function documentsOf(files: readonly { path: string; content: string }[]): { path: string; doc: Doc }[] {

@@ -3,6 +3,7 @@ import Ajv from "ajv";
 import { parseAllDocuments } from "yaml";
 import { validateApiObjects, type ValidatorResult } from "./api-validator";
 import { exampleSettings, renderedFiles } from "./fixtures";
+import type { Json } from "../support";
 
 /*
  * Every rendered document is parsed and validated against real schemas:
@@ -39,8 +40,8 @@ const NOTIFICATION_DOCS = [
 /** Every path of the rendered tree, files and the folders above them. */
 const TREE = new Set(FILES.flatMap((f) => f.path.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
 
-// `any`: parsed manifests are arbitrary YAML.
-type Doc = Record<string, any>;
+// Parsed manifests: arbitrary YAML.
+type Doc = Json;
 interface Rendered {
   id: string;
   file: string;

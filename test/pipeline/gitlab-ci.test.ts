@@ -1,4 +1,4 @@
-import { spawn, spawnSync, SpawnSyncReturns } from "child_process";
+import { spawn, spawnSync, type SpawnSyncReturns } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -8,7 +8,7 @@ import { gitopsResourceGroup } from "../../stacks/pipeline/stack-graph";
 import { parseSettings } from "../../stacks/settings/load";
 import { stackNames } from "../../stacks/naming";
 import { ROOT, committedContext, filesBelow, removeTempDirsAfterAll, tempDir } from "../app-process";
-import { MINIMAL_SETTINGS, twoClusters } from "../support";
+import { type Json, MINIMAL_SETTINGS, twoClusters } from "../support";
 
 /*
  * .gitlab-ci.yml through gitlab-ci-local 4.73.0 (the newest that runs on Node 20; it bundles GitLab's
@@ -48,7 +48,7 @@ function pipelineCopy(prefix: string): string {
   const copy = tempDir(prefix);
   const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" });
   const present = files.stdout.split("\0").filter((file) => file && fs.existsSync(path.join(ROOT, file)));
-  const rsync = spawnSync("rsync", ["-a", "--from0", "--files-from=-", ".", copy], { cwd: ROOT, input: present.join("\0") });
+  const rsync = spawnSync("rsync", ["-a", "--from0", "--files-from=-", ".", copy], { cwd: ROOT, input: present.join("\0"), encoding: "utf8" });
   if (rsync.status !== 0) throw new Error(`rsync failed: ${rsync.stderr}`);
   const git = (...args: string[]) => {
     const run = spawnSync("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", ...args], { cwd: copy, encoding: "utf8" });
@@ -79,7 +79,7 @@ function linkNodeModules(copy: string): void {
 function nodeModulesState(copy: string): Map<string, string> {
   const dir = path.join(copy, "node_modules");
   const state = new Map<string, string>();
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]) {
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const file = path.join(entry.parentPath, entry.name);
     const relative = path.relative(dir, file);
     if (relative === ".cache" || relative.startsWith(`.cache${path.sep}`)) continue;
@@ -201,7 +201,7 @@ if (missingTools.length > 0) {
     let copy: string;
     let mergeRequest: ListedJob[];
     let defaultBranch: ListedJob[];
-    let preview: Record<string, any>;
+    let preview: Json;
 
     beforeAll(() => {
       copy = pipelineCopy("pipeline-");
@@ -209,7 +209,7 @@ if (missingTools.length > 0) {
       defaultBranch = listJobs(copy, DEFAULT_BRANCH);
       const expanded = gitlabCiLocal(copy, ["--preview"]);
       if (expanded.status !== 0) throw new Error(`gitlab-ci-local --preview failed: ${expanded.stderr}`);
-      // `any`: the expanded pipeline is arbitrary GitLab CI YAML.
+      // Untyped: the expanded pipeline is arbitrary GitLab CI YAML.
       preview = parse(expanded.stdout.slice(expanded.stdout.indexOf("---")));
     });
 

@@ -58,8 +58,9 @@ function writeRecord(project: string, packages: Packages): void {
   fs.writeFileSync(path.join(project, "node_modules", ".package-lock.json"), JSON.stringify(record, null, 2));
 }
 const readRecord = (project: string): Packages => JSON.parse(fs.readFileSync(path.join(project, "node_modules", ".package-lock.json"), "utf8")).packages;
+// `any`: the test edits arbitrary npm JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const editJson = (file: string, edit: (json: any) => void) => {
-  // `any`: the test edits arbitrary npm JSON.
   const json = JSON.parse(fs.readFileSync(file, "utf8"));
   edit(json);
   fs.writeFileSync(file, JSON.stringify(json));

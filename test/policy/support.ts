@@ -1,5 +1,5 @@
-import { App, AnnotationMetadataEntryType, Testing, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import { type App, AnnotationMetadataEntryType, Testing, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PolicyAspect, type AcceptedRisks } from "../../stacks/policy/aspect";
 import type { Settings } from "../../stacks/settings/schema";
@@ -13,13 +13,17 @@ export interface PolicyNote {
   readonly message: string;
 }
 
+// Metadata types are plain strings; these are the two the policy writes.
+const ERROR: string = AnnotationMetadataEntryType.ERROR;
+const WARN: string = AnnotationMetadataEntryType.WARN;
+
 /** The policy's annotations on a stack and everything in it. */
 export function notesOf(stack: Construct): PolicyNote[] {
   return stack.node.findAll().flatMap((c) =>
     c.node.metadata
-      .filter((m) => m.type === AnnotationMetadataEntryType.ERROR || m.type === AnnotationMetadataEntryType.WARN)
+      .filter((m) => m.type === ERROR || m.type === WARN)
       .map((m) => ({
-        level: m.type === AnnotationMetadataEntryType.ERROR ? ("error" as const) : ("warning" as const),
+        level: m.type === ERROR ? ("error" as const) : ("warning" as const),
         rule: String(m.data).split(" ")[0],
         path: c.node.path,
         message: String(m.data),
@@ -40,6 +44,7 @@ export function checkConstructs(build: (scope: Construct) => void, acceptedRisks
 /** The whole app for `settings`, its stacks checked as synth checks them (without writing anything). */
 export function checkApp(settings: Settings): PolicyNote[] {
   // Required lazily: main.ts pulls in every stack.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (the line above)
   const { buildApp } = require("../../main") as typeof import("../../main");
   const app: App = buildApp(Testing.app(), settings);
   const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);

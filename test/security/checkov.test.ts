@@ -5,7 +5,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { repositoryPaths } from "../../stacks/layout";
 import { exampleSettings, renderedFiles } from "../manifests/fixtures";
-import { synthApp, twoClusters } from "../support";
+import { type Json, synthApp, twoClusters } from "../support";
 import { buildLikeFlux, findKustomize, writeTree } from "../gitops/kustomize-controller";
 import { ACCEPTED_CHECKS } from "./accepted-checks";
 
@@ -56,7 +56,7 @@ if ("missing" in checkov) {
     /** Scanned file (relative, as checkov reports it) -> a resource id or kind -> its type. */
     const types = new Map<string, Map<string, string>>();
 
-    const addStack = (file: string, json: Record<string, any>) => {
+    const addStack = (file: string, json: Json) => {
       const { terraform: _settings, moved: _moves, import: _imports, ...scanned } = json;
       const target = path.join(scratch, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -67,7 +67,7 @@ if ("missing" in checkov) {
       }
       types.set(`/${file}`, ids);
     };
-    const addManifests = (file: string, objects: Record<string, any>[]) => {
+    const addManifests = (file: string, objects: Json[]) => {
       const target = path.join(scratch, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, objects.map((o) => stringify(o)).join("---\n"));
@@ -77,11 +77,11 @@ if ("missing" in checkov) {
     beforeAll(() => {
       scratch = fs.mkdtempSync(path.join(os.tmpdir(), "checkov-"));
       for (const [label, settings] of [["committed", exampleSettings()], ["fleet", twoClusters()]] as const) {
-        for (const [name, json] of Object.entries(synthApp(settings))) addStack(`terraform/${label}/${name}/main.tf.json`, json as Record<string, any>);
+        for (const [name, json] of Object.entries(synthApp(settings))) addStack(`terraform/${label}/${name}/main.tf.json`, json);
       }
       // A planted mistake checkov must report: a repository whose tags can be overwritten.
-      const planted = structuredClone(synthApp(exampleSettings())["flux-cluster-eks"]) as Record<string, any>;
-      for (const repo of Object.values(planted.resource.aws_ecr_repository) as Record<string, unknown>[]) repo.image_tag_mutability = "MUTABLE";
+      const planted = structuredClone(synthApp(exampleSettings())["flux-cluster-eks"]) as Json;
+      for (const repo of Object.values<Record<string, unknown>>(planted.resource.aws_ecr_repository)) repo.image_tag_mutability = "MUTABLE";
       addStack("planted/terraform/main.tf.json", planted);
 
       if (kustomize) {

@@ -1,5 +1,5 @@
 import { leafPaths } from "../../stacks/settings/introspect";
-import { MINIMAL_SETTINGS } from "../support";
+import { type Json, MINIMAL_SETTINGS } from "../support";
 import { settingsErrorLines as errorLines } from "./settings-errors";
 
 /*
@@ -98,9 +98,9 @@ const concrete = (leaf: string): (string | number)[] => leaf.split(".").flatMap(
 const shown = (p: (string | number)[]) => p.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("").replace(/^\./, "");
 
 /** MINIMAL_SETTINGS with one team (so that team settings exist) and the given leaves set. */
-function settingsWith(values: Record<string, unknown>): Record<string, any> {
-  // `any`: raw JSON being edited by path before validation.
-  const input: Record<string, any> = structuredClone({
+function settingsWith(values: Record<string, unknown>): Json {
+  // Untyped: raw JSON being edited by path before validation.
+  const input: Json = structuredClone({
     ...MINIMAL_SETTINGS,
     clusters: [{ ...MINIMAL_SETTINGS.clusters[0], tenants: [{ name: "team-a", gitlabProject: "teams/a" }] }],
   });

@@ -1,4 +1,4 @@
-import { JsonSchemaNode, keysAt, leafPaths, maxLength, patternMaxLength, settingLeaves } from "../../stacks/settings/introspect";
+import { type JsonSchemaNode, keysAt, leafPaths, maxLength, patternMaxLength, settingLeaves } from "../../stacks/settings/introspect";
 
 /*
  * stacks/settings/introspect.ts walks the settings schema's JSON Schema: the keys an object takes

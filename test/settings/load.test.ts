@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { UserInputError } from "../../stacks/errors";
 import { readRawSettings } from "../../stacks/settings/load";
-import { MINIMAL_SETTINGS } from "../support";
+import { type Json, MINIMAL_SETTINGS } from "../support";
 import { settingsErrorLines as errorLines } from "./settings-errors";
 
 /*
@@ -12,9 +12,9 @@ import { settingsErrorLines as errorLines } from "./settings-errors";
  */
 
 /** MINIMAL_SETTINGS with `edit` applied to a deep copy. */
-function settingsWhere(edit: (s: Record<string, any>) => void): Record<string, unknown> {
-  // `any`: raw JSON edited in place before validation.
-  const raw: Record<string, any> = structuredClone(MINIMAL_SETTINGS);
+function settingsWhere(edit: (s: Json) => void): Record<string, unknown> {
+  // Untyped: raw JSON edited in place before validation.
+  const raw: Json = structuredClone(MINIMAL_SETTINGS);
   edit(raw);
   return raw;
 }
@@ -35,7 +35,7 @@ describe("parseSettings: one line per refused value", () => {
     expect(errorLines(MINIMAL_SETTINGS)).toEqual([]);
   });
 
-  test.each<[string, (s: Record<string, any>) => void, string[]]>([
+  test.each<[string, (s: Json) => void, string[]]>([
     [
       "a value whose JSON is 80 characters",
       (s) => (s.gitlab.protectBranch = "y".repeat(78)),
@@ -109,6 +109,7 @@ describe("parseSettings with a stand-in schema", () => {
     let lines: readonly string[] = [];
     jest.isolateModules(() => {
       jest.doMock("../../stacks/settings/schema", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the zod of the isolated registry, the one load.ts and introspect.ts get
         const { z } = require("zod") as typeof import("zod");
         return {
           settingsSchema: z
@@ -125,6 +126,7 @@ describe("parseSettings with a stand-in schema", () => {
             .strict(),
         };
       });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded inside jest.isolateModules, so that it sees the mocked schema
       const load = require("../../stacks/settings/load") as typeof import("../../stacks/settings/load");
       try {
         load.parseSettings(raw);

@@ -19,7 +19,7 @@ const withS3 = (s3: NonNullable<StateInput["s3"]>): SettingsInput => withState({
 const withStateProject = (project: unknown): SettingsInput => withState({ gitlab: { project: project as string } });
 const withRisks = (acceptedRisks: Record<string, unknown>): SettingsInput => ({
   ...MINIMAL_SETTINGS,
-  policy: { acceptedRisks: { ...MINIMAL_SETTINGS.policy?.acceptedRisks, ...acceptedRisks } as Record<string, string> },
+  policy: { acceptedRisks: { ...MINIMAL_SETTINGS.policy?.acceptedRisks, ...acceptedRisks } },
 });
 const withClusters = (gitlab: Partial<GitLabInput>, clusters: ClusterInput[]): SettingsInput => ({ ...withGitlab(gitlab), clusters });
 

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseSettings, SettingsError } from "../../stacks/settings/load";
 import type { Settings, SettingsInput } from "../../stacks/settings/schema";
-import { MINIMAL_SETTINGS } from "../support";
+import { type Json, MINIMAL_SETTINGS } from "../support";
 
 /** cdktf.json as committed; read fresh from disk so the test sees what the CLI sees. */
 function committedSettings(): SettingsInput {
@@ -13,7 +13,7 @@ function committedSettings(): SettingsInput {
 }
 
 /** A deep copy of the committed settings, changed by `edit` (the tests write plain JSON, as a user would). */
-function committedWith(edit: (settings: any) => void): unknown {
+function committedWith(edit: (settings: Json) => void): unknown {
   const settings = structuredClone(committedSettings());
   edit(settings);
   return settings;
@@ -134,7 +134,7 @@ describe("settings", () => {
   });
 
   describe("GIVEN good values", () => {
-    test.each<[string, (s: any) => void, (parsed: Settings) => unknown, unknown]>([
+    test.each<[string, (s: Json) => void, (parsed: Settings) => unknown, unknown]>([
       [
         "three apps, two sharing a namespace, one with autoscaling",
         (s) => s.clusters[0].apps.push({ name: "api", namespace: "apps" }, { name: "worker", namespace: "jobs", autoscaling: {} }),
@@ -219,7 +219,7 @@ describe("settings", () => {
   });
 
   describe("GIVEN bad values", () => {
-    test.each<[string, (s: any) => void, string[]]>([
+    test.each<[string, (s: Json) => void, string[]]>([
       [
         "kubernetesVersion 1.29",
         (s) => (s.clusters[0].eks.kubernetesVersion = "1.29"),
@@ -474,7 +474,7 @@ describe("settings", () => {
       ],
       ["missing gitlab block", (s) => delete s.gitlab, ["settings.gitlab: missing; allowed: an object"]],
       ["an empty clusters list", (s) => (s.clusters = []), ["settings.clusters: [] is not allowed; allowed: a list with at least one cluster"]],
-      ["clusters not a list", (s) => (s.clusters = s.clusters[0]), [expect.stringMatching(/^settings\.clusters: \{"name":"flux-cluster",.*\.\.\. is not allowed; allowed: a list$/) as unknown as string]],
+      ["clusters not a list", (s) => (s.clusters = s.clusters[0]), [expect.stringMatching(/^settings\.clusters: \{"name":"flux-cluster",.*\.\.\. is not allowed; allowed: a list$/)]],
       [
         "a cluster without a name",
         (s) => delete s.clusters[0].name,

@@ -1,7 +1,8 @@
-import { spawnSync, SpawnSyncReturns } from "child_process";
+import { spawnSync, type SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT, committedContext, projectCopy, removeTempDirsAfterAll, runApp, tempDir } from "../app-process";
+import type { Json } from "../support";
 
 /*
  * End to end: the app as the cdktf CLI runs it (cdktf.json's `app` command, run by a shell in the
@@ -13,7 +14,7 @@ const BAD_LINE =
   'settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.33 or newer (Flux 2.9 needs 1.33)';
 
 /** cdktf.json's context block with kubernetesVersion replaced (or as committed when undefined). */
-function context(kubernetesVersion?: string): Record<string, any> {
+function context(kubernetesVersion?: string): Json {
   const ctx = committedContext();
   if (kubernetesVersion !== undefined) ctx.settings.clusters[0].eks.kubernetesVersion = kubernetesVersion;
   return ctx;
@@ -63,7 +64,7 @@ describe("synth through the app entry point (main.ts)", () => {
       const stackFile = path.join(outdir, "stacks", "flux-cluster-eks", "cdk.tf.json");
       expect(fs.existsSync(stackFile)).toBe(true);
       const stack = JSON.parse(fs.readFileSync(stackFile, "utf8"));
-      expect(Object.values(stack.resource.aws_eks_cluster).map((c: any) => c.name)).toEqual(["flux-cluster"]);
+      expect(Object.values<Json>(stack.resource.aws_eks_cluster).map((c) => c.name)).toEqual(["flux-cluster"]);
       const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
       expect(Object.keys(manifest.stacks)).toContain("flux-cluster-eks");
     });

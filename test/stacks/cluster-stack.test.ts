@@ -7,7 +7,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { buildApp } from "../../main";
 import { ADDONS_AFTER_NODES, ADDONS_BEFORE_NODES, ClusterStack, LEGACY_ECR_ADDRESSES } from "../../stacks/cluster-stack";
 import { address, findResource, ref } from "../constructs/find";
-import { EXAMPLE_ADMIN_ARN, MINIMAL_SETTINGS, SynthesizedJson, testCluster, testSettings } from "../support";
+import { EXAMPLE_ADMIN_ARN, MINIMAL_SETTINGS, type SynthesizedJson, testCluster, testSettings } from "../support";
 import { parseSettings } from "../../stacks/settings/load";
 
 describe("ClusterStack", () => {

@@ -2,7 +2,7 @@ import { exampleSettings } from "../manifests/fixtures";
 import { findResource } from "../constructs/find";
 import { removeTempDirsAfterAll } from "../app-process";
 import { findReplayTools, MotoAws } from "../aws/moto";
-import { synthApp, SynthesizedJson } from "../support";
+import { synthApp, type SynthesizedJson } from "../support";
 
 /*
  * Day two, replayed against AWS offline (moto + the AWS provider + Terraform): what the cluster

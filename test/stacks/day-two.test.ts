@@ -6,7 +6,7 @@ import { parseSettings } from "../../stacks/settings/load";
 import { removeTempDirsAfterAll, tempDir } from "../app-process";
 import { exampleSettings } from "../manifests/fixtures";
 import { findResource, ref } from "../constructs/find";
-import { MINIMAL_SETTINGS, synthApp, SynthesizedJson } from "../support";
+import { MINIMAL_SETTINGS, synthApp, type SynthesizedJson } from "../support";
 
 /*
  * Living with a cluster: a plan with unchanged settings has nothing to do, and routine changes

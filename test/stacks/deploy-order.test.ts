@@ -12,8 +12,10 @@ import { twoClusters } from "../support";
  */
 
 // `any`: cli-core ships no types for its internal helpers; the replay uses three functions of it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// require(), not import: an import would be hoisted above the line that sets CHECKPOINT_DISABLE,
+// which cdktf reads when its modules load.
 process.env.CHECKPOINT_DISABLE = "1";
+// eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports -- untyped internals, loaded after the line above (see the comments)
 const helpers: any = require("@cdktf/cli-core/src/lib/helpers/stack-helpers");
 
 interface ManifestStack {

@@ -1,8 +1,8 @@
 import { Testing } from "cdktf";
 import { buildApp } from "../../main";
 import { fluxSystemKustomization } from "../../stacks/constructs/gitops/flux-bootstrap";
-import { GitOpsStack, IMAGE_REFLECTOR, sshGitUrl } from "../../stacks/gitops-stack";
-import { resourcesOf, SynthesizedJson, synthApp, testSettings, twoClusters } from "../support";
+import { type GitOpsStack, IMAGE_REFLECTOR, sshGitUrl } from "../../stacks/gitops-stack";
+import { type Json, resourcesOf, type SynthesizedJson, synthApp, testSettings, twoClusters } from "../support";
 import { address, findData, findResource } from "../constructs/find";
 
 /** The GitOps stack of the default test cluster, synthesized with the whole app as `cdktf synth` does. */
@@ -51,7 +51,7 @@ describe("GitOpsStack", () => {
   test("GIVEN the deploy key lives in the repository stack WHEN synthesized THEN this stack creates no key and reads it from there, marked sensitive again", () => {
     expect(json.resource?.tls_private_key).toBeUndefined();
     expect(json.resource?.gitlab_deploy_key).toBeUndefined();
-    const flux = (json.provider?.flux ?? [])[0] as Record<string, any>;
+    const flux = (json.provider?.flux ?? [])[0] as Json;
     expect(flux.git.ssh.private_key).toMatch(/^\$\{sensitive\(data\.terraform_remote_state\.[^)]*private_key_pem\)\}$/);
     expect(flux.git.ssh.private_key).toMatch(REMOTE("gitops-repository", "private_key_pem"));
     expect(flux.git).toMatchObject({ url: "ssh://git@gitlab.com/example-group/flux-gitops.git", branch: "main", author_name: "Flux", author_email: "flux@noreply.gitlab.com" });
@@ -87,7 +87,7 @@ describe("GitOpsStack", () => {
   });
 
   test("GIVEN the Flux provider WHEN synthesized THEN it reaches the cluster from the cluster stack's outputs", () => {
-    const flux = (json.provider?.flux ?? [])[0] as Record<string, any>;
+    const flux = (json.provider?.flux ?? [])[0] as Json;
     expect(flux.kubernetes.host).toMatch(REMOTE("test-cluster-eks", "endpoint"));
     expect(flux.kubernetes.cluster_ca_certificate).toMatch(/^\$\{base64decode\(data\.terraform_remote_state\.[^)]*data\)\}$/);
   });

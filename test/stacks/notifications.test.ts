@@ -6,7 +6,7 @@ import { COMMIT_STATUS_TOKEN_SECRET } from "../../stacks/naming";
 import { parseSettings } from "../../stacks/settings/load";
 import { address, findData, findResource, ref } from "../constructs/find";
 import { EXAMPLE_GITLAB_PROJECT_ID, exampleEcrUrls, exampleSettings, renderedFiles } from "../manifests/fixtures";
-import { MINIMAL_SETTINGS, resourcesOf, SynthesizedJson, synthApp, testSettings, twoClusters } from "../support";
+import { type Json, MINIMAL_SETTINGS, resourcesOf, type SynthesizedJson, synthApp, testSettings, twoClusters } from "../support";
 
 /*
  * Flux's commit statuses end to end in the GitOps stack: the project access token, the Secret
@@ -15,8 +15,8 @@ import { MINIMAL_SETTINGS, resourcesOf, SynthesizedJson, synthApp, testSettings,
  * switch it off or shape the token's lifetime.
  */
 
-// `any`: synthesized resource configs and parsed manifests are arbitrary JSON.
-type Config = Record<string, any>;
+// Synthesized resource configs and parsed manifests: arbitrary JSON.
+type Config = Json;
 
 const NOTIFICATIONS = repositoryPaths.notifications("test-cluster");
 /** cdktf's expression for the GitOps project's numeric id (the data source "project"). */

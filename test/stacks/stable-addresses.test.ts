@@ -1,5 +1,5 @@
 import { exampleSettings } from "../manifests/fixtures";
-import { synthApp, SynthesizedJson } from "../support";
+import { synthApp, type SynthesizedJson } from "../support";
 
 /*
  * In cdktf a construct's path is its Terraform address: moving a construct (a refactor, a list

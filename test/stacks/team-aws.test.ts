@@ -3,7 +3,7 @@ import { teamCiRoleName } from "../../stacks/naming";
 import { parseSettings } from "../../stacks/settings/load";
 import type { SettingsInput } from "../../stacks/settings/schema";
 import { dataRef, findData, findResource, ref } from "../constructs/find";
-import { MINIMAL_SETTINGS, resourcesOf, synthApp, SynthesizedJson } from "../support";
+import { type Json, MINIMAL_SETTINGS, resourcesOf, synthApp, type SynthesizedJson } from "../support";
 import { PUSH_ACTIONS, type Statement } from "../constructs/iam-policies";
 
 /*
@@ -67,7 +67,7 @@ describe("GIVEN a cluster with teams payments (two repositories, main and releas
     test.each(["payments/api", "payments-worker", "search-web"])("THEN repository %s is set up like the app's: immutable tags, scan on push", (name) => {
       const [, team] = repository(json, name);
       const [, app] = repository(json, "nginx-repo");
-      const settingsOf = ({ "//": _metadata, name: _name, ...rest }: Record<string, any>) => rest;
+      const settingsOf = ({ "//": _metadata, name: _name, ...rest }: Json) => rest;
       expect(settingsOf(team)).toEqual(settingsOf(app));
       expect(team).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true }, force_delete: false });
     });

@@ -2,7 +2,7 @@ import { parseAllDocuments } from "yaml";
 import { parseSettings } from "../../stacks/settings/load";
 import type { SettingsInput } from "../../stacks/settings/schema";
 import { validateApiObjects } from "../manifests/api-validator";
-import { MINIMAL_SETTINGS, resourcesOf, synthApp } from "../support";
+import { type Json, MINIMAL_SETTINGS, resourcesOf, synthApp } from "../support";
 
 /*
  * Teams on a cluster (Flux multi-tenancy): two teams, one with two namespaces and image
@@ -17,8 +17,8 @@ const settings = parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "test-c
 const stacks = synthApp(settings);
 const gitops = stacks["test-cluster-gitops"];
 
-// `any`: parsed manifests are arbitrary YAML.
-type Doc = Record<string, any>;
+// Parsed manifests: arbitrary YAML.
+type Doc = Json;
 const committed = resourcesOf(gitops, "gitlab_repository_file").map(([, f]) => ({ path: f.file_path as string, content: f.content as string }));
 const docsOf = (prefix: string): Doc[] =>
   committed.filter((f) => f.path.startsWith(prefix)).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Doc));

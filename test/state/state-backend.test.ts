@@ -1,4 +1,4 @@
-import { spawnSync, SpawnSyncReturns } from "child_process";
+import { spawnSync, type SpawnSyncReturns } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -8,7 +8,7 @@ import { parseSettings } from "../../stacks/settings/load";
 import type { SettingsInput } from "../../stacks/settings/schema";
 import { resolveStateBackend, type StateBackend } from "../../stacks/state/resolve";
 import { ROOT, committedContext, filesBelow, projectCopy, removeTempDirsAfterAll, runApp, tempDir } from "../app-process";
-import { MINIMAL_SETTINGS, SynthesizedJson, twoClusters } from "../support";
+import { MINIMAL_SETTINGS, type SynthesizedJson, twoClusters } from "../support";
 
 removeTempDirsAfterAll();
 

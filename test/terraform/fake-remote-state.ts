@@ -109,7 +109,7 @@ export interface FakeOutput {
 export function fakeOutputs(stackName: string, producer: TerraformJson, outputs: readonly string[], world: FakeWorld): Record<string, FakeOutput> {
   return Object.fromEntries(
     outputs.map((name) => {
-      const output = producer.output?.[name] as { value?: unknown; sensitive?: boolean } | undefined;
+      const output = producer.output?.[name];
       if (!output) throw new Error(`stack ${stackName} has no output ${name}, which its consumer reads`);
       const expression = JSON.stringify(output.value);
       const reference = typeof output.value === "string" ? /^\$\{([a-z0-9_]+)\.([\w-]+)((?:\.[\w-]+|\[\d+\])+)\}$/.exec(output.value) : null;
@@ -228,7 +228,8 @@ const PRIVATE_KEY = ["PRIVATE", "KEY"].join(" ");
  * ECDSA keys), OpenSSH private and public keys, and the SHA256 fingerprint as `ssh-keygen -l` shows it.
  */
 export function fakeSshKeyPair(config: Record<string, unknown>): FakeKeyPair {
-  const curve = CURVES[String(config.ecdsa_curve ?? "P224")];
+  // tls_private_key's default curve is P224.
+  const curve = CURVES[typeof config.ecdsa_curve === "string" ? config.ecdsa_curve : "P224"];
   if (config.algorithm !== "ECDSA" || !curve) {
     throw new Error(`tls_private_key with algorithm ${String(config.algorithm)} / curve ${String(config.ecdsa_curve)}: the fake makes ECDSA ${Object.keys(CURVES).join(" or ")} keys only`);
   }

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { AvailableProvider, normalizeSource, scratchMirror } from "./providers";
+import { type AvailableProvider, normalizeSource, scratchMirror } from "./providers";
 import type { TerraformJson } from "./stack-config";
 
 /*

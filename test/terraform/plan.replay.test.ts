@@ -5,10 +5,10 @@ import * as path from "path";
 import { parseSettings, readRawSettings } from "../../stacks/settings/load";
 import { removeTempDirsAfterAll, tempDir } from "../app-process";
 import { findReplayTools, MotoAws } from "../aws/moto";
-import { FakeOutput, fakeOutputs, fakeWorld, FakeWorld, pointRemoteStates, remoteStateReads, stateFile } from "./fake-remote-state";
+import { type FakeOutput, fakeOutputs, fakeWorld, type FakeWorld, pointRemoteStates, remoteStateReads, stateFile } from "./fake-remote-state";
 import { formatDiagnostics, OfflineTerraform, StackWorkspace } from "./offline-terraform";
-import { AvailableProvider, findTerraform, lookupProvider, normalizeSource, REPO_ROOT } from "./providers";
-import { cutProviders, CutStack, standInName, synthesizeStacks, TerraformJson } from "./stack-config";
+import { type AvailableProvider, findTerraform, lookupProvider, normalizeSource, REPO_ROOT } from "./providers";
+import { cutProviders, type CutStack, standInName, synthesizeStacks, type TerraformJson } from "./stack-config";
 
 /*
  * `terraform plan` of the repository stack and the GitOps stack, committed settings, first deploy,

@@ -17,7 +17,7 @@ export interface TerraformJson {
   resource?: Blocks;
   data?: Blocks;
   provider?: Record<string, Record<string, unknown>[]>;
-  output?: Record<string, { value?: unknown; depends_on?: string[] }>;
+  output?: Record<string, { value?: unknown; sensitive?: boolean; description?: string; depends_on?: string[] }>;
   variable?: Record<string, unknown>;
   moved?: { from: string; to: string }[];
   import?: { to: string; id: string }[];

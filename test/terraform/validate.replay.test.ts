@@ -8,7 +8,7 @@ import { parseSettings, readRawSettings } from "../../stacks/settings/load";
 import type { Settings } from "../../stacks/settings/schema";
 import { MINIMAL_SETTINGS, twoClusters } from "../support";
 import { formatDiagnostic, OfflineTerraform, StackWorkspace } from "./offline-terraform";
-import { AvailableProvider, findTerraform, lookupProvider, normalizeSource, REPO_ROOT } from "./providers";
+import { type AvailableProvider, findTerraform, lookupProvider, normalizeSource, REPO_ROOT } from "./providers";
 import { schemaProblems, type ProvidersSchema } from "./schema-check";
 import { cutProviders, providerOf, synthesizeStacks, type TerraformJson } from "./stack-config";
 
@@ -182,7 +182,7 @@ if (!terraform) {
         ["kubernetes.exec", "bogus"],
       ])("GIVEN an unknown key planted inside the provider's nested %s WHEN checked THEN terraform validate passes it silently and the schema check names it", (where, key) => {
         const { name, config } = stackWithFlux();
-        let target = config.provider!.flux[0] as Record<string, unknown>;
+        let target = config.provider!.flux[0];
         for (const part of where.split(".")) target = target[part] as Record<string, unknown>;
         target[key] = "x";
 

@@ -9,10 +9,10 @@
  *
  * Import: `terraform import flux_bootstrap_git.<name> <flux namespace>` (use `importFrom`).
  */
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import {
-  IResolvable,
-  TerraformMetaArguments,
+  type IResolvable,
+  type TerraformMetaArguments,
   TerraformResource,
   booleanToTerraform,
   listMapper,
@@ -286,15 +286,16 @@ export class BootstrapGit extends TerraformResource {
       disable_secret_creation: booleanToTerraform(c.disableSecretCreation),
       // Deprecated, but still accepted by the provider.
       manifests_path: stringToTerraform(c.manifestsPath),
-      timeouts:
-        t === undefined
-          ? undefined
-          : {
-              create: stringToTerraform(t.create),
-              read: stringToTerraform(t.read),
-              update: stringToTerraform(t.update),
-              delete: stringToTerraform(t.delete),
-            },
+      timeouts: t === undefined ? undefined : timeoutsToTerraform(t),
     };
   }
+}
+
+function timeoutsToTerraform(t: BootstrapGitTimeouts): { [name: string]: unknown } {
+  return {
+    create: stringToTerraform(t.create),
+    read: stringToTerraform(t.read),
+    update: stringToTerraform(t.update),
+    delete: stringToTerraform(t.delete),
+  };
 }

@@ -10,9 +10,9 @@
  * objects (`"kubernetes": {...}`), never the one-element arrays cdktf emits for blocks, and HCL
  * needs `kubernetes = { ... }`, not `kubernetes { ... }`.
  */
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import {
-  IResolvable,
+  type IResolvable,
   Lazy,
   TerraformProvider,
   Tokenization,
@@ -244,24 +244,26 @@ function gitToTerraform(g: FluxProviderGit): { [name: string]: unknown } {
     gpg_key_ring: stringToTerraform(g.gpgKeyRing),
     gpg_passphrase: stringToTerraform(g.gpgPassphrase),
     gpg_key_id: stringToTerraform(g.gpgKeyId),
-    ssh:
-      ssh === undefined
-        ? undefined
-        : {
-            username: stringToTerraform(ssh.username),
-            password: stringToTerraform(ssh.password),
-            private_key: stringToTerraform(ssh.privateKey),
-            hostkey_algos: listMapper(stringToTerraform, false)(ssh.hostkeyAlgos),
-          },
-    http:
-      http === undefined
-        ? undefined
-        : {
-            username: stringToTerraform(http.username),
-            password: stringToTerraform(http.password),
-            allow_insecure_http: booleanToTerraform(http.allowInsecureHttp),
-            certificate_authority: stringToTerraform(http.certificateAuthority),
-          },
+    ssh: ssh === undefined ? undefined : gitSshToTerraform(ssh),
+    http: http === undefined ? undefined : gitHttpToTerraform(http),
+  };
+}
+
+function gitSshToTerraform(ssh: FluxProviderGitSsh): { [name: string]: unknown } {
+  return {
+    username: stringToTerraform(ssh.username),
+    password: stringToTerraform(ssh.password),
+    private_key: stringToTerraform(ssh.privateKey),
+    hostkey_algos: listMapper(stringToTerraform, false)(ssh.hostkeyAlgos),
+  };
+}
+
+function gitHttpToTerraform(http: FluxProviderGitHttp): { [name: string]: unknown } {
+  return {
+    username: stringToTerraform(http.username),
+    password: stringToTerraform(http.password),
+    allow_insecure_http: booleanToTerraform(http.allowInsecureHttp),
+    certificate_authority: stringToTerraform(http.certificateAuthority),
   };
 }
 

@@ -13,7 +13,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { terraformAddress } from "../terraform/address";
 import { ImportIfPresent } from "../terraform/import-if-present";
 import { managedPolicyArn, policyDocument, trustPolicy } from "./iam";
-import { ClusterAtPlan } from "./running-node-group-size";
+import type { ClusterAtPlan } from "./running-node-group-size";
 
 /**
  * The Secrets key's own policy instead of the default one (which lets any principal the account's

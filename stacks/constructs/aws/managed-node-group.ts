@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { nodeRoleName } from "../../naming";
 import { managedPolicyArn, trustPolicy } from "./iam";
-import { ClusterAtPlan, RunningNodeGroupSize } from "./running-node-group-size";
+import { type ClusterAtPlan, RunningNodeGroupSize } from "./running-node-group-size";
 
 /**
  * Policies every EKS node needs: join the cluster and pull images from ECR (PullOnly: the

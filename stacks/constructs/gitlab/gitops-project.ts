@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { DataGitlabProject } from "@cdktf/provider-gitlab/lib/data-gitlab-project";
 import type { GitLabSettings } from "../../settings/schema";
 

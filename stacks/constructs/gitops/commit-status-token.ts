@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformProvider } from "cdktf";
+import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { ProjectAccessToken } from "@cdktf/provider-gitlab/lib/project-access-token";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { COMMIT_STATUS_TOKEN_SECRET } from "../../naming";

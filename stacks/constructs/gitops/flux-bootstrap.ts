@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
-import { BootstrapGit, FluxExtraComponent } from "../../bindings/flux/bootstrap-git";
+import type { ITerraformDependable } from "cdktf";
+import { BootstrapGit, type FluxExtraComponent } from "../../bindings/flux/bootstrap-git";
 import { FluxProvider } from "../../bindings/flux/provider";
 import { eksClusterConnection, type EksClusterConnectionProps } from "./cluster-connection";
 

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { RepositoryFile } from "@cdktf/provider-gitlab/lib/repository-file";
 import type { FileOwner } from "../../layout";
 

@@ -1,4 +1,4 @@
-import { TerraformDataSource, TerraformResource } from "cdktf";
+import { TerraformDataSource, type TerraformResource } from "cdktf";
 
 /**
  * The address Terraform knows an element by: `aws_vpc.x`, or `data.aws_eks_cluster.y`. A plain

@@ -1,5 +1,5 @@
-import { Construct } from "constructs";
-import { TerraformElement, TerraformResource } from "cdktf";
+import type { Construct } from "constructs";
+import { TerraformElement, type TerraformResource } from "cdktf";
 import { terraformAddress } from "./address";
 
 export interface ImportIfPresentProps {

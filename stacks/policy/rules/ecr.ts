@@ -1,4 +1,4 @@
-import { blocks, type PolicyRule } from "../context";
+import { blocks, textOf, type PolicyRule } from "../context";
 
 const repositories = (ctx: Parameters<PolicyRule["check"]>[0]) => ctx.ofType("aws_ecr_repository");
 
@@ -19,7 +19,7 @@ export const ECR_RULES: readonly PolicyRule[] = [
     check: (ctx) =>
       repositories(ctx)
         .filter((r) => r.config.image_tag_mutability !== "IMMUTABLE")
-        .map((r) => ({ node: r.construct, detail: `image tags are ${String(r.config.image_tag_mutability ?? "MUTABLE")}` })),
+        .map((r) => ({ node: r.construct, detail: `image tags are ${textOf(r.config.image_tag_mutability ?? "MUTABLE")}` })),
   },
   {
     id: "CKV_AWS_136",
@@ -28,6 +28,6 @@ export const ECR_RULES: readonly PolicyRule[] = [
     check: (ctx) =>
       repositories(ctx)
         .filter((r) => blocks(r.config.encryption_configuration)[0]?.encryption_type !== "KMS")
-        .map((r) => ({ node: r.construct, detail: `images are encrypted with ${String(blocks(r.config.encryption_configuration)[0]?.encryption_type ?? "AES256")}, not KMS` })),
+        .map((r) => ({ node: r.construct, detail: `images are encrypted with ${textOf(blocks(r.config.encryption_configuration)[0]?.encryption_type ?? "AES256")}, not KMS` })),
   },
 ];

@@ -1,4 +1,4 @@
-import { blocks, type PolicyRule } from "../context";
+import { asList, blocks, type JsonObject, type PolicyRule } from "../context";
 
 /** The Kubernetes versions checkov's CKV_AWS_339 (checkov 3.2) calls supported by EKS. */
 export const SUPPORTED_EKS_VERSIONS: readonly string[] = ["1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35"];
@@ -7,9 +7,9 @@ export const SUPPORTED_EKS_VERSIONS: readonly string[] = ["1.29", "1.30", "1.31"
 export const REQUIRED_LOG_TYPES = ["api", "audit"] as const;
 
 const clusters = (ctx: Parameters<PolicyRule["check"]>[0]) => ctx.ofType("aws_eks_cluster");
-const vpcConfig = (config: Record<string, any>) => blocks(config.vpc_config)[0] ?? {};
+const vpcConfig = (config: JsonObject) => blocks(config.vpc_config)[0] ?? {};
 /** EKS turns the public endpoint on unless told otherwise. */
-const isPublic = (config: Record<string, any>) => vpcConfig(config).endpoint_public_access !== false;
+const isPublic = (config: JsonObject) => vpcConfig(config).endpoint_public_access !== false;
 
 export const EKS_RULES: readonly PolicyRule[] = [
   {
@@ -18,7 +18,7 @@ export const EKS_RULES: readonly PolicyRule[] = [
     fix: "give the cluster an encryption_config for resources [\"secrets\"] with a KMS key (the EksCluster construct does)",
     check: (ctx) =>
       clusters(ctx)
-        .filter((c) => !blocks(c.config.encryption_config).some((e) => (e.resources ?? []).includes("secrets") && blocks(e.provider).some((p) => p.key_arn)))
+        .filter((c) => !blocks(c.config.encryption_config).some((e) => asList(e.resources).includes("secrets") && blocks(e.provider).some((p) => p.key_arn)))
         .map((c) => ({ node: c.construct, detail: "Kubernetes Secrets are not envelope-encrypted with a KMS key" })),
   },
   {
@@ -27,7 +27,7 @@ export const EKS_RULES: readonly PolicyRule[] = [
     fix: `include ${REQUIRED_LOG_TYPES.join(" and ")} in settings.clusters[].eks.logTypes`,
     check: (ctx) =>
       clusters(ctx).flatMap((c) => {
-        const enabled: unknown[] = c.config.enabled_cluster_log_types ?? [];
+        const enabled = asList(c.config.enabled_cluster_log_types);
         const missing = REQUIRED_LOG_TYPES.filter((t) => !enabled.includes(t));
         return missing.length > 0 ? [{ node: c.construct, detail: `control-plane log types ${missing.join(", ")} are not enabled` }] : [];
       }),

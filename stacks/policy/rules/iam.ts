@@ -1,4 +1,4 @@
-import { asList, blocks, parsePolicy, statements, type Finding, type PolicyContext, type PolicyRule, type ResourceView } from "../context";
+import { asList, blocks, parsePolicy, statements, textOf, type Finding, type PolicyContext, type PolicyRule, type ResourceView } from "../context";
 
 const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
 
@@ -38,7 +38,7 @@ function podIdentityRoles(ctx: PolicyContext): ResourceView[] {
   ];
   return ctx
     .ofType("aws_iam_role")
-    .filter((role) => String(role.config.assume_role_policy ?? "").includes(POD_IDENTITY_PRINCIPAL) || associationRoles.some((arn) => ctx.refersTo(arn, role)));
+    .filter((role) => textOf(role.config.assume_role_policy ?? "").includes(POD_IDENTITY_PRINCIPAL) || associationRoles.some((arn) => ctx.refersTo(arn, role)));
 }
 
 /** What is wrong with a Pod Identity role's trust policy, if anything. */
@@ -54,7 +54,7 @@ function podIdentityTrustProblem(trust: unknown): string | undefined {
     if (others.length > 0 || services.length !== 1 || services[0] !== POD_IDENTITY_PRINCIPAL) {
       return `its trust policy lets ${JSON.stringify(principal)} assume it, not only ${POD_IDENTITY_PRINCIPAL}`;
     }
-    const equals = (s.Condition?.StringEquals ?? {}) as Record<string, unknown>;
+    const equals = ((s.Condition as { StringEquals?: unknown } | undefined)?.StringEquals ?? {}) as Record<string, unknown>;
     const missing = ["aws:SourceAccount", "aws:RequestTag/eks-cluster-arn"].filter((key) => equals[key] === undefined);
     if (missing.length > 0) return `its trust policy has no StringEquals condition on ${missing.join(" or ")}`;
   }

@@ -1,4 +1,4 @@
-import { blocks, type PolicyContext, type PolicyRule, type ResourceView } from "../context";
+import { asList, blocks, textOf, type PolicyContext, type PolicyRule, type ResourceView } from "../context";
 
 const nodeGroups = (ctx: PolicyContext) => ctx.ofType("aws_eks_node_group");
 
@@ -41,7 +41,7 @@ export const NODE_RULES: readonly PolicyRule[] = [
     check: (ctx) =>
       perLaunchTemplate(ctx, "the metadata hop limit", (t) => {
         const limit = metadata(t).http_put_response_hop_limit;
-        return limit === 1 ? undefined : `the metadata hop limit is ${limit === undefined ? "unset" : String(limit)}: pods could reach the node's credentials`;
+        return limit === 1 ? undefined : `the metadata hop limit is ${limit === undefined ? "unset" : textOf(limit)}: pods could reach the node's credentials`;
       }),
   },
   {
@@ -50,7 +50,7 @@ export const NODE_RULES: readonly PolicyRule[] = [
     fix: "remove remote_access from the node group, or restrict it with source_security_group_ids",
     check: (ctx) =>
       nodeGroups(ctx)
-        .filter((g) => blocks(g.config.remote_access).some((r) => !(r.source_security_group_ids ?? []).length))
+        .filter((g) => blocks(g.config.remote_access).some((r) => !asList(r.source_security_group_ids).length))
         .map((g) => ({ node: g.construct, detail: "SSH to the nodes is open to 0.0.0.0/0 (remote_access without source security groups)" })),
   },
   {

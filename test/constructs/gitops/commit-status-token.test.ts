@@ -1,4 +1,3 @@
-import { Construct } from "constructs";
 import { TerraformStack, Testing } from "cdktf";
 import { ProjectAccessToken } from "@cdktf/provider-gitlab/lib/project-access-token";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -8,7 +7,7 @@ import { eksClusterConnection, type EksClusterConnectionProps } from "../../../s
 import { COMMIT_STATUS_TOKEN_ACCESS, CommitStatusToken, type CommitStatusTokenProps } from "../../../stacks/constructs/gitops/commit-status-token";
 import { FluxBootstrap } from "../../../stacks/constructs/gitops/flux-bootstrap";
 import { COMMIT_STATUS_TOKEN_SECRET } from "../../../stacks/naming";
-import { SynthesizedJson } from "../../support";
+import type { Json, SynthesizedJson } from "../../support";
 import { address, findResource, ref } from "../find";
 
 /** Example cluster values only (a fake endpoint and CA). */
@@ -28,7 +27,7 @@ function synthToken(props: Partial<CommitStatusTokenProps> = {}): { raw: string;
   const stack = new TerraformStack(app, "test");
   const connection = eksClusterConnection(CLUSTER);
   const kubernetes = new KubernetesProvider(stack, "kubernetes", { ...connection, exec: [connection.exec] });
-  const bootstrap = new BootstrapGit(stack as Construct, "bootstrap", {});
+  const bootstrap = new BootstrapGit(stack, "bootstrap", {});
   new CommitStatusToken(stack, "commit-status", {
     projectId: "${data.gitlab_project.project.id}",
     name: "flux-commit-status-c1",
@@ -140,8 +139,8 @@ describe("eksClusterConnection", () => {
     // WHEN synthesized
     const json = JSON.parse(Testing.synth(stack)) as SynthesizedJson;
     // THEN host, CA and exec plugin are identical (the Kubernetes provider takes exec as a list)
-    const flux = (json.provider?.flux ?? [])[0] as Record<string, any>;
-    const kubernetes = (json.provider?.kubernetes ?? [])[0] as Record<string, any>;
+    const flux = (json.provider?.flux ?? [])[0] as Json;
+    const kubernetes = (json.provider?.kubernetes ?? [])[0] as Json;
     expect(kubernetes.host).toBe(flux.kubernetes.host);
     expect(kubernetes.cluster_ca_certificate).toBe(flux.kubernetes.cluster_ca_certificate);
     expect(kubernetes.exec).toEqual([flux.kubernetes.exec]);

@@ -1,9 +1,8 @@
-import { Construct } from "constructs";
 import { TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
 import { fluxSystemKustomization, FluxBootstrap, IMAGE_AUTOMATION_COMPONENTS } from "../../../stacks/constructs/gitops/flux-bootstrap";
 import { BootstrapGit } from "../../../stacks/bindings/flux/bootstrap-git";
-import { SynthesizedJson } from "../../support";
+import type { Json, SynthesizedJson } from "../../support";
 import { address, findResource } from "../find";
 
 describe("FluxBootstrap", () => {
@@ -13,7 +12,7 @@ describe("FluxBootstrap", () => {
   beforeAll(() => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "test");
-    const dependency = new BootstrapGit(stack as Construct, "earlier", {});
+    const dependency = new BootstrapGit(stack, "earlier", {});
     new FluxBootstrap(stack, "flux", {
       clusterName: "c1",
       region: "eu-west-1",
@@ -32,7 +31,7 @@ describe("FluxBootstrap", () => {
     json = JSON.parse(raw) as SynthesizedJson;
   });
 
-  const provider = () => (json.provider?.flux ?? [])[0] as Record<string, any>;
+  const provider = () => (json.provider?.flux ?? [])[0] as Json;
 
   test("GIVEN a cluster WHEN synthesized THEN the provider authenticates through `aws eks get-token` for that cluster and region", () => {
     expect(provider().kubernetes).toEqual({
@@ -79,7 +78,7 @@ describe("FluxBootstrap", () => {
   });
 
   test("GIVEN the provider WHEN synthesized THEN it is pinned to the exact fluxcd/flux release", () => {
-    expect((json.terraform as any).required_providers.flux).toEqual({ source: "fluxcd/flux", version: "1.9.5" });
+    expect((json.terraform as Json).required_providers.flux).toEqual({ source: "fluxcd/flux", version: "1.9.5" });
   });
 
   test("GIVEN the deploy key's fingerprint WHEN synthesized THEN flux-system/kustomization.yaml names it, so a new key changes the bootstrap", () => {

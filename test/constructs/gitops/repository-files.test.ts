@@ -1,6 +1,5 @@
-import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
-import { RepositoryFiles, RepositoryFileSpec } from "../../../stacks/constructs/gitops/repository-files";
+import type { Construct } from "constructs";
+import { RepositoryFiles, type RepositoryFileSpec } from "../../../stacks/constructs/gitops/repository-files";
 import { BootstrapGit } from "../../../stacks/bindings/flux/bootstrap-git";
 import { resourcesOf, synthConstruct } from "../../support";
 import { address } from "../find";
@@ -18,7 +17,7 @@ describe("RepositoryFiles", () => {
 
   beforeAll(() => {
     json = synthConstruct((scope: Construct) => {
-      const bootstrap = new BootstrapGit(scope as TerraformStack, "bootstrap", { path: "clusters/c1" });
+      const bootstrap = new BootstrapGit(scope, "bootstrap", { path: "clusters/c1" });
       bootstrapId = bootstrap.friendlyUniqueId;
       new RepositoryFiles(scope, "files", { projectId: "42", branch: "main", files: FILES, label: "c1", dependsOn: [bootstrap] });
     });
