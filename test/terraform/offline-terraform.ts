@@ -127,6 +127,40 @@ export class StackWorkspace {
     return { valid: parsed.valid, errors: parsed.diagnostics.filter((d) => d.severity === "error") };
   }
 
+  /**
+   * Validates several stacks in one `terraform validate`, so each provider's schema is loaded once
+   * rather than once per stack (the aws provider takes seconds to start): `root` as the root
+   * module and each of `modules` as a child module of it, in folder `name`. Terraform allows
+   * import blocks only in a root module, so a stack with imports must be `root` (or lose them).
+   * Returns each module's error diagnostics by its name, the root's under "" (Terraform names the
+   * file of each diagnostic, which tells whose it is).
+   */
+  validateTogether(name: string, root: TerraformJson, modules: Readonly<Record<string, TerraformJson>>): Map<string, Diagnostic[]> {
+    for (const [module, config] of Object.entries(modules)) {
+      if (!/^[A-Za-z][\w-]*$/.test(module)) throw new Error(`module name ${module}: letters, digits, '_' and '-' only`);
+      if (config.import?.length) throw new Error(`module ${module} has import blocks, which Terraform allows only in the root module`);
+    }
+    // Terraform reads an empty "module": {} as a module block without its name.
+    const names = Object.keys(modules);
+    const withModules: TerraformJson = names.length === 0 ? root : { ...root, module: Object.fromEntries(names.map((m) => [m, { source: `./modules/${m}` }])) };
+    const dir = this.write(name, withModules);
+    for (const [module, config] of Object.entries(modules)) this.write(path.join(name, "modules", module), config);
+    // Modules are installed by `terraform get` into .terraform/modules; the providers are the base's.
+    const dotTerraform = path.join(dir, ".terraform");
+    if (!fs.existsSync(dotTerraform)) {
+      fs.mkdirSync(dotTerraform);
+      fs.symlinkSync(path.join(this.base, ".terraform", "providers"), path.join(dotTerraform, "providers"));
+      fs.copyFileSync(path.join(this.base, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+    }
+    this.tf.ok(dir, "get", "-no-color");
+    const errors = new Map<string, Diagnostic[]>([["", []], ...Object.keys(modules).map((m): [string, Diagnostic[]] => [m, []])]);
+    for (const d of this.validate(dir).errors) {
+      const module = /^modules\/([^/]+)\//.exec(d.range?.filename ?? "")?.[1] ?? "";
+      errors.get(errors.has(module) ? module : "")!.push(d);
+    }
+    return errors;
+  }
+
   /** `terraform providers schema -json` of the base's providers. */
   schema<Schema>(): Schema {
     return JSON.parse(this.tf.ok(this.base, "providers", "schema", "-json").stdout) as Schema;
