@@ -1,8 +1,8 @@
 import { spawnSync, type SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import type { Json } from "./support";
+import { tempDir } from "./temp-dirs";
 
 /*
  * The app as the cdktf CLI runs it: cdktf.json's `app` command, run by a shell in the project
@@ -11,22 +11,8 @@ import type { Json } from "./support";
 
 export const ROOT = path.resolve(__dirname, "..");
 
-const tempDirs: string[] = [];
-
-/** A fresh temporary directory, removed after the test file (register with {@link removeTempDirsAfterAll}). */
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** Removes every directory {@link tempDir} made, once the test file is done. */
-export function removeTempDirsAfterAll(): void {
-  afterAll(() => {
-    // fs.rmSync removes symlinks (node_modules in project copies) without following them.
-    for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-  });
-}
+// Re-exported for the replays, which run the app in temporary copies of the project.
+export { removeTempDirsAfterAll, tempDir } from "./temp-dirs";
 
 /** cdktf.json's context block as committed. */
 export function committedContext(): Json {

@@ -86,11 +86,27 @@ export function onlyResource(json: SynthesizedJson, type: string): Json {
   return all[0][1];
 }
 
+/** synthApp's results in this test file, by the settings' JSON (each jest worker loads its own copy). */
+const synthesized = new Map<string, Record<string, SynthesizedJson>>();
+
 /**
  * Synthesizes the whole app the way `cdktf synth` does (cross-stack references become remote
  * state and outputs only then) and returns each stack's Terraform JSON by stack name.
+ *
+ * Memoized: the same settings are synthesized once per test file, and every caller gets its own
+ * deep copy, so a test that edits what it got cannot change what the next one sees.
  */
 export function synthApp(settings: Settings): Record<string, SynthesizedJson> {
+  const key = JSON.stringify(settings);
+  let stacks = synthesized.get(key);
+  if (!stacks) {
+    stacks = synthAppUncached(settings);
+    synthesized.set(key, stacks);
+  }
+  return structuredClone(stacks);
+}
+
+function synthAppUncached(settings: Settings): Record<string, SynthesizedJson> {
   // Required lazily: main.ts pulls in every stack, which construct-level tests do not need.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (the line above)
   const { buildApp } = require("../main") as typeof import("../main");

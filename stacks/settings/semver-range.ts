@@ -3,7 +3,7 @@
  * `semver.range` with Masterminds/semver v3 (`semver.NewConstraint`); a range it refuses leaves the
  * policy not Ready and the app on its old tag, long after the deploy succeeded. This is that
  * function's grammar (v3.4.0: its regular expressions, range rewriting and version parsing), so the
- * settings refuse at synth what Flux would refuse in the cluster. test/settings/semver-range.test.ts
+ * settings refuse at synth what Flux would refuse in the cluster. test/settings/semver-range.replay.test.ts
  * checks it against the Go library itself.
  */
 

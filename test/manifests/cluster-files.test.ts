@@ -11,7 +11,7 @@ import { documentsOf } from "./fixtures";
 
 /*
  * The commit order of one cluster's files, pinned path by path. The commit-chain replays
- * (test/gitops/commit-chain.test.ts) prove with kustomize that this order keeps every Flux path
+ * (test/gitops/commit-chain.replay.test.ts) prove with kustomize that this order keeps every Flux path
  * buildable after each commit; this test runs without kustomize and says which order that is.
  */
 

@@ -5,7 +5,7 @@
 // are left out: each would cost tens of seconds per mutant.
 const SETTINGS_TESTS = ["test/settings/*.test.ts"];
 /** The settings tests that run the app as a process (seconds each). */
-const APP_PROCESS_TESTS = ["/test/settings/synth-cli\\.test\\.ts$"];
+const APP_PROCESS_TESTS = ["/test/settings/synth-cli\\.replay\\.test\\.ts$"];
 
 export const GROUPS = {
   settings: {
@@ -22,7 +22,7 @@ export const GROUPS = {
     mutate: ["stacks/manifests/**/*.ts"],
     tests: [
       "test/manifests/*.test.ts",
-      "test/gitops/image-automation.test.ts",
+      "test/gitops/image-automation.replay.test.ts",
       "test/stacks/gitops-stack.test.ts",
       "test/stacks/tenants.test.ts",
       "test/stacks/notifications.test.ts",

@@ -9,7 +9,8 @@ if (!group || !(group in GROUPS)) {
   throw new Error(`MUTATION_GROUP must be one of ${Object.keys(GROUPS).join(", ")}; got ${group ?? "nothing"}`);
 }
 const { mutate, tests, ignore = [] } = GROUPS[group];
-const { reporters: _reporters, ...jestConfig } = require("../../package.json").jest;
+// The unit tier's project config (package.json's jest.projects), with this group's tests.
+const { displayName: _tier, ...jestConfig } = require("../../package.json").jest.projects.find((p) => p.displayName === "unit");
 
 export default {
   packageManager: "npm",

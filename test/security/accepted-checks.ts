@@ -1,6 +1,6 @@
 /**
  * checkov checks that fail on the default settings on purpose. The README lists each with its
- * reason and the setting that changes it; test/security/checkov.test.ts fails on any other failed
+ * reason and the setting that changes it; test/security/checkov.replay.test.ts fails on any other failed
  * check, and on an entry here that no longer fails (so the list cannot go stale).
  */
 export interface AcceptedCheck {

@@ -5,7 +5,7 @@ import { settingsErrorLines as errorLines } from "./settings-errors";
 /*
  * Every setting, given a value a new user could plausibly write and AWS, GitLab or Flux would refuse
  * later: the settings refuse it at synth, naming the setting. A new setting fails the coverage test
- * until it has a row here. The same refusal through the app process is in ./synth-cli.test.ts.
+ * until it has a row here. The same refusal through the app process is in ./synth-cli.replay.test.ts.
  */
 
 /** A wrong value per setting (a leaf path of the schema), with what else the case needs to be reached. */

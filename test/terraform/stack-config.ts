@@ -3,13 +3,14 @@ import * as path from "path";
 import { App } from "cdktf";
 import { buildApp } from "../../main";
 import type { Settings } from "../../stacks/settings/schema";
-import { REPO_ROOT } from "./providers";
 
 /*
  * Synthesized stacks as Terraform JSON, and what the Terraform replays do to them before running a
  * real Terraform: cut out the blocks of a provider that cannot be had here (GitLab), leaving every
  * other block as it is, with each reference to a cut block pointed at a built-in stand-in.
  */
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 export interface TerraformJson {

@@ -20,7 +20,7 @@ import { type Json, MINIMAL_SETTINGS, twoClusters } from "../support";
  *
  * The jobs install nothing: each copy gets this checkout's node_modules as hard links, which the
  * .npm template's check (.ci/gitlab/node-modules-current) finds current, so its `npm ci` is skipped
- * (what installing from a clean runner does is tested in node-modules-current.test.ts). Hard links
+ * (what installing from a clean runner does is tested in node-modules-current.replay.test.ts). Hard links
  * share their files with this checkout, so nothing in a job may write below node_modules: asserted
  * on every entry. Never a symlink: an `npm ci` in the copy would empty this checkout's node_modules.
  */
@@ -332,8 +332,8 @@ if (missingTools.length > 0) {
         for (const job of ["test", "synth"] as const) before[job] = nodeModulesState(copies[job]);
         // No --shell-isolation: it would rsync the job's Git files into a build folder and leave
         // node_modules (untracked) behind. Each job has a copy of its own instead, as a runner's checkout.
-        // The outer `npm test` runs the whole suite; the test job runs it on one file to prove the
-        // job itself (typecheck, synth check, jest with the JUnit reporter).
+        // The outer run has the whole suite; the test job runs `npm run test:all` on one file to
+        // prove the job itself (typecheck, lint, synth check, jest with the JUnit reporter).
         // npm_config_offline: should a job install after all, it fails at once instead of downloading.
         const job = (name: "test" | "synth", ...variables: string[]) =>
           gitlabCiLocalAsync(copies[name], [
@@ -362,16 +362,17 @@ if (missingTools.length > 0) {
         }
       });
 
-      test("THEN nothing in either job wrote below node_modules (hard links to this checkout's files), but tsc's build info in the copy's own .cache", () => {
+      test("THEN nothing in either job wrote below node_modules (hard links to this checkout's files), but tsc's build info and ESLint's cache in the copy's own .cache", () => {
         for (const job of ["test", "synth"] as const) {
           expect(before[job]!.size).toBeGreaterThan(1000);
           expect({ job, changed: changedEntries(before[job]!, after[job]!).slice(0, 20) }).toEqual({ job, changed: [] });
         }
         const manifest = fs.statSync(path.join(copies.test, "node_modules", "typescript", "package.json"));
         expect(manifest.ino).toBe(fs.statSync(path.join(ROOT, "node_modules", "typescript", "package.json")).ino);
-        // What the test job's typecheck wrote there: a file of the copy's own, no link to this checkout.
+        // What the test job's typecheck and lint wrote there: files of the copy's own, no link to this checkout.
         const cache = path.join(copies.test, "node_modules", ".cache");
-        expect(filesBelow(cache).map((file) => [file, fs.statSync(path.join(cache, file)).nlink])).toEqual([["tsbuildinfo", 1]]);
+        const written = filesBelow(cache).map((file) => [file.replace(/^eslint\/\.cache_\w+$/, "eslint/.cache_<hash>"), fs.statSync(path.join(cache, file)).nlink]);
+        expect(written).toEqual([["eslint/.cache_<hash>", 1], ["tsbuildinfo", 1]]);
       });
 
       test("THEN the test job wrote a JUnit report with passing test cases", () => {
