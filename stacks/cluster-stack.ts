@@ -34,7 +34,6 @@ export const ADDONS_BEFORE_NODES = ["vpc-cni", "kube-proxy", "eks-pod-identity-a
  */
 export const ADDONS_AFTER_NODES = ["coredns", "aws-ebs-csi-driver", "metrics-server"] as const;
 
-
 /** Where the single app's ECR repository was before apps became a list (cdktf logical ids). */
 export const LEGACY_ECR_ADDRESSES = {
   repository: "aws_ecr_repository.ecr_repository_795B33D4",
@@ -250,8 +249,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       const gitlab = props.gitlab;
       if (!gitlab) throw new Error(`ClusterStack ${id}: teams with ECR repositories need props.gitlab (the instance their CI roles trust)`);
       this.gitlabOidcProviderArn =
-        props.gitlabOidcProviderArn ??
-        new GitLabOidcProvider(this, "gitlab-oidc-provider", { issuerUrl: gitlab.baseUrl, mode: gitlab.awsOidcProvider }).arn;
+        props.gitlabOidcProviderArn ?? new GitLabOidcProvider(this, "gitlab-oidc-provider", { issuerUrl: gitlab.baseUrl, mode: gitlab.awsOidcProvider }).arn;
       const providerArn = this.gitlabOidcProviderArn;
       this.teamCiRoleArns = Object.fromEntries(
         pushingTeams.map((team) => {
@@ -315,7 +313,8 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
   private amiReleaseVersion(cluster: ClusterSettings): string | undefined {
     const wanted = cluster.nodeGroup.amiReleaseVersion;
     if (wanted !== "latest") return wanted;
-    return new DataAwsSsmParameter(this, "node-ami-release", { name: amiReleaseParameter(cluster.nodeGroup.amiType, cluster.eks.kubernetesVersion) }).insecureValue;
+    return new DataAwsSsmParameter(this, "node-ami-release", { name: amiReleaseParameter(cluster.nodeGroup.amiType, cluster.eks.kubernetesVersion) })
+      .insecureValue;
   }
 }
 

@@ -181,7 +181,12 @@ export class GitOpsStack extends ProjectStack {
    * known_hosts of the GitLab SSH host are the ones the bootstrap scanned into flux-system's own
    * Secret (every team project lives on the same host).
    */
-  private tenantAccess(cluster: ClusterSettings, kubernetes: KubernetesProvider, access: Readonly<Record<string, TenantGitAccess>>, flux: FluxBootstrap): SecretV1[] {
+  private tenantAccess(
+    cluster: ClusterSettings,
+    kubernetes: KubernetesProvider,
+    access: Readonly<Record<string, TenantGitAccess>>,
+    flux: FluxBootstrap,
+  ): SecretV1[] {
     if (cluster.tenants.length === 0) return [];
     const fluxSecret = new DataKubernetesSecretV1(this, "flux-system-secret", {
       provider: kubernetes,

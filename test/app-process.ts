@@ -51,7 +51,8 @@ export function projectCopy(prefix: string): string {
 
 /** Every file below `dir`, as paths relative to it, sorted. */
 export function filesBelow(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }))
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
     .sort();

@@ -34,9 +34,7 @@ function isProviderRootSpecifier(specifier: string): boolean {
 function findProviderRootImports(source: string): RootImport[] {
   const { importedFiles } = ts.preProcessFile(source, true, true);
   const lineOf = (pos: number) => source.slice(0, pos).split("\n").length;
-  return importedFiles
-    .filter((f) => isProviderRootSpecifier(f.fileName))
-    .map((f) => ({ line: lineOf(f.pos), specifier: f.fileName }));
+  return importedFiles.filter((f) => isProviderRootSpecifier(f.fileName)).map((f) => ({ line: lineOf(f.pos), specifier: f.fileName }));
 }
 
 function filesToScan(): string[] {
@@ -102,7 +100,8 @@ describe("provider imports", () => {
     expect(files.map((f) => path.relative(REPO_ROOT, f))).toEqual(expect.arrayContaining(["main.ts", "stacks/cluster-stack.ts"]));
     const offenders = files.flatMap((file) =>
       findProviderRootImports(fs.readFileSync(file, "utf8")).map(
-        (hit) => `${path.relative(REPO_ROOT, file)}:${hit.line}: imports "${hit.specifier}"; import the class from "${hit.specifier.replace(/\/lib.*$/, "")}/lib/<resource>" instead`,
+        (hit) =>
+          `${path.relative(REPO_ROOT, file)}:${hit.line}: imports "${hit.specifier}"; import the class from "${hit.specifier.replace(/\/lib.*$/, "")}/lib/<resource>" instead`,
       ),
     );
     expect(offenders).toEqual([]);

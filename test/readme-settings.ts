@@ -76,7 +76,8 @@ export function settingsTableProblems(readme: string, leaves: readonly SettingLe
     } else if (!listed) {
       problems.push(`${path}: optional with no default the schema can state; describe it in words and list it`);
     } else {
-      if (cell === "" || cell === "—" || isJsonValue(cell)) problems.push(`${path}: the table's default should say in words what applies, not ${cell || "nothing"}`);
+      if (cell === "" || cell === "—" || isJsonValue(cell))
+        problems.push(`${path}: the table's default should say in words what applies, not ${cell || "nothing"}`);
     }
     const max = maxLength(schema);
     if (max !== undefined && !row.meaning.includes(`${max} characters`)) {

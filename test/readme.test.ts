@@ -45,8 +45,8 @@ describe("README settings table", () => {
   test("GIVEN a default changed in the README alone WHEN the table is checked THEN the check names the setting", () => {
     const row = (p: string) => `| \`${p}\` | ${settingsRows(README).get(p)!.defaultCell} |`;
     const planted = README.replace(row("clusters[].eks.logRetentionDays"), "| `clusters[].eks.logRetentionDays` | `14` |")
-      .replace(row("clusters[].eks.kubernetesVersion"), "| `clusters[].eks.kubernetesVersion` | `\"1.34\"` |")
-      .replace(row("clusters[].eks.logTypes"), "| `clusters[].eks.logTypes` | `[\"api\",\"audit\"]` |");
+      .replace(row("clusters[].eks.kubernetesVersion"), '| `clusters[].eks.kubernetesVersion` | `"1.34"` |')
+      .replace(row("clusters[].eks.logTypes"), '| `clusters[].eks.logTypes` | `["api","audit"]` |');
     expect(planted).not.toEqual(README);
     expect(settingsTableProblems(planted, leaves, DEFAULTS_IN_WORDS)).toEqual([
       'clusters[].eks.kubernetesVersion: the table\'s default is `"1.34"`; the schema\'s is `"1.35"`',
@@ -87,7 +87,9 @@ describe("README settings table", () => {
       `clusters[].eks.logRetentionDays: the table's meaning is not the schema's description (${JSON.stringify("Retention of the control-plane log group (class `INFREQUENT_ACCESS`).")})`,
     ]);
     const undescribed = README.replace("| `gitlab.baseUrl` |", "| `gitlab.nothing` | `1` | Not a setting. |\n| `gitlab.baseUrl` |");
-    expect(descriptionProblems(undescribed)).toEqual(["gitlab.nothing: the schema has no description for this row (give it .describe() with the row's meaning)"]);
+    expect(descriptionProblems(undescribed)).toEqual([
+      "gitlab.nothing: the schema has no description for this row (give it .describe() with the row's meaning)",
+    ]);
   });
 
   test("GIVEN settings with only the required values WHEN validated THEN every default the JSON Schema states is the one applied", () => {
@@ -186,17 +188,30 @@ function satisfiesEngine(version: string, range: string): boolean {
     if (m[2] === "*" || m[2] === "x") return true;
     const [low, high] = span(m[2]);
     switch (m[1]) {
-      case ">=": return v >= low;
-      case ">": return v >= high;
-      case "<=": return v < high;
-      case "<": return v < low;
-      case "^": return v >= low && v < (Math.floor(low / 1e6) + 1) * 1e6; // no ^0.x in the lock file
-      case "~": return v >= low && v < (Math.floor(low / 1e3) + 1) * 1e3;
-      default: return v >= low && v < high;
+      case ">=":
+        return v >= low;
+      case ">":
+        return v >= high;
+      case "<=":
+        return v < high;
+      case "<":
+        return v < low;
+      case "^":
+        return v >= low && v < (Math.floor(low / 1e6) + 1) * 1e6; // no ^0.x in the lock file
+      case "~":
+        return v >= low && v < (Math.floor(low / 1e3) + 1) * 1e3;
+      default:
+        return v >= low && v < high;
     }
   };
   // "a >= b" is one comparator: join operators to their versions before splitting on spaces.
-  return range.split("||").some((alt) => alt.trim().replace(/([<>=^~]+)\s+/g, "$1").split(/\s+/).every(comparator));
+  return range.split("||").some((alt) =>
+    alt
+      .trim()
+      .replace(/([<>=^~]+)\s+/g, "$1")
+      .split(/\s+/)
+      .every(comparator),
+  );
 }
 
 describe("README Node.js requirement", () => {

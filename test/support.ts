@@ -115,10 +115,7 @@ function synthAppUncached(settings: Settings): Record<string, SynthesizedJson> {
   const stacksDir = path.join(app.outdir, "stacks");
   try {
     return Object.fromEntries(
-      fs.readdirSync(stacksDir).map((name) => [
-        name,
-        JSON.parse(fs.readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8")) as SynthesizedJson,
-      ]),
+      fs.readdirSync(stacksDir).map((name) => [name, JSON.parse(fs.readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8")) as SynthesizedJson]),
     );
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true });

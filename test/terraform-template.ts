@@ -6,7 +6,7 @@
 export function evaluateTerraformTemplate(text: string, refs: Record<string, string> | ((ref: string) => string | undefined)): string {
   const lookup = typeof refs === "function" ? refs : (ref: string) => (ref in refs ? refs[ref] : undefined);
   let out = "";
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (text.startsWith("$${", i)) {
       out += "${";
       i += 3;

@@ -20,7 +20,9 @@ const TEST_ROOT = __dirname;
  */
 const ALLOWED_SPAWNERS = new Set([path.join(TEST_ROOT, "manifests", "api-validator.ts")]);
 
-const testFiles = (fs.readdirSync(TEST_ROOT, { recursive: true }) as string[]).filter((file) => file.endsWith(".test.ts")).map((file) => path.join(TEST_ROOT, file));
+const testFiles = (fs.readdirSync(TEST_ROOT, { recursive: true }) as string[])
+  .filter((file) => file.endsWith(".test.ts"))
+  .map((file) => path.join(TEST_ROOT, file));
 
 /** The module specifiers a file imports or requires. */
 const importsOf = (file: string) => [...fs.readFileSync(file, "utf8").matchAll(/(?:from\s+|require\(|import\()\s*"([^"]+)"/g)].map((m) => m[1]);
@@ -50,7 +52,11 @@ const relative = (file: string) => path.relative(path.dirname(TEST_ROOT), file);
 
 describe("the test tiers", () => {
   test("GIVEN package.json's jest projects THEN there are exactly the unit and replay tiers, split by the .replay.test.ts name", () => {
-    const tiers = jestConfig.projects.map((p) => ({ name: p.displayName, match: p.testMatch, ignore: "testPathIgnorePatterns" in p ? p.testPathIgnorePatterns : [] }));
+    const tiers = jestConfig.projects.map((p) => ({
+      name: p.displayName,
+      match: p.testMatch,
+      ignore: "testPathIgnorePatterns" in p ? p.testPathIgnorePatterns : [],
+    }));
     expect(tiers).toEqual([
       { name: "unit", match: ["<rootDir>/test/**/*.test.ts"], ignore: ["/node_modules/", "\\.replay\\.test\\.ts$"] },
       { name: "replay", match: ["<rootDir>/test/**/*.replay.test.ts"], ignore: [] },

@@ -151,10 +151,7 @@ function tenants(cluster: ClusterSettings, gitlab: GitLabSettings, options: Clus
   });
   const values = tenantsTemplateValues(cluster);
   return {
-    layer: [
-      ...layer,
-      ...under(repositoryPaths.tenantsLayer(cluster.name), renderLayer(TENANTS_INDEX_LAYER, values, renderOptions)),
-    ],
+    layer: [...layer, ...under(repositoryPaths.tenantsLayer(cluster.name), renderLayer(TENANTS_INDEX_LAYER, values, renderOptions))],
     sync: renamed(repositoryPaths.tenantsSync(cluster.name), renderLayer(TENANTS_SYNC_LAYER, values, renderOptions)),
   };
 }

@@ -79,7 +79,9 @@ export function renderLayer(layer: TemplateLayer, values: TemplateValues, option
   const found = listTemplates(dir);
   const declared = layer.files.map((f) => f.path);
   const problems = [
-    ...found.filter((f) => !declared.includes(f)).map((f) => `${label(f)}: not declared in stacks/layout.ts (every template needs an owner and a place in the commit order)`),
+    ...found
+      .filter((f) => !declared.includes(f))
+      .map((f) => `${label(f)}: not declared in stacks/layout.ts (every template needs an owner and a place in the commit order)`),
     ...declared.filter((f) => !found.includes(f)).map((f) => `${label(f)}: declared in stacks/layout.ts but missing`),
   ];
   if (problems.length > 0) throw new TemplateError(problems);
@@ -135,7 +137,9 @@ export function renderTemplate(template: string, values: TemplateValues, options
     plain += template.slice(last, match.index);
     last = match.index + whole.length;
     if (!Object.prototype.hasOwnProperty.call(values, name)) {
-      const known = Object.keys(values).map((n) => `__${n}__`).join(", ");
+      const known = Object.keys(values)
+        .map((n) => `__${n}__`)
+        .join(", ");
       throw new TemplateError([`${at(match.index)}: unknown placeholder ${whole} (this layer knows ${known})`]);
     }
     const value: unknown = values[name];
@@ -196,7 +200,6 @@ export function checkManifests(text: string, file: string, when = ""): void {
   if (problems.length === 0 && !sawObject) problems.push(`${file}:1:1: holds no Kubernetes object${when}`);
   if (problems.length > 0) throw new TemplateError(problems);
 }
-
 
 /** Template paths relative to `dir`, POSIX separators, sorted by code unit (locale-independent). */
 function listTemplates(dir: string): string[] {

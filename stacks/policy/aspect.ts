@@ -42,7 +42,8 @@ export class PolicyAspect implements IAspect {
         const path = finding.node.node.path;
         // As Annotations.of(node).addWarning/addError, without the stack trace: the synthesized
         // manifest must not depend on where the project lies (synth output is compared byte for byte).
-        if (reason !== undefined) finding.node.node.addMetadata(AnnotationMetadataEntryType.WARN, acceptedMessage(rule, path, finding.detail, reason), { stackTrace: false });
+        if (reason !== undefined)
+          finding.node.node.addMetadata(AnnotationMetadataEntryType.WARN, acceptedMessage(rule, path, finding.detail, reason), { stackTrace: false });
         else finding.node.node.addMetadata(AnnotationMetadataEntryType.ERROR, violationMessage(rule, path, finding.detail), { stackTrace: false });
       }
     }
@@ -68,7 +69,5 @@ export function policyErrorLines(err: unknown): string[] | undefined {
   if (!(err instanceof Error) || !err.message.startsWith(ANNOTATION_ERROR)) return undefined;
   const lines = err.message.slice(ANNOTATION_ERROR.length).split("\n");
   const end = lines.findIndex((line, i) => i > 0 && line.trim() === "");
-  return (end === -1 ? lines : lines.slice(0, end))
-    .filter((line) => line.trim() !== "")
-    .map((line) => line.replace(/^\[[^\]]*\] /, ""));
+  return (end === -1 ? lines : lines.slice(0, end)).filter((line) => line.trim() !== "").map((line) => line.replace(/^\[[^\]]*\] /, ""));
 }

@@ -51,4 +51,3 @@ function errorOffset(text: string): number {
   }
   return low;
 }
-

@@ -25,9 +25,7 @@ export const RESERVED_NAMESPACES: readonly string[] = ["default", "flux-system",
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 /** The retention periods CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /**
  * Diversified Spot pools of one size, as AWS recommends: 2 vCPU and 8 GiB in six families (Intel
@@ -37,12 +35,7 @@ export const LOG_RETENTION_DAYS = [
 export const DEFAULT_INSTANCE_TYPES = ["t3.large", "t3a.large", "m5.large", "m5a.large", "m6i.large", "m6a.large"] as const;
 
 /** AL2 AMIs stopped on 2025-11-26, so only AL2023 and Bottlerocket families are offered. */
-export const AMI_TYPES = [
-  "AL2023_x86_64_STANDARD",
-  "AL2023_ARM_64_STANDARD",
-  "BOTTLEROCKET_x86_64",
-  "BOTTLEROCKET_ARM_64",
-] as const;
+export const AMI_TYPES = ["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"] as const;
 
 const dnsLabel = (what: string, max: number) => {
   const allowed = `${what}: lowercase letters, digits and '-', starting with a letter, at most ${max} characters`;
@@ -102,13 +95,17 @@ export const networkSchema = z
       .array(awsCidr("a subnet", "10.0.1.0/24"))
       .min(2, "at least two private subnets (EKS needs two zones)")
       .default(["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24", "10.0.6.0/24"])
-      .describe("Private subnets (nodes, control-plane ENIs), round-robin over the zones; tagged `kubernetes.io/role/internal-elb=1`. Must lie in the VPC and not overlap."),
+      .describe(
+        "Private subnets (nodes, control-plane ENIs), round-robin over the zones; tagged `kubernetes.io/role/internal-elb=1`. Must lie in the VPC and not overlap.",
+      ),
     flowLogs: z
       .object({
         enabled: z
           .boolean()
           .default(true)
-          .describe("VPC flow logs (accepted and rejected traffic) to the CloudWatch Logs group `/aws/vpc/<cluster>/flow-logs`, delivered with the role `<cluster>-vpc-flow-logs`. Off needs `policy.acceptedRisks` `CKV2_AWS_11` (see [Policy at synth](#policy-at-synth))."),
+          .describe(
+            "VPC flow logs (accepted and rejected traffic) to the CloudWatch Logs group `/aws/vpc/<cluster>/flow-logs`, delivered with the role `<cluster>-vpc-flow-logs`. Off needs `policy.acceptedRisks` `CKV2_AWS_11` (see [Policy at synth](#policy-at-synth)).",
+          ),
         retentionDays: z
           .number()
           .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), `one of ${LOG_RETENTION_DAYS.join(", ")}`)
@@ -125,24 +122,20 @@ export const eksSchema = z
     kubernetesVersion: z
       .string(`a Kubernetes minor version as a string, such as "${DEFAULT_KUBERNETES_VERSION}"`)
       .regex(/^1\.\d+$/, `a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`)
-      .refine(
-        (v) => Number(v.split(".")[1]) >= MIN_KUBERNETES_MINOR,
-        `1.${MIN_KUBERNETES_MINOR} or newer (Flux 2.9 needs 1.${MIN_KUBERNETES_MINOR})`,
-      )
+      .refine((v) => Number(v.split(".")[1]) >= MIN_KUBERNETES_MINOR, `1.${MIN_KUBERNETES_MINOR} or newer (Flux 2.9 needs 1.${MIN_KUBERNETES_MINOR})`)
       .refine(
         (v) => v in CLUSTER_AUTOSCALER_IMAGE_TAGS,
         `one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")} (the versions stacks/infrastructure-versions.ts pins a Cluster Autoscaler for)`,
       )
       .default(DEFAULT_KUBERNETES_VERSION)
-      .describe("Kubernetes minor version; add-on versions and the Cluster Autoscaler image follow it. 1.33 (Flux 2.9's minimum) to 1.35 (the newest the project pins a Cluster Autoscaler for)."),
+      .describe(
+        "Kubernetes minor version; add-on versions and the Cluster Autoscaler image follow it. 1.33 (Flux 2.9's minimum) to 1.35 (the newest the project pins a Cluster Autoscaler for).",
+      ),
     supportType: z
       .enum(["STANDARD", "EXTENDED"], "STANDARD or EXTENDED")
       .default("STANDARD")
       .describe("Upgrade policy when standard support ends: `STANDARD` auto-upgrades, `EXTENDED` costs six times more per hour."),
-    endpointPublicAccess: z
-      .boolean()
-      .default(true)
-      .describe("Public API endpoint besides the private one; a laptop or a shared runner needs it."),
+    endpointPublicAccess: z.boolean().default(true).describe("Public API endpoint besides the private one; a laptop or a shared runner needs it."),
     publicAccessCidrs: z
       .array(cidr)
       .min(1, "at least one CIDR")
@@ -161,11 +154,15 @@ export const eksSchema = z
     adminPrincipalArns: z
       .array(principalArn)
       .default([])
-      .describe("IAM roles/users given `AmazonEKSClusterAdminPolicy` (cluster scope). SSO roles with their full path. Add your administrators here (see [Who can reach the cluster](#who-can-reach-the-cluster))."),
+      .describe(
+        "IAM roles/users given `AmazonEKSClusterAdminPolicy` (cluster scope). SSO roles with their full path. Add your administrators here (see [Who can reach the cluster](#who-can-reach-the-cluster)).",
+      ),
     viewerPrincipalArns: z
       .array(principalArn)
       .default([])
-      .describe("IAM roles/users given `AmazonEKSAdminViewPolicy` (read-only, cluster scope): the pipeline's plan role (see [Deploying from GitLab CI](#deploying-from-gitlab-ci)). A principal may be listed once, as admin or viewer."),
+      .describe(
+        "IAM roles/users given `AmazonEKSAdminViewPolicy` (read-only, cluster scope): the pipeline's plan role (see [Deploying from GitLab CI](#deploying-from-gitlab-ci)). A principal may be listed once, as admin or viewer.",
+      ),
     addonVersions: z
       .partialRecord(
         // An unknown add-on is reported by zod as an unrecognized key (load.ts lists the allowed ones), never with an enum message.
@@ -173,11 +170,10 @@ export const eksSchema = z
         z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.2"),
       )
       .default({})
-      .describe("Explicit add-on versions by name (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`, `metrics-server`), e.g. `{\"vpc-cni\": \"v1.20.4-eksbuild.2\"}` (see [Operating the cluster](#operating-the-cluster))."),
-    deletionProtection: z
-      .boolean()
-      .default(false)
-      .describe("EKS refuses to delete the cluster while on: turn it on in production (off for trials)."),
+      .describe(
+        'Explicit add-on versions by name (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`, `metrics-server`), e.g. `{"vpc-cni": "v1.20.4-eksbuild.2"}` (see [Operating the cluster](#operating-the-cluster)).',
+      ),
+    deletionProtection: z.boolean().default(false).describe("EKS refuses to delete the cluster while on: turn it on in production (off for trials)."),
     grantDeployerAdmin: z
       .boolean()
       .default(true)
@@ -190,7 +186,13 @@ export const eksSchema = z
     for (const list of ["adminPrincipalArns", "viewerPrincipalArns"] as const) {
       e[list].forEach((arn, i) => {
         const earlier = seen.get(arn);
-        if (earlier) ctx.addIssue({ code: "custom", path: [list, i], input: arn, message: `a principal not already listed (it is ${earlier}; EKS keeps one access entry per principal)` });
+        if (earlier)
+          ctx.addIssue({
+            code: "custom",
+            path: [list, i],
+            input: arn,
+            message: `a principal not already listed (it is ${earlier}; EKS keeps one access entry per principal)`,
+          });
         else seen.set(arn, `eks.${list}[${i}]`);
       });
     }
@@ -203,7 +205,11 @@ const MAX_NODE_COUNT = `an integer from 1 to ${MAX_NODES} (EKS's limit per manag
 
 export const nodeGroupSchema = z
   .object({
-    name: dnsLabel("node group name", 38).default("default").describe("Node group name, prefixed with the cluster name: at most 38 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; and the cluster name and the node group name together at most 58 characters, since the node IAM role `<cluster>-<node group>-node` is limited to 64 (a 32-character cluster name leaves 26)."),
+    name: dnsLabel("node group name", 38)
+      .default("default")
+      .describe(
+        "Node group name, prefixed with the cluster name: at most 38 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; and the cluster name and the node group name together at most 58 characters, since the node IAM role `<cluster>-<node group>-node` is limited to 64 (a 32-character cluster name leaves 26).",
+      ),
     amiType: z
       .enum(AMI_TYPES, `one of ${AMI_TYPES.join(", ")} (AL2 AMIs are no longer published)`)
       .default("AL2023_x86_64_STANDARD")
@@ -213,7 +219,9 @@ export const nodeGroupSchema = z
       .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as t3.large"))
       .min(1, "at least one instance type")
       .default([...DEFAULT_INSTANCE_TYPES])
-      .describe("Instance types of one size (2 vCPU, 8 GiB) from six families: SPOT draws from every pool, so one type being reclaimed does not stop the group."),
+      .describe(
+        "Instance types of one size (2 vCPU, 8 GiB) from six families: SPOT draws from every pool, so one type being reclaimed does not stop the group.",
+      ),
     // Bounds before int(): an absurd value is reported with EKS's limit, not the safe-integer one.
     minSize: z.number().min(0, NODE_COUNT).max(MAX_NODES, NODE_COUNT).int().default(1).describe("Minimum nodes."),
     desiredSize: z
@@ -223,14 +231,24 @@ export const nodeGroupSchema = z
       .int()
       .default(1)
       .describe("Nodes at creation; afterwards owned by the Cluster Autoscaler (each plan keeps the running count, moved into `minSize`..`maxSize`)."),
-    maxSize: z.number().min(1, MAX_NODE_COUNT).max(MAX_NODES, MAX_NODE_COUNT).int().default(4).describe("Maximum nodes (EKS allows at most 450 per managed node group), and at most what the private subnets hold: their addresses less AWS's 5 per subnet, 12 per node (a node's VPC CNI addresses; the defaults hold 125)."),
+    maxSize: z
+      .number()
+      .min(1, MAX_NODE_COUNT)
+      .max(MAX_NODES, MAX_NODE_COUNT)
+      .int()
+      .default(4)
+      .describe(
+        "Maximum nodes (EKS allows at most 450 per managed node group), and at most what the private subnets hold: their addresses less AWS's 5 per subnet, 12 per node (a node's VPC CNI addresses; the defaults hold 125).",
+      ),
     diskSizeGiB: z
       .number()
       .int()
       .min(20, "an integer from 20 to 16384")
       .max(16384, "an integer from 20 to 16384")
       .default(50)
-      .describe("Volume for containers and images (gp3, encrypted), set in the launch template: the root volume on AL2023, the data volume `/dev/xvdb` on Bottlerocket."),
+      .describe(
+        "Volume for containers and images (gp3, encrypted), set in the launch template: the root volume on AL2023, the data volume `/dev/xvdb` on Bottlerocket.",
+      ),
     amiReleaseVersion: z
       .string()
       .regex(/^(latest|\d+\.\d+\.\d+-[0-9a-z]+)$/, "latest, or an AMI release such as 1.35.0-20261104 (AL2023) or 1.50.0-1d3a8a5f (Bottlerocket)")
@@ -266,7 +284,9 @@ export const ecrSchema = z
   .object({
     repositoryName: ecrRepositoryName
       .optional()
-      .describe("ECR repository of the app image; unique per account and region; 2 to 256 characters. Renaming it is safe for the running app (see [Image name and tag](#image-name-and-tag))."),
+      .describe(
+        "ECR repository of the app image; unique per account and region; 2 to 256 characters. Renaming it is safe for the running app (see [Image name and tag](#image-name-and-tag)).",
+      ),
     keepImages: z
       .number()
       .int()
@@ -274,16 +294,8 @@ export const ecrSchema = z
       .max(1000, "an integer from 1 to 1000")
       .default(30)
       .describe("Lifecycle policy: keep this many most recent images."),
-    untaggedExpiryDays: z
-      .number()
-      .int()
-      .min(1, "an integer >= 1")
-      .default(7)
-      .describe("Lifecycle policy: expire untagged images after this many days."),
-    forceDelete: z
-      .boolean()
-      .default(false)
-      .describe("Let `cdktf destroy` delete the repository while it still holds images."),
+    untaggedExpiryDays: z.number().int().min(1, "an integer >= 1").default(7).describe("Lifecycle policy: expire untagged images after this many days."),
+    forceDelete: z.boolean().default(false).describe("Let `cdktf destroy` delete the repository while it still holds images."),
   })
   .strict();
 
@@ -323,7 +335,13 @@ const resourcesSchema = z
 const autoscalingSchema = z
   .object({
     minReplicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(2).describe("Fewest replicas."),
-    maxReplicas: z.number().int().min(1, "an integer from 1 to 100").max(100, "an integer from 1 to 100").default(6).describe("Most replicas (nodes are added by the Cluster Autoscaler up to `nodeGroup.maxSize`)."),
+    maxReplicas: z
+      .number()
+      .int()
+      .min(1, "an integer from 1 to 100")
+      .max(100, "an integer from 1 to 100")
+      .default(6)
+      .describe("Most replicas (nodes are added by the Cluster Autoscaler up to `nodeGroup.maxSize`)."),
     targetCpuUtilization: z
       .number()
       .int()
@@ -343,7 +361,9 @@ export const appSchema = z
   .object({
     name: dnsLabel("app name", 40)
       .default("nginx")
-      .describe("Name of the app: its folder `apps/<cluster>/<name>`, the Deployment, Service, ImageRepository and ImagePolicy. Unique per cluster; at most 40 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit."),
+      .describe(
+        "Name of the app: its folder `apps/<cluster>/<name>`, the Deployment, Service, ImageRepository and ImagePolicy. Unique per cluster; at most 40 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit.",
+      ),
     namespace: dnsLabel("namespace", 63)
       .refine((v) => !RESERVED_NAMESPACES.includes(v), `a namespace of its own, not ${RESERVED_NAMESPACES.join(", ")}`)
       .default("apps")
@@ -353,7 +373,9 @@ export const appSchema = z
       .string()
       .refine(isFluxSemverRange, "a semver range Flux accepts (Masterminds/semver), such as 0.0.x, ^1.2.0 or >=1.0.0 <2.0.0")
       .default("0.0.x")
-      .describe("ImagePolicy semver range: the newest tag in it is rolled out. Checked with the grammar Flux parses it with (Masterminds/semver v3: `^1.2`, `~1.2.3`, `>=1.0.0 <2.0.0`, `1.2 - 1.4`, `||` alternatives), so a range Flux would refuse in the cluster stops synth."),
+      .describe(
+        "ImagePolicy semver range: the newest tag in it is rolled out. Checked with the grammar Flux parses it with (Masterminds/semver v3: `^1.2`, `~1.2.3`, `>=1.0.0 <2.0.0`, `1.2 - 1.4`, `||` alternatives), so a range Flux would refuse in the cluster stops synth.",
+      ),
     initialTag: z
       .string()
       .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "a semver tag such as 0.0.1")
@@ -394,9 +416,7 @@ export const tenantSchema = z
       "Team name: its ServiceAccount, Flux objects and folder `tenants/<cluster>/<name>`, its default namespace. At most 30 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; for a team with `ecrRepositories`, the cluster name and the team name together at most 55 characters, since its CI role `<cluster>-team-<team>-ci` is limited to 64.",
     ),
     gitlabProject: gitlabProjectPath.describe("The team's own project, `group/project`, on the instance of `gitlab.baseUrl`. One team per project."),
-    branch: gitBranch
-      .default("main")
-      .describe("Branch of the team's project Flux reconciles."),
+    branch: gitBranch.default("main").describe("Branch of the team's project Flux reconciles."),
     path: z
       .string()
       .regex(/^\.(\/[A-Za-z0-9._-]+)*$/, "a path in the team's repository starting with '.', such as . or ./deploy/production")
@@ -406,7 +426,9 @@ export const tenantSchema = z
       .array(dnsLabel("namespace", 63))
       .min(1, "at least one namespace")
       .optional()
-      .describe("The team's namespaces: admin there, nothing elsewhere. The first is `targetNamespace` when it is the only one; not an app's, a system or another team's namespace. Each at most 63 characters (a DNS label)."),
+      .describe(
+        "The team's namespaces: admin there, nothing elsewhere. The first is `targetNamespace` when it is the only one; not an app's, a system or another team's namespace. Each at most 63 characters (a DNS label).",
+      ),
     ecrRepositories: z
       .array(ecrRepositoryName)
       .default([])
@@ -419,35 +441,33 @@ export const tenantSchema = z
       .array(z.string().regex(/^([A-Za-z0-9._/-]+|\*)$/, "a branch name, or * for any ref"))
       .min(1, "at least one branch")
       .default(["main"])
-      .describe("Branches of the team's project whose CI may assume its push role (AWS checks the OIDC `sub` claim: list the protected branches); `[\"*\"]` for any ref."),
+      .describe(
+        'Branches of the team\'s project whose CI may assume its push role (AWS checks the OIDC `sub` claim: list the protected branches); `["*"]` for any ref.',
+      ),
   })
   .strict()
   .transform((t) => ({ ...t, namespaces: t.namespaces ?? [t.name] }));
 
 export const fluxSchema = z
   .object({
-    interval: duration
-      .default("1m0s")
-      .describe("How often Flux fetches the GitOps repository (Flux's own default)."),
+    interval: duration.default("1m0s").describe("How often Flux fetches the GitOps repository (Flux's own default)."),
     layerInterval: duration
       .default("10m0s")
       .describe("How often the `infrastructure` and `apps` Kustomizations are re-applied to undo drift; a new commit applies at once."),
-    layerTimeout: duration
-      .default("5m0s")
-      .describe("How long the `apps` Kustomization waits for its objects to be ready before it reports a failure."),
+    layerTimeout: duration.default("5m0s").describe("How long the `apps` Kustomization waits for its objects to be ready before it reports a failure."),
     infrastructureTimeout: duration
       .default("10m0s")
       .describe("How long the `infrastructure` Kustomization waits for its HelmReleases to be installed and ready."),
     imageScanInterval: duration.default("5m0s").describe("How often ECR is scanned for new tags."),
-    imageUpdateInterval: duration
-      .default("30m0s")
-      .describe("How often image automation re-checks its policies; a newly found tag is written to Git at once."),
+    imageUpdateInterval: duration.default("30m0s").describe("How often image automation re-checks its policies; a newly found tag is written to Git at once."),
     deployKeyVersion: z
       .number()
       .int()
       .min(1, "an integer >= 1")
       .default(1)
-      .describe("Generation of the cluster's Flux deploy key: raise it by one and deploy to rotate the key (see [Rotating a deploy key](#rotating-a-deploy-key))."),
+      .describe(
+        "Generation of the cluster's Flux deploy key: raise it by one and deploy to rotate the key (see [Rotating a deploy key](#rotating-a-deploy-key)).",
+      ),
     commitStatuses: z
       .boolean()
       .default(true)
@@ -482,9 +502,7 @@ export const fluxSchema = z
   });
 
 const isRegion = (v: string) => (AWS_REGIONS as readonly string[]).includes(v);
-const awsRegion = z
-  .string("an AWS region such as us-west-2")
-  .refine(isRegion, "an AWS region such as us-west-2 (the list is stacks/settings/aws-regions.ts)");
+const awsRegion = z.string("an AWS region such as us-west-2").refine(isRegion, "an AWS region such as us-west-2 (the list is stacks/settings/aws-regions.ts)");
 
 /**
  * The VPC CNI gives each node a primary ENI full of secondary addresses as soon as it joins (and keeps
@@ -499,9 +517,19 @@ const clusterName = dnsLabel("cluster name", 32);
 
 export const clusterSchema = z
   .object({
-    name: clusterName.describe("EKS cluster name; also the Git paths `apps/<name>`, `clusters/<name>` and the stack names. At most 32 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; it is part of IAM role names, so it also limits `nodeGroup.name` and `tenants[].name`."),
-    environment: dnsLabel("environment", 32).default("dev").describe("Value of the `Environment` tag on every AWS resource; at most 32 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit."),
-    region: awsRegion.default("us-west-2").describe("AWS region of the cluster: one of the regions in `stacks/settings/aws-regions.ts` (the AWS provider's list; a region AWS opens later is one line there)."),
+    name: clusterName.describe(
+      "EKS cluster name; also the Git paths `apps/<name>`, `clusters/<name>` and the stack names. At most 32 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; it is part of IAM role names, so it also limits `nodeGroup.name` and `tenants[].name`.",
+    ),
+    environment: dnsLabel("environment", 32)
+      .default("dev")
+      .describe(
+        "Value of the `Environment` tag on every AWS resource; at most 32 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit.",
+      ),
+    region: awsRegion
+      .default("us-west-2")
+      .describe(
+        "AWS region of the cluster: one of the regions in `stacks/settings/aws-regions.ts` (the AWS provider's list; a region AWS opens later is one line there).",
+      ),
     tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every AWS resource (`Terraform`, `Environment`, `Cluster` always win)."),
     network: networkSchema.prefault({}),
     eks: eksSchema.prefault({}),
@@ -519,13 +547,13 @@ export const clusterSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    const fail = (path: (string | number)[], input: unknown, message: string) =>
-      ctx.addIssue({ code: "custom", path, input, message });
+    const fail = (path: (string | number)[], input: unknown, message: string) => ctx.addIssue({ code: "custom", path, input, message });
 
     // A bad region is reported once, not again for every zone.
     c.network.availabilityZones?.forEach((az, i, all) => {
       const first = all.indexOf(az);
-      if (first < i) fail(["network", "availabilityZones", i], az, `a zone not listed before (availabilityZones[${first}]): every subnet would land in fewer zones`);
+      if (first < i)
+        fail(["network", "availabilityZones", i], az, `a zone not listed before (availabilityZones[${first}]): every subnet would land in fewer zones`);
     });
     if (isRegion(c.region)) {
       (c.network.availabilityZones ?? []).forEach((az, i) => {
@@ -618,7 +646,6 @@ export const clusterSchema = z
     network: { ...c.network, availabilityZones: c.network.availabilityZones ?? ["a", "b", "c"].map((z) => `${c.region}${z}`) },
   }));
 
-
 const commitAuthorSchema = z
   .object({
     name: z.string().min(1, "a non-empty name").default("Flux").describe("Author name of Flux's commits (image updates and the bootstrap)."),
@@ -638,9 +665,7 @@ export const gitlabSchema = z
       .transform((u) => u.replace(/\/+$/, ""))
       .describe("GitLab instance URL (self-managed too); the API is `<baseUrl>/api/v4`."),
     project: gitlabProjectPath.describe("The GitOps project as `group/project` (subgroups allowed). It must exist and have an initialised default branch."),
-    branch: gitBranch
-      .default("main")
-      .describe("Branch Flux syncs from and commits image updates to."),
+    branch: gitBranch.default("main").describe("Branch Flux syncs from and commits image updates to."),
     sshHost: z
       .string()
       .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a host name, optionally with :port, such as gitlab.example.com:2222")
@@ -668,10 +693,7 @@ export const gitlabSchema = z
 
 const projectRef = "a project ID such as 12345678, or a path with its namespace such as my-group/infrastructure";
 const gitlabProjectRef = z.union(
-  [
-    z.number().int().min(1, projectRef),
-    z.string().regex(/^(\d+|[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+)$/, projectRef),
-  ],
+  [z.number().int().min(1, projectRef), z.string().regex(/^(\d+|[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+)$/, projectRef)],
   projectRef,
 );
 
@@ -702,12 +724,13 @@ export const stateSchema = z
           .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'")
           .optional()
           .describe("S3 bucket of the state (versioning on, created beforehand): 3 to 63 characters, lowercase letters, digits, `.` and `-`."),
-        region: awsRegion
-          .default("us-west-2")
-          .describe("Region of the state bucket (one of the regions in `stacks/settings/aws-regions.ts`)."),
+        region: awsRegion.default("us-west-2").describe("Region of the state bucket (one of the regions in `stacks/settings/aws-regions.ts`)."),
         keyPrefix: z
           .string()
-          .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, "an S3 key prefix such as eks-flux-gitops or teams/platform, without a leading or trailing '/'")
+          .regex(
+            /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+            "an S3 key prefix such as eks-flux-gitops or teams/platform, without a leading or trailing '/'",
+          )
           .default("eks-flux-gitops")
           .describe("Each stack's state is `<keyPrefix>/<stack>.tfstate`, its lock file beside it."),
         kmsKeyId: z
@@ -821,9 +844,7 @@ export const settingsSchema = z
         } else repos.set(key, where);
       };
       c.apps.forEach((app, j) => claim(app.ecr.repositoryName, `clusters[${i}].apps[${j}]`, ["apps", j, "ecr", "repositoryName"]));
-      c.tenants.forEach((t, j) =>
-        t.ecrRepositories.forEach((name, k) => claim(name, `clusters[${i}].tenants[${j}]`, ["tenants", j, "ecrRepositories", k])),
-      );
+      c.tenants.forEach((t, j) => t.ecrRepositories.forEach((name, k) => claim(name, `clusters[${i}].tenants[${j}]`, ["tenants", j, "ecrRepositories", k])));
     });
   });
 

@@ -12,8 +12,7 @@ const WS = "[\\t\\n\\f\\r ]";
 /** The operators, in Go's order (the empty one second): alternation is leftmost-first in both engines. */
 const OPS = "=||!=|>|<|>=|=>|<=|=<|~|~>|\\^";
 /** A version in a constraint: wildcards (x, X, *) allowed; Go's class `[0-9|x|X|\*]` also admits '|'. */
-const CV =
-  "v?([0-9|xX*]+)(\\.[0-9|xX*]+)?(\\.[0-9|xX*]+)?" + "(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?" + "(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?";
+const CV = "v?([0-9|xX*]+)(\\.[0-9|xX*]+)?(\\.[0-9|xX*]+)?" + "(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?" + "(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?";
 
 const constraintRegex = new RegExp(`^${WS}*(${OPS})${WS}*(${CV})${WS}*$`);
 const constraintRangeRegex = new RegExp(`${WS}*(${CV})${WS}+-${WS}+(${CV})${WS}*`, "g");

@@ -64,15 +64,34 @@ function parseArgs(argv) {
       return argv[++i];
     };
     switch (arg) {
-      case "--runs": opts.runs = intOpt(arg, next(), 1); break;
-      case "--warmup": opts.warmup = intOpt(arg, next(), 0); break;
-      case "--app": opts.app = next(); break;
-      case "--cwd": opts.cwd = path.resolve(next()); break;
-      case "--cdktf": opts.cdktf = path.resolve(next()); break;
-      case "--sample-ms": opts.sampleMs = intOpt(arg, next(), 1); break;
-      case "--json": opts.json = true; break;
-      case "-h": case "--help": process.stdout.write(`${USAGE}\n`); process.exit(0); break;
-      default: fail(`unknown option ${arg}\n\n${USAGE}`);
+      case "--runs":
+        opts.runs = intOpt(arg, next(), 1);
+        break;
+      case "--warmup":
+        opts.warmup = intOpt(arg, next(), 0);
+        break;
+      case "--app":
+        opts.app = next();
+        break;
+      case "--cwd":
+        opts.cwd = path.resolve(next());
+        break;
+      case "--cdktf":
+        opts.cdktf = path.resolve(next());
+        break;
+      case "--sample-ms":
+        opts.sampleMs = intOpt(arg, next(), 1);
+        break;
+      case "--json":
+        opts.json = true;
+        break;
+      case "-h":
+      case "--help":
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+        break;
+      default:
+        fail(`unknown option ${arg}\n\n${USAGE}`);
     }
   }
   return opts;
@@ -304,7 +323,9 @@ async function main() {
       r.treePeakRssBytes !== undefined ? `tree ${mb(r.treePeakRssBytes)}` : undefined,
       r.treePeakPssBytes !== undefined ? `tree PSS ${mb(r.treePeakPssBytes)}` : undefined,
       r.maxRssBytes !== undefined ? `largest process ${mb(r.maxRssBytes)}` : undefined,
-    ].filter(Boolean).join(", ");
+    ]
+      .filter(Boolean)
+      .join(", ");
     log(`  ${label.padEnd(14)} ${sec(r.wallMs).padStart(9)}  ${mem}${warm ? "  (not counted)" : ""}`);
     if (!warm) runs.push(r);
   }

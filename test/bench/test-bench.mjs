@@ -9,8 +9,17 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf("--runs") + 1]) || 1;
 const all = args.includes("--all");
 const steps = all
-  ? [["typecheck", "npm", ["run", "typecheck"]], ["lint", "npm", ["run", "lint"]], ["synth:check", "npm", ["run", "synth:check"]], ["jest, every tier", "npx", ["jest"]]]
-  : [["typecheck", "npm", ["run", "typecheck"]], ["lint", "npm", ["run", "lint"]], ["jest, unit tier", "npx", ["jest", "--selectProjects", "unit"]]];
+  ? [
+      ["typecheck", "npm", ["run", "typecheck"]],
+      ["lint", "npm", ["run", "lint"]],
+      ["synth:check", "npm", ["run", "synth:check"]],
+      ["jest, every tier", "npx", ["jest"]],
+    ]
+  : [
+      ["typecheck", "npm", ["run", "typecheck"]],
+      ["lint", "npm", ["run", "lint"]],
+      ["jest, unit tier", "npx", ["jest", "--selectProjects", "unit"]],
+    ];
 
 const totals = [];
 for (let run = 1; run <= runs; run++) {
@@ -29,7 +38,9 @@ for (let run = 1; run <= runs; run++) {
     parts.push(`${name} ${seconds.toFixed(1)} s`);
   }
   totals.push(total);
-  console.log(`run ${run}: ${all ? "npm run test:all" : "npm test"} ${total.toFixed(1)} s wall (${parts.join(", ")}); load average before: ${load}, ${cpus().length} cores`);
+  console.log(
+    `run ${run}: ${all ? "npm run test:all" : "npm test"} ${total.toFixed(1)} s wall (${parts.join(", ")}); load average before: ${load}, ${cpus().length} cores`,
+  );
 }
 if (runs > 1) {
   const sorted = [...totals].sort((a, b) => a - b);

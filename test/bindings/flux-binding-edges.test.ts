@@ -5,7 +5,6 @@ import type { Json } from "../support";
 
 /* The Flux binding at its edges: every readable attribute, alias changes, and strings that need escaping. */
 
-
 const EXEC = { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws" };
 /** A value with every character HCL needs escaped: a backslash, quotes, a carriage return and a line break. */
 const AWKWARD = 'C:\\kube "dev"\r\nnext';

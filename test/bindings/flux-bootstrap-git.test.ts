@@ -7,7 +7,6 @@ import { FluxProvider } from "../../stacks/bindings/flux/provider";
 import { BootstrapGit, type BootstrapGitConfig } from "../../stacks/bindings/flux/bootstrap-git";
 import type { Json } from "../support";
 
-
 /** Builds a stack with a flux provider plus whatever `build` adds, and returns the raw and parsed JSON. */
 function synth(build: (scope: Construct) => void): { raw: string; json: Json } {
   const stack = new TerraformStack(Testing.app(), "test");
@@ -26,7 +25,9 @@ function synthBootstrap(config: BootstrapGitConfig): Json {
 
 /** Attribute keys of a synthesized resource, without cdktf's "//" metadata. */
 function argumentKeys(resource: Json): string[] {
-  return Object.keys(resource).filter((key) => key !== "//").sort();
+  return Object.keys(resource)
+    .filter((key) => key !== "//")
+    .sort();
 }
 
 const KUSTOMIZATION_OVERRIDE = `apiVersion: kustomize.config.k8s.io/v1beta1
@@ -94,10 +95,29 @@ describe("BootstrapGit", () => {
     // Exactly these keys: no camelCase duplicates and nothing extra.
     expect(argumentKeys(resource)).toEqual(
       [
-        "cluster_domain", "components", "components_extra", "delete_git_manifests", "disable_secret_creation",
-        "embedded_manifests", "image_pull_secret", "interval", "keep_namespace", "kustomization_override",
-        "log_level", "manifests_path", "namespace", "network_policy", "path", "recurse_submodules", "registry",
-        "registry_credentials", "secret_name", "timeouts", "toleration_keys", "version", "watch_all_namespaces",
+        "cluster_domain",
+        "components",
+        "components_extra",
+        "delete_git_manifests",
+        "disable_secret_creation",
+        "embedded_manifests",
+        "image_pull_secret",
+        "interval",
+        "keep_namespace",
+        "kustomization_override",
+        "log_level",
+        "manifests_path",
+        "namespace",
+        "network_policy",
+        "path",
+        "recurse_submodules",
+        "registry",
+        "registry_credentials",
+        "secret_name",
+        "timeouts",
+        "toleration_keys",
+        "version",
+        "watch_all_namespaces",
       ].sort(),
     );
   });

@@ -6,7 +6,6 @@ import { FluxProvider, type FluxProviderConfig } from "../../stacks/bindings/flu
 import { BootstrapGit } from "../../stacks/bindings/flux/bootstrap-git";
 import type { Json } from "../support";
 
-
 const EKS_EXEC = {
   apiVersion: "client.authentication.k8s.io/v1beta1",
   command: "aws",

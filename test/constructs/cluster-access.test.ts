@@ -67,7 +67,9 @@ describe("ClusterAccess", () => {
       const [, entry] = findResource(json, "aws_eks_access_entry", (e) => /issuer_arn/.test(e.principal_arn));
       const [precondition] = entry.lifecycle.precondition;
       expect(precondition.condition).toMatch(/^\$\{can\(regex\(".*", data\.aws_iam_session_context\.[^.]+\.issuer_arn\)\)\}$/);
-      expect(precondition.error_message).toMatch(/^The identity running Terraform \(\$\{data\.aws_iam_session_context\..+\.issuer_arn\}\) cannot have an EKS access entry/);
+      expect(precondition.error_message).toMatch(
+        /^The identity running Terraform \(\$\{data\.aws_iam_session_context\..+\.issuer_arn\}\) cannot have an EKS access entry/,
+      );
       expect(precondition.error_message).toMatch(/eks\.grantDeployerAdmin/);
     });
 
@@ -97,7 +99,11 @@ describe("ClusterAccess", () => {
         new ClusterAccess(scope, "access", props({ grantDeployer: false, callerArn: CALLER }));
       });
       expect(json.data?.aws_iam_session_context).toBeUndefined();
-      expect(resourcesOf(json, "aws_eks_access_entry").map(([, e]) => e.principal_arn).sort()).toEqual([...ADMINS].sort());
+      expect(
+        resourcesOf(json, "aws_eks_access_entry")
+          .map(([, e]) => e.principal_arn)
+          .sort(),
+      ).toEqual([...ADMINS].sort());
       expect(resourcesOf(json, "aws_eks_access_policy_association")).toHaveLength(2);
     });
   });

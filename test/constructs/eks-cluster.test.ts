@@ -130,7 +130,7 @@ describe("EksCluster", () => {
 
     test("THEN a log group EKS re-created outside the state (after a destroy) is imported, by its exact name only", () => {
       const [logGroupId] = findResource(json, "aws_cloudwatch_log_group");
-      const [presentId, present] = Object.entries((json.data?.aws_cloudwatch_log_groups ?? {}))[0];
+      const [presentId, present] = Object.entries(json.data?.aws_cloudwatch_log_groups ?? {})[0];
       expect(present.log_group_name_prefix).toBe("/aws/eks/demo/cluster");
       expect((json as { import?: unknown[] }).import).toEqual([
         {

@@ -10,13 +10,21 @@ function exactlyOne(kind: string, type: string, matches: [string, Config][]): [s
 
 /** [logicalId, config] of the single resource of `type` for which `where` holds. */
 export function findResource(json: SynthesizedJson, type: string, where: (config: Config) => boolean = () => true): [string, Config] {
-  return exactlyOne("resource", type, resourcesOf(json, type).filter(([, config]) => where(config)));
+  return exactlyOne(
+    "resource",
+    type,
+    resourcesOf(json, type).filter(([, config]) => where(config)),
+  );
 }
 
 /** [logicalId, config] of the single data source of `type` for which `where` holds. */
 export function findData(json: SynthesizedJson, type: string, where: (config: Config) => boolean = () => true): [string, Config] {
   const all = Object.entries(json.data?.[type] ?? {}) as [string, Config][];
-  return exactlyOne("data source", type, all.filter(([, config]) => where(config)));
+  return exactlyOne(
+    "data source",
+    type,
+    all.filter(([, config]) => where(config)),
+  );
 }
 
 /** The Terraform expression cdktf writes for a resource attribute, e.g. `${aws_vpc.vpc.id}`. */

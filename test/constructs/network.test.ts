@@ -73,12 +73,12 @@ describe("Network", () => {
       }
     });
 
-    test.each([
-      ...PUBLIC.map((cidr, i) => [cidr, ZONES[i % 3]]),
-      ...PRIVATE.map((cidr, i) => [cidr, ZONES[i % 3]]),
-    ])("THEN subnet %s is in zone %s (round-robin over the zones)", (cidr, zone) => {
-      expect(raw).toHaveResourceWithProperties(Subnet, { cidr_block: cidr, availability_zone: zone });
-    });
+    test.each([...PUBLIC.map((cidr, i) => [cidr, ZONES[i % 3]]), ...PRIVATE.map((cidr, i) => [cidr, ZONES[i % 3]])])(
+      "THEN subnet %s is in zone %s (round-robin over the zones)",
+      (cidr, zone) => {
+        expect(raw).toHaveResourceWithProperties(Subnet, { cidr_block: cidr, availability_zone: zone });
+      },
+    );
 
     test("THEN each zone gets 1 public and 2 private subnets", () => {
       for (const zone of ZONES) {
@@ -180,7 +180,17 @@ describe("Network subnet names", () => {
 describe("Network flow logs", () => {
   const build = (flowLogs?: { retentionDays: number; roleName: string }) =>
     JSON.parse(
-      synthConstructRaw((scope) => new Network(scope, "network", { name: "demo", vpcCidr: "10.0.0.0/16", availabilityZones: ZONES, publicSubnetCidrs: PUBLIC, privateSubnetCidrs: PRIVATE, flowLogs })),
+      synthConstructRaw(
+        (scope) =>
+          new Network(scope, "network", {
+            name: "demo",
+            vpcCidr: "10.0.0.0/16",
+            availabilityZones: ZONES,
+            publicSubnetCidrs: PUBLIC,
+            privateSubnetCidrs: PRIVATE,
+            flowLogs,
+          }),
+      ),
     ) as SynthesizedJson;
 
   test("GIVEN flow logs kept 30 days WHEN synthesized THEN all the VPC's traffic goes to its own log group, delivered by a role that may write only there", () => {

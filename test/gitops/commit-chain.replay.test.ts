@@ -107,7 +107,15 @@ if (!kustomize) {
         const flux = buildLikeFlux(kustomize, root, repositoryPaths.cluster("test-cluster"));
         if (!flux.ok) throw new Error(flux.error);
         const fluxObjects = flux.objects.filter((o) => o.metadata.name !== "flux-system").map((o) => `${o.kind}/${o.metadata.name}`);
-        expect(fluxObjects).toEqual(expect.arrayContaining(["Kustomization/infrastructure", "Kustomization/apps", "ImageRepository/nginx", "ImagePolicy/nginx", "ImageUpdateAutomation/apps"]));
+        expect(fluxObjects).toEqual(
+          expect.arrayContaining([
+            "Kustomization/infrastructure",
+            "Kustomization/apps",
+            "ImageRepository/nginx",
+            "ImagePolicy/nginx",
+            "ImageUpdateAutomation/apps",
+          ]),
+        );
         const infrastructure = buildLikeFlux(kustomize, root, repositoryPaths.infrastructureLayer("test-cluster"));
         if (!infrastructure.ok) throw new Error(infrastructure.error);
         expect(infrastructure.objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
@@ -117,7 +125,12 @@ if (!kustomize) {
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
       }
-      expect(appsLayerObjects(tree, "test-cluster")).toEqual(["Deployment/apps/nginx", "Namespace//apps", "PodDisruptionBudget/apps/nginx", "Service/apps/nginx"]);
+      expect(appsLayerObjects(tree, "test-cluster")).toEqual([
+        "Deployment/apps/nginx",
+        "Namespace//apps",
+        "PodDisruptionBudget/apps/nginx",
+        "Service/apps/nginx",
+      ]);
     });
 
     test("GIVEN the deployed repository WHEN a destroy removes the files in reverse order THEN every intermediate state builds", () => {
@@ -257,9 +270,17 @@ if (!kustomize) {
         ...["service.yaml", "deployment.yaml", "image/kustomization.yaml"].map((f) => fileCommit(`${app}/${f}`, current.get(`${app}/${f}`))),
         fileCommit(
           `${app}/kustomization.yaml`,
-          stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["namespace.yaml", "deployment.yaml", "service.yaml"], components: ["image"] }),
+          stringify({
+            apiVersion: "kustomize.config.k8s.io/v1beta1",
+            kind: "Kustomization",
+            resources: ["namespace.yaml", "deployment.yaml", "service.yaml"],
+            components: ["image"],
+          }),
         ),
-        fileCommit("clusters/test-cluster/apps.yaml", current.get("clusters/test-cluster/apps.yaml")!.replace(/ {2}dependsOn:\n {4}- name: infrastructure\n/, "")),
+        fileCommit(
+          "clusters/test-cluster/apps.yaml",
+          current.get("clusters/test-cluster/apps.yaml")!.replace(/ {2}dependsOn:\n {4}- name: infrastructure\n/, ""),
+        ),
       ];
       expect(replay(legacy, 0)).toEqual([]);
       const upgrade = redeploy(legacy, now.slice(BOOTSTRAP), fluxOwned);
@@ -271,7 +292,11 @@ if (!kustomize) {
       const window = labels.slice(labels.indexOf("apps/test-cluster/namespaces/apps.yaml"), labels.indexOf(`${app}/kustomization.yaml`));
       expect(window.length).toBeGreaterThan(0);
       expect(failures).toEqual(
-        window.map((label) => expect.stringMatching(new RegExp(`^after ${label.replace(/[./]/g, "\\$&")}: Kustomization apps \\(\\./apps/test-cluster\\): .*already registered id: Namespace`))),
+        window.map((label) =>
+          expect.stringMatching(
+            new RegExp(`^after ${label.replace(/[./]/g, "\\$&")}: Kustomization apps \\(\\./apps/test-cluster\\): .*already registered id: Namespace`),
+          ),
+        ),
       );
       for (let i = legacy.length; i <= all.length; i++) {
         const tree = treeAfter(all.slice(0, i));
@@ -284,9 +309,15 @@ if (!kustomize) {
     test("GIVEN the Flux objects committed before the layer folders (a wrong order) THEN the replay finds the broken states", () => {
       const commits = firstDeploy();
       const files = commits.slice(BOOTSTRAP);
-      const wrong = [...commits.slice(0, BOOTSTRAP), ...files.filter((f) => f.label.startsWith("clusters/")), ...files.filter((f) => !f.label.startsWith("clusters/"))];
+      const wrong = [
+        ...commits.slice(0, BOOTSTRAP),
+        ...files.filter((f) => f.label.startsWith("clusters/")),
+        ...files.filter((f) => !f.label.startsWith("clusters/")),
+      ];
       const failures = replay(wrong, 0);
-      expect(failures[0]).toMatch(/^after clusters\/test-cluster\/infrastructure\.yaml: Kustomization infrastructure \(\.\/infrastructure\/test-cluster\): kustomization path not found/);
+      expect(failures[0]).toMatch(
+        /^after clusters\/test-cluster\/infrastructure\.yaml: Kustomization infrastructure \(\.\/infrastructure\/test-cluster\): kustomization path not found/,
+      );
     });
 
     test("GIVEN the earlier layout (a root kustomization.yaml, committed first, listing files still to come) THEN the replay fails at its first commit", () => {
@@ -297,7 +328,9 @@ if (!kustomize) {
       );
       const failures = replay([bootstrap, root], BOOTSTRAP);
       expect(failures).toHaveLength(1);
-      expect(failures[0]).toMatch(/^after clusters\/test-cluster\/kustomization\.yaml: Kustomization flux-system \(clusters\/test-cluster\): .*image-automation\.yaml/);
+      expect(failures[0]).toMatch(
+        /^after clusters\/test-cluster\/kustomization\.yaml: Kustomization flux-system \(clusters\/test-cluster\): .*image-automation\.yaml/,
+      );
     });
 
     test("GIVEN a file that is not Kubernetes YAML under clusters/<cluster> THEN flux-system's generated build fails as a whole", () => {

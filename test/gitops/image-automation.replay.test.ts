@@ -67,7 +67,8 @@ if (!kustomize) {
   test.skip(`image automation keeps the image name and tag — skipped: ${reason}`, () => undefined);
 } else {
   describe(`image automation, replayed (built with ${kustomize.description})`, () => {
-    const updatePath = (): string => onlyDocument(renderedFiles(SETTINGS, { [APP.name]: OLD_URL }), "ImageUpdateAutomation", "image.toolkit.fluxcd.io/").spec.update.path.replace(/^\.\//, "");
+    const updatePath = (): string =>
+      onlyDocument(renderedFiles(SETTINGS, { [APP.name]: OLD_URL }), "ImageUpdateAutomation", "image.toolkit.fluxcd.io/").spec.update.path.replace(/^\.\//, "");
 
     test("GIVEN the first deploy WHEN the app is built THEN it runs the initial tag of the app's ECR repository", () => {
       expect(deployedImage(treeOf(renderedFiles(SETTINGS, { [APP.name]: OLD_URL })))).toBe(`${OLD_URL}:${APP.initialTag}`);

@@ -99,7 +99,10 @@ function generatedResources(dir: string): { resources: string[] } | { error: str
       } else if (/\.ya?ml$/.test(entry.name)) {
         for (const doc of parseAllDocuments(fs.readFileSync(full, "utf8"))) {
           const value = doc.toJS() as unknown;
-          if (doc.errors.length > 0 || (value !== null && (typeof value !== "object" || Array.isArray(value) || !("kind" in value) || !("apiVersion" in value)))) {
+          if (
+            doc.errors.length > 0 ||
+            (value !== null && (typeof value !== "object" || Array.isArray(value) || !("kind" in value) || !("apiVersion" in value)))
+          ) {
             return `failed to decode Kubernetes YAML from ${rel}`;
           }
         }
@@ -134,7 +137,12 @@ export function buildLikeFlux(kustomize: Kustomize, root: string, dirRel: string
     }
     const build = run(kustomize.command, [...kustomize.args, "--load-restrictor", "LoadRestrictionsNone", dir]);
     if (build.status !== 0) return { ok: false, error: build.stderr.trim() || `exit ${build.status}` };
-    return { ok: true, objects: parseAllDocuments(build.stdout).map((d) => d.toJS() as Json).filter((o) => o) };
+    return {
+      ok: true,
+      objects: parseAllDocuments(build.stdout)
+        .map((d) => d.toJS() as Json)
+        .filter((o) => o),
+    };
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }

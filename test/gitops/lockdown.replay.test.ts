@@ -13,7 +13,14 @@ import type { Json } from "../support";
  */
 
 const kustomize = findKustomize();
-const CONTROLLERS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller", "image-reflector-controller", "image-automation-controller"];
+const CONTROLLERS = [
+  "source-controller",
+  "kustomize-controller",
+  "helm-controller",
+  "notification-controller",
+  "image-reflector-controller",
+  "image-automation-controller",
+];
 
 /** Stand-ins of gotk-components.yaml (one Deployment per controller, args as Flux ships them) and gotk-sync.yaml. */
 function bootstrapTree(): Map<string, string> {
@@ -23,7 +30,9 @@ function bootstrapTree(): Map<string, string> {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name, namespace: "flux-system" },
-      spec: { template: { spec: { containers: [{ name: "manager", args: ["--events-addr=http://notification-controller.flux-system.svc.cluster.local./"] }] } } },
+      spec: {
+        template: { spec: { containers: [{ name: "manager", args: ["--events-addr=http://notification-controller.flux-system.svc.cluster.local./"] }] } },
+      },
     }),
   );
   const sync = stringify({
@@ -62,7 +71,8 @@ if (!kustomize) {
     const argsOf = (name: string): string[] => objects.find((o) => o.kind === "Deployment" && o.metadata.name === name)!.spec.template.spec.containers[0].args;
 
     test("THEN every controller that follows references refuses other namespaces, and source-controller is left alone", () => {
-      for (const name of CONTROLLERS.filter((c) => c !== "source-controller")) expect({ name, args: argsOf(name) }).toEqual({ name, args: expect.arrayContaining(["--no-cross-namespace-refs=true"]) });
+      for (const name of CONTROLLERS.filter((c) => c !== "source-controller"))
+        expect({ name, args: argsOf(name) }).toEqual({ name, args: expect.arrayContaining(["--no-cross-namespace-refs=true"]) });
       expect(argsOf("source-controller")).toEqual(["--events-addr=http://notification-controller.flux-system.svc.cluster.local./"]);
     });
 
@@ -78,15 +88,19 @@ if (!kustomize) {
 
     test("GIVEN the platform's own objects THEN each Kustomization and HelmRelease names a service account and no reference leaves its namespace", () => {
       const docs = documentsOf(renderedFiles(exampleSettings())).map(({ path, doc }) => ({ path, doc }));
-      const reconcilers = docs.filter(({ doc }) => /^(kustomize|helm)\.toolkit\.fluxcd\.io\//.test(doc.apiVersion) && ["Kustomization", "HelmRelease"].includes(doc.kind));
+      const reconcilers = docs.filter(
+        ({ doc }) => /^(kustomize|helm)\.toolkit\.fluxcd\.io\//.test(doc.apiVersion) && ["Kustomization", "HelmRelease"].includes(doc.kind),
+      );
       expect(reconcilers.length).toBeGreaterThanOrEqual(3);
-      for (const { path, doc } of reconcilers) expect({ path, sa: doc.spec.serviceAccountName }).toEqual({ path, sa: expect.stringMatching(/^(kustomize|helm)-controller$|^[a-z]/) });
+      for (const { path, doc } of reconcilers)
+        expect({ path, sa: doc.spec.serviceAccountName }).toEqual({ path, sa: expect.stringMatching(/^(kustomize|helm)-controller$|^[a-z]/) });
       const crossing: string[] = [];
       const walk = (node: unknown, at: string, namespace: string) => {
         if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${at}/${i}`, namespace));
         else if (node && typeof node === "object") {
           for (const [k, v] of Object.entries(node)) {
-            if (/Ref$|^sourceRef$/.test(k) && v && typeof v === "object" && "namespace" in v && (v as { namespace: string }).namespace !== namespace) crossing.push(`${at}/${k}`);
+            if (/Ref$|^sourceRef$/.test(k) && v && typeof v === "object" && "namespace" in v && (v as { namespace: string }).namespace !== namespace)
+              crossing.push(`${at}/${k}`);
             walk(v, `${at}/${k}`, namespace);
           }
         }

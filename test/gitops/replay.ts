@@ -60,7 +60,11 @@ export function committedFiles(stack: SynthesizedJson, resolve: (ref: string) =>
 
 /** Who owns each committed file: Flux-owned files are created once and then never rewritten by Terraform. */
 export function fluxOwnedPaths(stack: SynthesizedJson): Set<string> {
-  return new Set(resourcesOf(stack, "gitlab_repository_file").filter(([, c]) => c.lifecycle?.ignore_changes).map(([, c]) => c.file_path as string));
+  return new Set(
+    resourcesOf(stack, "gitlab_repository_file")
+      .filter(([, c]) => c.lifecycle?.ignore_changes)
+      .map(([, c]) => c.file_path as string),
+  );
 }
 
 /**
@@ -77,7 +81,10 @@ export function redeploy(before: readonly Commit[], after: readonly Commit[], fl
     return !fluxOwned.has(c.label) && old.get(c.label) !== content;
   });
   const oldFiles = before.flatMap((c) => c.changes.map((ch) => ch.path)).filter((p) => !p.includes("/flux-system/"));
-  const deletes = [...new Set(oldFiles)].filter((p) => !wanted.has(p) && old.has(p)).reverse().map((p) => fileCommit(p, undefined));
+  const deletes = [...new Set(oldFiles)]
+    .filter((p) => !wanted.has(p) && old.has(p))
+    .reverse()
+    .map((p) => fileCommit(p, undefined));
   return [...writes, ...deletes];
 }
 

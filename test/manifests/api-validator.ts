@@ -22,4 +22,3 @@ export function validateApiObjects(documents: { id: string; doc: unknown }[]): M
   const { results } = JSON.parse(run.stdout) as { results: ValidatorResult[] };
   return new Map(results.map((r) => [r.id, r]));
 }
-

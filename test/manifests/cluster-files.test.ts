@@ -87,7 +87,12 @@ describe("renderClusterFiles: commit order", () => {
   });
 
   test("GIVEN apps in their own namespaces THEN each namespace file comes before every app folder", () => {
-    const paths = pathsOf({ apps: [{ name: "web", namespace: "web" }, { name: "api", namespace: "api" }] });
+    const paths = pathsOf({
+      apps: [
+        { name: "web", namespace: "web" },
+        { name: "api", namespace: "api" },
+      ],
+    });
     const firstApp = paths.indexOf("apps/prod/web/service.yaml");
     expect(paths.indexOf("apps/prod/namespaces/web.yaml")).toBeLessThan(firstApp);
     expect(paths.indexOf("apps/prod/namespaces/api.yaml")).toBeLessThan(firstApp);
@@ -129,11 +134,15 @@ describe("renderClusterFiles: a caller's missing value stops it, naming what is 
   });
 
   test("GIVEN commit statuses without the GitLab project address THEN it names the cluster", () => {
-    expect(() => filesOf({ flux: { commitStatuses: true } }, URLS, { escape: "none" })).toThrow("cluster prod: commit statuses need the GitLab project address");
+    expect(() => filesOf({ flux: { commitStatuses: true } }, URLS, { escape: "none" })).toThrow(
+      "cluster prod: commit statuses need the GitLab project address",
+    );
   });
 
   test("GIVEN teams without the AWS account id THEN it names the cluster", () => {
-    expect(() => filesOf({ tenants: TEAMS }, URLS, { escape: "none", gitlabProjectAddress: OPTIONS.gitlabProjectAddress })).toThrow("cluster prod: teams need the AWS account id");
+    expect(() => filesOf({ tenants: TEAMS }, URLS, { escape: "none", gitlabProjectAddress: OPTIONS.gitlabProjectAddress })).toThrow(
+      "cluster prod: teams need the AWS account id",
+    );
   });
 
   test("GIVEN neither value and neither feature THEN nothing is missing", () => {
@@ -159,7 +168,12 @@ describe("renderClusterFiles: what each layer lists", () => {
       "cluster-vars.yaml",
       "sync.yaml",
     ]);
-    expect(listAfter("tenants/prod/pay/kustomization.yaml", "resources")).toEqual(["namespaces/pay.yaml", "service-account.yaml", "cluster-vars.yaml", "sync.yaml"]);
+    expect(listAfter("tenants/prod/pay/kustomization.yaml", "resources")).toEqual([
+      "namespaces/pay.yaml",
+      "service-account.yaml",
+      "cluster-vars.yaml",
+      "sync.yaml",
+    ]);
   });
 
   test("GIVEN two apps sharing a namespace THEN the namespace file names both, in the settings' order", () => {

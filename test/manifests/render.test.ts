@@ -34,7 +34,12 @@ function withLayer(files: Record<string, string>, test: (layer: TemplateLayer, r
       fs.mkdirSync(path.dirname(path.join(root, "t", rel)), { recursive: true });
       fs.writeFileSync(path.join(root, "t", rel), content);
     }
-    const layer: TemplateLayer = { templateDir: "t", files: Object.keys(files).filter((f) => /\.ya?ml$/.test(f)).map((p) => ({ path: p, owner: flux.includes(p) ? "flux" : "terraform" })) };
+    const layer: TemplateLayer = {
+      templateDir: "t",
+      files: Object.keys(files)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((p) => ({ path: p, owner: flux.includes(p) ? "flux" : "terraform" })),
+    };
     test(layer, root);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -167,7 +172,13 @@ describe("renderLayer refuses, naming the template, line and column", () => {
 
   test("GIVEN a template the layout does not declare, or a declared one that is missing THEN both are named", () => {
     withLayer({ "a.yaml": OBJECT, "b/c.yml": OBJECT, "README.md": "__NOPE__" }, (layer, root) => {
-      const declaredWrongly: TemplateLayer = { templateDir: "t", files: [{ path: "a.yaml", owner: "terraform" }, { path: "gone.yaml", owner: "terraform" }] };
+      const declaredWrongly: TemplateLayer = {
+        templateDir: "t",
+        files: [
+          { path: "a.yaml", owner: "terraform" },
+          { path: "gone.yaml", owner: "terraform" },
+        ],
+      };
       expect(templateErrorOf(() => renderLayer(declaredWrongly, { APP_NAME: "x" }, { templatesRoot: root }))).toEqual([
         "config_files/t/b/c.yml: not declared in stacks/layout.ts (every template needs an owner and a place in the commit order)",
         "config_files/t/gone.yaml: declared in stacks/layout.ts but missing",
@@ -180,14 +191,26 @@ describe("renderLayer refuses, naming the template, line and column", () => {
   test("GIVEN a setter marker in a Terraform-owned file, or a Flux-owned file without one THEN both are refused", () => {
     const marked = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  tag: "1" # {"$imagepolicy": "flux-system:p:tag"}\n';
     withLayer({ "a.yaml": marked }, (layer, root) => {
-      expect(templateErrorOf(() => renderLayer(layer, {}, { templatesRoot: root })).join()).toMatch(/has an image policy setter marker, but stacks\/layout\.ts declares it owned by Terraform/);
+      expect(templateErrorOf(() => renderLayer(layer, {}, { templatesRoot: root })).join()).toMatch(
+        /has an image policy setter marker, but stacks\/layout\.ts declares it owned by Terraform/,
+      );
     });
-    withLayer({ "a.yaml": OBJECT }, (layer, root) => {
-      expect(templateErrorOf(() => renderLayer(layer, { APP_NAME: "x" }, { templatesRoot: root })).join()).toMatch(/declared owned by Flux .* has no image policy setter marker/);
-    }, ["a.yaml"]);
-    withLayer({ "a.yaml": marked }, (layer, root) => {
-      expect(renderLayer(layer, {}, { templatesRoot: root }).map((f) => f.owner)).toEqual(["flux"]);
-    }, ["a.yaml"]);
+    withLayer(
+      { "a.yaml": OBJECT },
+      (layer, root) => {
+        expect(templateErrorOf(() => renderLayer(layer, { APP_NAME: "x" }, { templatesRoot: root })).join()).toMatch(
+          /declared owned by Flux .* has no image policy setter marker/,
+        );
+      },
+      ["a.yaml"],
+    );
+    withLayer(
+      { "a.yaml": marked },
+      (layer, root) => {
+        expect(renderLayer(layer, {}, { templatesRoot: root }).map((f) => f.owner)).toEqual(["flux"]);
+      },
+      ["a.yaml"],
+    );
   });
 });
 
@@ -228,7 +251,13 @@ describe("renderLayer and its checks, at their edges", () => {
 
   test("GIVEN a layer whose folder does not exist THEN every declared template is named missing", () => {
     withLayer({}, (_layer, root) => {
-      const layer: TemplateLayer = { templateDir: "nope", files: [{ path: "a.yaml", owner: "terraform" }, { path: "b.yaml", owner: "terraform" }] };
+      const layer: TemplateLayer = {
+        templateDir: "nope",
+        files: [
+          { path: "a.yaml", owner: "terraform" },
+          { path: "b.yaml", owner: "terraform" },
+        ],
+      };
       expect(templateErrorOf(() => renderLayer(layer, {}, { templatesRoot: root }))).toEqual([
         "config_files/nope/a.yaml: declared in stacks/layout.ts but missing",
         "config_files/nope/b.yaml: declared in stacks/layout.ts but missing",

@@ -21,7 +21,6 @@ import type { Json } from "../support";
  * Deliberately broken documents go through the same validators, to prove each can fail.
  */
 
-
 // A range with spaces and operators, and a short scan interval, to exercise quoting and patterns.
 // A second app in the same namespace with autoscaling, so the HorizontalPodAutoscaler component is validated too.
 const SETTINGS = exampleSettings({
@@ -50,17 +49,45 @@ interface Rendered {
 
 const KUSTOMIZE_API = /^kustomize\.config\.k8s\.io\//;
 
-
 /*
  * kustomize.config.k8s.io: the top-level fields of kustomize's Kustomization type (shared by
  * Component), strictly; the parts these templates use are typed in detail.
  */
 const KUSTOMIZE_TOP_LEVEL = [
-  "apiVersion", "kind", "metadata", "openapi", "namePrefix", "nameSuffix", "namespace", "commonLabels", "labels",
-  "commonAnnotations", "patchesStrategicMerge", "patchesJson6902", "patches", "images", "imageTags", "replacements",
-  "replicas", "vars", "sortOptions", "resources", "components", "crds", "bases", "configMapGenerator",
-  "secretGenerator", "helmGlobals", "helmCharts", "helmChartInflationGenerator", "generatorOptions", "configurations",
-  "generators", "transformers", "validators", "buildMetadata",
+  "apiVersion",
+  "kind",
+  "metadata",
+  "openapi",
+  "namePrefix",
+  "nameSuffix",
+  "namespace",
+  "commonLabels",
+  "labels",
+  "commonAnnotations",
+  "patchesStrategicMerge",
+  "patchesJson6902",
+  "patches",
+  "images",
+  "imageTags",
+  "replacements",
+  "replicas",
+  "vars",
+  "sortOptions",
+  "resources",
+  "components",
+  "crds",
+  "bases",
+  "configMapGenerator",
+  "secretGenerator",
+  "helmGlobals",
+  "helmCharts",
+  "helmChartInflationGenerator",
+  "generatorOptions",
+  "configurations",
+  "generators",
+  "transformers",
+  "validators",
+  "buildMetadata",
 ];
 const kustomizeSchema = {
   type: "object",
@@ -141,7 +168,8 @@ function policyErrors(doc: Doc, file: string, tree: ReadonlySet<string> = TREE):
     // The CRDs constrain durations with this pattern; the models do not carry patterns.
     for (const field of ["interval", "timeout", "retryInterval"]) {
       const value = doc.spec?.[field];
-      if (value !== undefined && !(typeof value === "string" && FLUX_DURATION.test(value))) errors.push(`spec.${field}: ${JSON.stringify(value)} is not a duration`);
+      if (value !== undefined && !(typeof value === "string" && FLUX_DURATION.test(value)))
+        errors.push(`spec.${field}: ${JSON.stringify(value)} is not a duration`);
     }
   }
   if (doc.kind === "ImageUpdateAutomation") {

@@ -9,7 +9,14 @@ import { documentsOf, EXAMPLE_ECR_URL, exampleSettings, onlyDocument, renderedFi
  * intervals (so a swapped field fails), as the files will read in Git.
  */
 const SETTINGS = exampleSettings({
-  flux: { interval: "1m0s", layerInterval: "11m0s", layerTimeout: "4m0s", infrastructureTimeout: "12m0s", imageScanInterval: "6m0s", imageUpdateInterval: "31m0s" },
+  flux: {
+    interval: "1m0s",
+    layerInterval: "11m0s",
+    layerTimeout: "4m0s",
+    infrastructureTimeout: "12m0s",
+    imageScanInterval: "6m0s",
+    imageUpdateInterval: "31m0s",
+  },
 });
 const CLUSTER = SETTINGS.clusters[0];
 const FILES = renderedFiles(SETTINGS);
@@ -53,7 +60,9 @@ describe("the repository layout", () => {
   });
 
   test("GIVEN clusters/<cluster>/ THEN it has no kustomization.yaml: kustomize-controller generates one, so flux-system can never be left out", () => {
-    expect(FILES.filter((f) => path.posix.dirname(f.path) === repositoryPaths.cluster(CLUSTER.name) && /^kustomization\.ya?ml$/.test(path.posix.basename(f.path)))).toEqual([]);
+    expect(
+      FILES.filter((f) => path.posix.dirname(f.path) === repositoryPaths.cluster(CLUSTER.name) && /^kustomization\.ya?ml$/.test(path.posix.basename(f.path))),
+    ).toEqual([]);
   });
 });
 

@@ -28,10 +28,12 @@ describe("accountWideRoleNames", () => {
   });
 
   test("GIVEN teams THEN only those with ECR repositories add a CI role, named by their own index", () => {
-    const names = accountWideRoleNames(cluster([
-      { name: "search", ecrRepositories: [] },
-      { name: "payments", ecrRepositories: ["payments/api"] },
-    ]));
+    const names = accountWideRoleNames(
+      cluster([
+        { name: "search", ecrRepositories: [] },
+        { name: "payments", ecrRepositories: ["payments/api"] },
+      ]),
+    );
     expect(names.slice(6)).toEqual([{ name: "prod-team-payments-ci", from: ["tenants", 1, "name"] }]);
   });
 

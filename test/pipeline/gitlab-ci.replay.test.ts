@@ -84,7 +84,10 @@ function nodeModulesState(copy: string): Map<string, string> {
     const relative = path.relative(dir, file);
     if (relative === ".cache" || relative.startsWith(`.cache${path.sep}`)) continue;
     const stat = fs.lstatSync(file);
-    state.set(relative, `${entry.isDirectory() ? "dir" : entry.isSymbolicLink() ? "link" : "file"} inode ${stat.ino}, ${stat.size} bytes, modified ${stat.mtimeMs}`);
+    state.set(
+      relative,
+      `${entry.isDirectory() ? "dir" : entry.isSymbolicLink() ? "link" : "file"} inode ${stat.ino}, ${stat.size} bytes, modified ${stat.mtimeMs}`,
+    );
   }
   return state;
 }
@@ -92,7 +95,9 @@ function nodeModulesState(copy: string): Map<string, string> {
 /** The entries whose state differs, was added or was removed: none when nothing wrote below node_modules. */
 function changedEntries(before: Map<string, string>, after: Map<string, string>): string[] {
   const paths = new Set([...before.keys(), ...after.keys()]);
-  return [...paths].filter((file) => before.get(file) !== after.get(file)).map((file) => `${file}: ${before.get(file) ?? "absent"} -> ${after.get(file) ?? "absent"}`);
+  return [...paths]
+    .filter((file) => before.get(file) !== after.get(file))
+    .map((file) => `${file}: ${before.get(file) ?? "absent"} -> ${after.get(file) ?? "absent"}`);
 }
 
 const PREDEFINED = "CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_MERGE_REQUEST_IID,CI_DEFAULT_BRANCH,GITLAB_CI,CI_JOB_TOKEN";
@@ -145,7 +150,10 @@ describe("the generated per-stack jobs", () => {
   });
 
   describe("GIVEN two clusters", () => {
-    const jobs = parse(stackJobsYaml(twoClusters())) as Record<string, { needs?: (string | { job: string; optional?: boolean })[]; environment: { name: string }; resource_group: string; stage?: string }>;
+    const jobs = parse(stackJobsYaml(twoClusters())) as Record<
+      string,
+      { needs?: (string | { job: string; optional?: boolean })[]; environment: { name: string }; resource_group: string; stage?: string }
+    >;
     const needed = (job: string) => (jobs[job].needs ?? []).map((need) => (typeof need === "string" ? need : need.job));
 
     test("THEN each stack has a plan, a deploy and a destroy job, and nothing else", () => {
@@ -174,7 +182,11 @@ describe("the generated per-stack jobs", () => {
         ...MINIMAL_SETTINGS,
         clusters: [
           { name: "test-cluster", tenants: [{ name: "a", gitlabProject: "teams/a", ecrRepositories: ["a/app"] }] },
-          { name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }], tenants: [{ name: "b", gitlabProject: "teams/b", ecrRepositories: ["b/app"] }] },
+          {
+            name: "second",
+            apps: [{ ecr: { repositoryName: "second-repo" } }],
+            tenants: [{ name: "b", gitlabProject: "teams/b", ecrRepositories: ["b/app"] }],
+          },
         ],
       });
       const teamJobs = parse(stackJobsYaml(withTeams)) as Record<string, { needs?: (string | { job: string })[]; stage?: string }>;
@@ -220,9 +232,7 @@ if (missingTools.length > 0) {
 
     test("GIVEN the default branch WHEN its jobs are listed THEN every stack has a manual, blocking deploy and a manual, optional destroy", () => {
       const byName = new Map(active(defaultBranch).map((job) => [job.name, job]));
-      expect([...byName.keys()].sort()).toEqual(
-        ["checkov", "synth", "test", ...STACKS.flatMap((s) => [`plan:${s}`, `deploy:${s}`, `destroy:${s}`])].sort(),
-      );
+      expect([...byName.keys()].sort()).toEqual(["checkov", "synth", "test", ...STACKS.flatMap((s) => [`plan:${s}`, `deploy:${s}`, `destroy:${s}`])].sort());
       for (const stack of STACKS) {
         expect(byName.get(`plan:${stack}`)).toMatchObject({ when: "on_success" });
         expect(byName.get(`deploy:${stack}`)).toMatchObject({ when: "manual", allow_failure: false });
@@ -234,7 +244,13 @@ if (missingTools.length > 0) {
       const needs = new Map(active(defaultBranch).map((job) => [job.name, (job.needs ?? []).map((need) => need.job)]));
       const upstream = (job: string): string[] => (needs.get(job) ?? []).flatMap((need) => [need, ...upstream(need)]);
       expect(upstream(`plan:${stackNames.gitops(CLUSTER)}`)).toEqual(
-        expect.arrayContaining([`deploy:${stackNames.cluster(CLUSTER)}`, `plan:${stackNames.cluster(CLUSTER)}`, `deploy:${stackNames.repository}`, "synth", "test"]),
+        expect.arrayContaining([
+          `deploy:${stackNames.cluster(CLUSTER)}`,
+          `plan:${stackNames.cluster(CLUSTER)}`,
+          `deploy:${stackNames.repository}`,
+          "synth",
+          "test",
+        ]),
       );
       expect(upstream(`deploy:${stackNames.gitops(CLUSTER)}`)).toEqual(expect.arrayContaining([`plan:${stackNames.gitops(CLUSTER)}`, "test"]));
       expect(upstream(`plan:${stackNames.cluster(CLUSTER)}`)).toEqual(["synth"]);
@@ -324,7 +340,8 @@ if (missingTools.length > 0) {
 
       beforeAll(async () => {
         const current = spawnSync(NODE_MODULES_CURRENT, [], { cwd: ROOT, encoding: "utf8" });
-        if (current.status !== 0) throw new Error(`this checkout's node_modules is not what package-lock.json installs; run npm ci first. ${current.stdout}${current.stderr}`);
+        if (current.status !== 0)
+          throw new Error(`this checkout's node_modules is not what package-lock.json installs; run npm ci first. ${current.stdout}${current.stderr}`);
         for (const job of ["test", "synth"] as const) {
           copies[job] = pipelineCopy(`pipeline-${job}-`);
           linkNodeModules(copies[job]);
@@ -339,9 +356,12 @@ if (missingTools.length > 0) {
           gitlabCiLocalAsync(copies[name], [
             "--force-shell-executor",
             ...DEFAULT_BRANCH,
-            "--variable", "GITLAB_CI=true",
-            "--variable", `CI_JOB_TOKEN=${jobToken}`,
-            "--variable", "npm_config_offline=true",
+            "--variable",
+            "GITLAB_CI=true",
+            "--variable",
+            `CI_JOB_TOKEN=${jobToken}`,
+            "--variable",
+            "npm_config_offline=true",
             ...variables,
             name,
           ]);
@@ -357,7 +377,10 @@ if (missingTools.length > 0) {
 
       test("THEN neither job installs: the .npm template finds node_modules as package-lock.json installs it", () => {
         for (const job of ["test", "synth"] as const) {
-          expect({ job, skipped: /node_modules is what package-lock\.json installs here .*: npm ci skipped/.test(runs[job]!.stdout) }).toEqual({ job, skipped: true });
+          expect({ job, skipped: /node_modules is what package-lock\.json installs here .*: npm ci skipped/.test(runs[job]!.stdout) }).toEqual({
+            job,
+            skipped: true,
+          });
           expect({ job, installed: /node_modules is not current|added \d+ packages/.test(runs[job]!.stdout) }).toEqual({ job, installed: false });
         }
       });
@@ -371,8 +394,14 @@ if (missingTools.length > 0) {
         expect(manifest.ino).toBe(fs.statSync(path.join(ROOT, "node_modules", "typescript", "package.json")).ino);
         // What the test job's typecheck and lint wrote there: files of the copy's own, no link to this checkout.
         const cache = path.join(copies.test, "node_modules", ".cache");
-        const written = filesBelow(cache).map((file) => [file.replace(/^eslint\/\.cache_\w+$/, "eslint/.cache_<hash>"), fs.statSync(path.join(cache, file)).nlink]);
-        expect(written).toEqual([["eslint/.cache_<hash>", 1], ["tsbuildinfo", 1]]);
+        const written = filesBelow(cache).map((file) => [
+          file.replace(/^eslint\/\.cache_\w+$/, "eslint/.cache_<hash>"),
+          fs.statSync(path.join(cache, file)).nlink,
+        ]);
+        expect(written).toEqual([
+          ["eslint/.cache_<hash>", 1],
+          ["tsbuildinfo", 1],
+        ]);
       });
 
       test("THEN the test job wrote a JUnit report with passing test cases", () => {

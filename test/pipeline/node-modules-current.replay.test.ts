@@ -42,7 +42,10 @@ const LOCKED: Packages = {
 function installedProject(locked: Packages = LOCKED): string {
   const project = tempDir("node-modules-current-");
   fs.writeFileSync(path.join(project, "package.json"), JSON.stringify(PACKAGE_JSON, null, 2));
-  fs.writeFileSync(path.join(project, "package-lock.json"), JSON.stringify({ name: "fixture", version: "1.0.0", lockfileVersion: 3, requires: true, packages: locked }, null, 2));
+  fs.writeFileSync(
+    path.join(project, "package-lock.json"),
+    JSON.stringify({ name: "fixture", version: "1.0.0", lockfileVersion: 3, requires: true, packages: locked }, null, 2),
+  );
   const installed = Object.fromEntries(Object.entries(locked).filter(([key, entry]) => key !== "" && !entry.os));
   for (const [key, entry] of Object.entries(installed)) {
     fs.mkdirSync(path.join(project, key), { recursive: true });
@@ -84,15 +87,43 @@ describe(".ci/gitlab/node-modules-current", () => {
     ["no node_modules (a clean runner)", (p) => fs.rmSync(path.join(p, "node_modules"), { recursive: true }), /no node_modules\/\.package-lock\.json/],
     ["node_modules without npm's record", (p) => fs.rmSync(path.join(p, "node_modules", ".package-lock.json")), /no node_modules\/\.package-lock\.json/],
     ["a record that is not JSON", (p) => fs.writeFileSync(path.join(p, "node_modules", ".package-lock.json"), "{"), /\.package-lock\.json unreadable/],
-    ["a lock file without packages (lockfileVersion 1)", (p) => fs.writeFileSync(path.join(p, "package-lock.json"), '{"lockfileVersion":1,"dependencies":{}}'), /has no "packages"/],
-    ["a dependency added to package.json but not to the lock file", (p) => editJson(path.join(p, "package.json"), (j) => (j.dependencies.e = "^1.0.0")), /dependencies are not the ones/],
-    ["a devDependency's range changed in package.json", (p) => editJson(path.join(p, "package.json"), (j) => (j.devDependencies.d = "^3.1.0")), /devDependencies are not the ones/],
-    ["a newer version locked", (p) => editJson(path.join(p, "package-lock.json"), (j) => (j.packages["node_modules/c"] = registry("c", "2.0.1"))), /node_modules\/c: 2\.0\.0 installed, package-lock\.json locks 2\.0\.1/],
-    ["the same version locked from elsewhere", (p) => editJson(path.join(p, "package-lock.json"), (j) => (j.packages["node_modules/@s/b"].resolved = "https://mirror.example.com/b-2.0.0.tgz")), /node_modules\/@s\/b: 2\.0\.0 installed/],
-    ["a package locked, never installed", (p) => editJson(path.join(p, "package-lock.json"), (j) => (j.packages["node_modules/f"] = registry("f", "1.0.0"))), /node_modules\/f is locked but not installed/],
+    [
+      "a lock file without packages (lockfileVersion 1)",
+      (p) => fs.writeFileSync(path.join(p, "package-lock.json"), '{"lockfileVersion":1,"dependencies":{}}'),
+      /has no "packages"/,
+    ],
+    [
+      "a dependency added to package.json but not to the lock file",
+      (p) => editJson(path.join(p, "package.json"), (j) => (j.dependencies.e = "^1.0.0")),
+      /dependencies are not the ones/,
+    ],
+    [
+      "a devDependency's range changed in package.json",
+      (p) => editJson(path.join(p, "package.json"), (j) => (j.devDependencies.d = "^3.1.0")),
+      /devDependencies are not the ones/,
+    ],
+    [
+      "a newer version locked",
+      (p) => editJson(path.join(p, "package-lock.json"), (j) => (j.packages["node_modules/c"] = registry("c", "2.0.1"))),
+      /node_modules\/c: 2\.0\.0 installed, package-lock\.json locks 2\.0\.1/,
+    ],
+    [
+      "the same version locked from elsewhere",
+      (p) => editJson(path.join(p, "package-lock.json"), (j) => (j.packages["node_modules/@s/b"].resolved = "https://mirror.example.com/b-2.0.0.tgz")),
+      /node_modules\/@s\/b: 2\.0\.0 installed/,
+    ],
+    [
+      "a package locked, never installed",
+      (p) => editJson(path.join(p, "package-lock.json"), (j) => (j.packages["node_modules/f"] = registry("f", "1.0.0"))),
+      /node_modules\/f is locked but not installed/,
+    ],
     [
       "an optional package for this platform skipped",
-      (p) => editJson(path.join(p, "package-lock.json"), (j) => (j.packages["node_modules/g"] = { ...registry("g", "1.0.0"), optional: true, os: [process.platform] })),
+      (p) =>
+        editJson(
+          path.join(p, "package-lock.json"),
+          (j) => (j.packages["node_modules/g"] = { ...registry("g", "1.0.0"), optional: true, os: [process.platform] }),
+        ),
       /node_modules\/g is locked but not installed/,
     ],
     [
@@ -108,8 +139,16 @@ describe(".ci/gitlab/node-modules-current", () => {
       (p) => editJson(path.join(p, "package-lock.json"), (j) => delete j.packages["node_modules/a/node_modules/c"]),
       /node_modules\/a\/node_modules\/c is installed but not locked/,
     ],
-    ["a recorded package deleted from disk", (p) => fs.rmSync(path.join(p, "node_modules", "@s", "b"), { recursive: true }), /node_modules\/@s\/b is recorded but not on disk/],
-    ["another version on disk than recorded", (p) => editJson(path.join(p, "node_modules", "a", "node_modules", "c", "package.json"), (j) => (j.version = "1.0.2")), /node_modules\/a\/node_modules\/c: 1\.0\.2 on disk, 1\.0\.1 recorded/],
+    [
+      "a recorded package deleted from disk",
+      (p) => fs.rmSync(path.join(p, "node_modules", "@s", "b"), { recursive: true }),
+      /node_modules\/@s\/b is recorded but not on disk/,
+    ],
+    [
+      "another version on disk than recorded",
+      (p) => editJson(path.join(p, "node_modules", "a", "node_modules", "c", "package.json"), (j) => (j.version = "1.0.2")),
+      /node_modules\/a\/node_modules\/c: 1\.0\.2 on disk, 1\.0\.1 recorded/,
+    ],
     [
       "a package on disk that npm did not record (installed by hand)",
       (p) => fs.mkdirSync(path.join(p, "node_modules", "a", "node_modules", "@x", "y"), { recursive: true }),
@@ -133,7 +172,11 @@ describe(".ci/gitlab/node-modules-current", () => {
       fs.cpSync(SCRIPT, path.join(project, ".ci", "gitlab", "node-modules-current"));
       const lines: string[] = ci[".npm"].before_script;
       // As GitLab's runner does: one shell, every line under `set -eo pipefail`.
-      const run = spawnSync("bash", ["-c", ["set -eo pipefail", ...lines].join("\n")], { cwd: project, env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` }, encoding: "utf8" });
+      const run = spawnSync("bash", ["-c", ["set -eo pipefail", ...lines].join("\n")], {
+        cwd: project,
+        env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+        encoding: "utf8",
+      });
       return { status: run.status, npm: fs.existsSync(calls) ? fs.readFileSync(calls, "utf8") : "" };
     }
 

@@ -18,8 +18,12 @@ describe("policy at synth, the app as the CLI runs it", () => {
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split("\n");
     expect(lines).toEqual([
-      expect.stringMatching(/^CKV_AWS_39 \(EKS public endpoint disabled\) on flux-cluster-eks\/eks\/cluster: .*settings\.policy\.acceptedRisks \{"CKV_AWS_39": "<why>"\}$/),
-      expect.stringMatching(/^CKV_AWS_38 \(EKS public endpoint not open to 0\.0\.0\.0\/0\) on flux-cluster-eks\/eks\/cluster: .*settings\.policy\.acceptedRisks \{"CKV_AWS_38": "<why>"\}$/),
+      expect.stringMatching(
+        /^CKV_AWS_39 \(EKS public endpoint disabled\) on flux-cluster-eks\/eks\/cluster: .*settings\.policy\.acceptedRisks \{"CKV_AWS_39": "<why>"\}$/,
+      ),
+      expect.stringMatching(
+        /^CKV_AWS_38 \(EKS public endpoint not open to 0\.0\.0\.0\/0\) on flux-cluster-eks\/eks\/cluster: .*settings\.policy\.acceptedRisks \{"CKV_AWS_38": "<why>"\}$/,
+      ),
     ]);
     expect(run.stderr).not.toContain("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS");
     expect(fs.existsSync(path.join(outdir, "stacks"))).toBe(false);

@@ -14,7 +14,9 @@ describe("policy.acceptedRisks", () => {
     const settings = parseSettings({ ...MINIMAL_SETTINGS, policy: { acceptedRisks: {} }, clusters: [{ name: "test-cluster", ...OPEN_ENDPOINT }] });
     const errors = checkApp(settings).filter((n) => n.level === "error");
     expect(errors.map((n) => n.rule).sort()).toEqual(["CKV_AWS_38", "CKV_AWS_39"]);
-    expect(errors.find((n) => n.rule === "CKV_AWS_38")?.message).toContain('accept the risk knowingly with settings.policy.acceptedRisks {"CKV_AWS_38": "<why>"}');
+    expect(errors.find((n) => n.rule === "CKV_AWS_38")?.message).toContain(
+      'accept the risk knowingly with settings.policy.acceptedRisks {"CKV_AWS_38": "<why>"}',
+    );
   });
 
   test("GIVEN only CKV_AWS_38 accepted WHEN the policy runs THEN CKV_AWS_38 is a warning naming the setting and its reason, CKV_AWS_39 still an error", () => {
@@ -46,9 +48,15 @@ describe("policy.acceptedRisks", () => {
   });
 
   test.each([
-    [{ CKV_AWS_999: "a reason long enough" }, /^settings\.policy\.acceptedRisks\.CKV_AWS_999: unknown key is not allowed; allowed: the keys CKV_AWS_38, CKV_AWS_39, CKV2_AWS_11$/],
+    [
+      { CKV_AWS_999: "a reason long enough" },
+      /^settings\.policy\.acceptedRisks\.CKV_AWS_999: unknown key is not allowed; allowed: the keys CKV_AWS_38, CKV_AWS_39, CKV2_AWS_11$/,
+    ],
     // A rule that cannot be accepted is no key either.
-    [{ CKV_AWS_58: "a reason long enough" }, /^settings\.policy\.acceptedRisks\.CKV_AWS_58: unknown key is not allowed; allowed: the keys CKV_AWS_38, CKV_AWS_39, CKV2_AWS_11$/],
+    [
+      { CKV_AWS_58: "a reason long enough" },
+      /^settings\.policy\.acceptedRisks\.CKV_AWS_58: unknown key is not allowed; allowed: the keys CKV_AWS_38, CKV_AWS_39, CKV2_AWS_11$/,
+    ],
     [{ CKV_AWS_38: "ok" }, /^settings\.policy\.acceptedRisks\.CKV_AWS_38: "ok" is not allowed; allowed: a reason, in words/],
   ])("GIVEN acceptedRisks %j WHEN the settings are validated THEN one line refuses it", (acceptedRisks, message) => {
     const parse = () => parseSettings({ ...MINIMAL_SETTINGS, policy: { acceptedRisks } });

@@ -152,7 +152,10 @@ const BAD: Record<string, { build: (scope: Construct) => void; says: RegExp }> =
     },
     says: /no StringEquals condition on aws:SourceAccount or aws:RequestTag\/eks-cluster-arn/,
   },
-  EFG_NODE_ECR_PULL_ONLY: { build: (s) => nodes(s, { policies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"] }), says: /AmazonEC2ContainerRegistryReadOnly/ },
+  EFG_NODE_ECR_PULL_ONLY: {
+    build: (s) => nodes(s, { policies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"] }),
+    says: /AmazonEC2ContainerRegistryReadOnly/,
+  },
   EFG_VPC_CNI_POD_IDENTITY: {
     build: (s) => {
       nodes(s, { policies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy"] });
@@ -169,7 +172,6 @@ const BAD: Record<string, { build: (scope: Construct) => void; says: RegExp }> =
     says: /access_key holds a literal value|looks like a AWS access key id/,
   },
 };
-
 
 const ofRule = (notes: readonly PolicyNote[], id: string) => notes.filter((n) => n.rule === id);
 
@@ -210,7 +212,11 @@ describe("policy rules", () => {
       const trust = JSON.parse(POD_TRUST);
       trust.Statement[0].Principal.AWS = "arn:aws:iam::111122223333:root";
       const notes = checkConstructs((s) => new IamRole(s, "role", { name: "r", assumeRolePolicy: JSON.stringify(trust) }));
-      expect(ofRule(notes, "EFG_POD_IDENTITY_TRUST").map((n) => n.message).join()).toMatch(/not only pods\.eks\.amazonaws\.com/);
+      expect(
+        ofRule(notes, "EFG_POD_IDENTITY_TRUST")
+          .map((n) => n.message)
+          .join(),
+      ).toMatch(/not only pods\.eks\.amazonaws\.com/);
     });
   });
 

@@ -76,7 +76,10 @@ if ("missing" in checkov) {
 
     beforeAll(() => {
       scratch = fs.mkdtempSync(path.join(os.tmpdir(), "checkov-"));
-      for (const [label, settings] of [["committed", exampleSettings()], ["fleet", twoClusters()]] as const) {
+      for (const [label, settings] of [
+        ["committed", exampleSettings()],
+        ["fleet", twoClusters()],
+      ] as const) {
         for (const [name, json] of Object.entries(synthApp(settings))) addStack(`terraform/${label}/${name}/main.tf.json`, json);
       }
       // A planted mistake checkov must report: a repository whose tags can be overwritten.
@@ -115,7 +118,8 @@ if ("missing" in checkov) {
       const reports = JSON.parse(run.stdout) as Report | Report[];
       const list = Array.isArray(reports) ? reports : [reports];
       expect(list.map((r) => r.check_type).sort()).toEqual(kustomize ? ["kubernetes", "terraform_json"] : ["terraform_json"]);
-      for (const report of list) expect({ type: report.check_type, parsingErrors: report.summary.parsing_errors }).toEqual({ type: report.check_type, parsingErrors: 0 });
+      for (const report of list)
+        expect({ type: report.check_type, parsingErrors: report.summary.parsing_errors }).toEqual({ type: report.check_type, parsingErrors: 0 });
       failed = list.flatMap((r) => r.results.failed_checks);
     }, 300_000);
 

@@ -45,8 +45,16 @@ describe("network", () => {
       { publicSubnets: [] },
       line(at("publicSubnets"), [], "at least one public subnet (the NAT gateway and internet-facing load balancers live there)"),
     ],
-    ["one private subnet", { privateSubnets: ["10.0.1.0/24"] }, line(at("privateSubnets"), ["10.0.1.0/24"], "at least two private subnets (EKS needs two zones)")],
-    ["one zone", { availabilityZones: ["us-west-2a"] }, line(at("availabilityZones"), ["us-west-2a"], "at least 2 availability zones (EKS requires subnets in two)")],
+    [
+      "one private subnet",
+      { privateSubnets: ["10.0.1.0/24"] },
+      line(at("privateSubnets"), ["10.0.1.0/24"], "at least two private subnets (EKS needs two zones)"),
+    ],
+    [
+      "one zone",
+      { availabilityZones: ["us-west-2a"] },
+      line(at("availabilityZones"), ["us-west-2a"], "at least 2 availability zones (EKS requires subnets in two)"),
+    ],
     [
       "seven zones",
       { availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d", "us-west-2e", "us-west-2f", "us-west-2g"] },
@@ -81,14 +89,26 @@ describe("eks", () => {
     ["a version with a digit before it", { kubernetesVersion: "11.35" }, line(at("kubernetesVersion"), "11.35", "a Kubernetes minor version such as 1.35")],
     ["a version with a patch", { kubernetesVersion: "1.35.0" }, line(at("kubernetesVersion"), "1.35.0", "a Kubernetes minor version such as 1.35")],
     ["no public access CIDR", { publicAccessCidrs: [] }, line(at("publicAccessCidrs"), [], "at least one CIDR")],
-    ["an ARN with text before it", { adminPrincipalArns: ["xarn:aws:iam::111122223333:role/Admin"] }, line(at("adminPrincipalArns[0]"), "xarn:aws:iam::111122223333:role/Admin", ARN)],
+    [
+      "an ARN with text before it",
+      { adminPrincipalArns: ["xarn:aws:iam::111122223333:role/Admin"] },
+      line(at("adminPrincipalArns[0]"), "xarn:aws:iam::111122223333:role/Admin", ARN),
+    ],
     [
       "an ARN with a space in its name",
       { viewerPrincipalArns: ["arn:aws:iam::111122223333:role/Admin team"] },
       line(at("viewerPrincipalArns[0]"), "arn:aws:iam::111122223333:role/Admin team", ARN),
     ],
-    ["an add-on version with text before it", { addonVersions: { coredns: "xv1.11.4-eksbuild.2" } }, line(at("addonVersions.coredns"), "xv1.11.4-eksbuild.2", ADDON_VERSION)],
-    ["an add-on version with text after it", { addonVersions: { "kube-proxy": "v1.35.0-eksbuild.2x" } }, line(at("addonVersions.kube-proxy"), "v1.35.0-eksbuild.2x", ADDON_VERSION)],
+    [
+      "an add-on version with text before it",
+      { addonVersions: { coredns: "xv1.11.4-eksbuild.2" } },
+      line(at("addonVersions.coredns"), "xv1.11.4-eksbuild.2", ADDON_VERSION),
+    ],
+    [
+      "an add-on version with text after it",
+      { addonVersions: { "kube-proxy": "v1.35.0-eksbuild.2x" } },
+      line(at("addonVersions.kube-proxy"), "v1.35.0-eksbuild.2x", ADDON_VERSION),
+    ],
   ])("GIVEN %s WHEN parsed THEN exactly that value is refused, saying what is allowed", (_name, given, expected) => {
     expect(problems(withEks(given))).toEqual([expected]);
   });
@@ -118,7 +138,11 @@ describe("node group", () => {
   const AMI_RELEASE = "latest, or an AMI release such as 1.35.0-20261104 (AL2023) or 1.50.0-1d3a8a5f (Bottlerocket)";
 
   test.each<[string, NodeGroupInput, string]>([
-    ["a name with capitals", { name: "Bad" }, line(at("name"), "Bad", "node group name: lowercase letters, digits and '-', starting with a letter, at most 38 characters")],
+    [
+      "a name with capitals",
+      { name: "Bad" },
+      line(at("name"), "Bad", "node group name: lowercase letters, digits and '-', starting with a letter, at most 38 characters"),
+    ],
     ["a negative minSize", { minSize: -1 }, line(at("minSize"), -1, "an integer from 0 to 450 (EKS's limit per managed node group)")],
     ["an instance type with a character before it", { instanceTypes: ["_t3.large"] }, line(at("instanceTypes[0]"), "_t3.large", INSTANCE_TYPE)],
     ["an instance type with a character after it", { instanceTypes: ["t3.large!"] }, line(at("instanceTypes[0]"), "t3.large!", INSTANCE_TYPE)],
@@ -164,10 +188,26 @@ describe("an app's ECR repository, resources and autoscaling", () => {
     ["a CPU request of 0m", { resources: { cpuRequest: "0m" } }, line(at("resources.cpuRequest"), "0m", "a CPU quantity above zero")],
     ["a memory quantity with text before it", { resources: { memoryRequest: "x64Mi" } }, line(at("resources.memoryRequest"), "x64Mi", MEMORY)],
     ["a memory quantity with text after it", { resources: { memoryLimit: "256Mix" } }, line(at("resources.memoryLimit"), "256Mix", MEMORY)],
-    ["a CPU limit of 1500m under a request of 2 cores", { resources: { cpuRequest: "2", cpuLimit: "1500m" } }, line(at("resources.cpuLimit"), "1500m", "at least cpuRequest (2)")],
-    ["a CPU limit of 100m under a request of 900m", { resources: { cpuRequest: "900m", cpuLimit: "100m" } }, line(at("resources.cpuLimit"), "100m", "at least cpuRequest (900m)")],
-    ["a memory limit of 1500Mi under a request of 2Gi", { resources: { memoryRequest: "2Gi", memoryLimit: "1500Mi" } }, line(at("resources.memoryLimit"), "1500Mi", "at least memoryRequest (2Gi)")],
-    ["a memory limit under its request", { resources: { memoryRequest: "128Mi", memoryLimit: "64Mi" } }, line(at("resources.memoryLimit"), "64Mi", "at least memoryRequest (128Mi)")],
+    [
+      "a CPU limit of 1500m under a request of 2 cores",
+      { resources: { cpuRequest: "2", cpuLimit: "1500m" } },
+      line(at("resources.cpuLimit"), "1500m", "at least cpuRequest (2)"),
+    ],
+    [
+      "a CPU limit of 100m under a request of 900m",
+      { resources: { cpuRequest: "900m", cpuLimit: "100m" } },
+      line(at("resources.cpuLimit"), "100m", "at least cpuRequest (900m)"),
+    ],
+    [
+      "a memory limit of 1500Mi under a request of 2Gi",
+      { resources: { memoryRequest: "2Gi", memoryLimit: "1500Mi" } },
+      line(at("resources.memoryLimit"), "1500Mi", "at least memoryRequest (2Gi)"),
+    ],
+    [
+      "a memory limit under its request",
+      { resources: { memoryRequest: "128Mi", memoryLimit: "64Mi" } },
+      line(at("resources.memoryLimit"), "64Mi", "at least memoryRequest (128Mi)"),
+    ],
     ["maxReplicas 0", { autoscaling: { maxReplicas: 0 } }, line(at("autoscaling.maxReplicas"), 0, "an integer from 1 to 100")],
     ["maxReplicas 101", { autoscaling: { maxReplicas: 101 } }, line(at("autoscaling.maxReplicas"), 101, "an integer from 1 to 100")],
     ["minReplicas 0", { autoscaling: { minReplicas: 0 } }, line(at("autoscaling.minReplicas"), 0, "an integer from 1 to 100")],

@@ -95,7 +95,11 @@ const WRONG: Record<string, { value: unknown; with?: Record<string, unknown> }> 
 
 /** `clusters[].apps[].name` -> ["clusters", 0, "apps", 0, "name"]: the first element of each list. */
 const concrete = (leaf: string): (string | number)[] => leaf.split(".").flatMap((part) => (part.endsWith("[]") ? [part.slice(0, -2), 0] : [part]));
-const shown = (p: (string | number)[]) => p.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("").replace(/^\./, "");
+const shown = (p: (string | number)[]) =>
+  p
+    .map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`))
+    .join("")
+    .replace(/^\./, "");
 
 /** MINIMAL_SETTINGS with one team (so that team settings exist) and the given leaves set. */
 function settingsWith(values: Record<string, unknown>): Json {
@@ -130,10 +134,13 @@ describe("every setting refuses a wrong value", () => {
     for (const line of lines) expect(line).toMatch(/^settings\.[^:]+: .+ is not allowed; allowed: .+$/);
   });
 
-  test.each(Object.entries(WRONG).filter(([, c]) => c.with))("GIVEN %s's companion settings alone THEN they are valid (the refusal comes from the wrong value)", (_leaf, { with: others }) => {
-    expect(errorLines(settingsWith({}))).toEqual([]);
-    expect(errorLines(settingsWith(others ?? {}))).toEqual([]);
-  });
+  test.each(Object.entries(WRONG).filter(([, c]) => c.with))(
+    "GIVEN %s's companion settings alone THEN they are valid (the refusal comes from the wrong value)",
+    (_leaf, { with: others }) => {
+      expect(errorLines(settingsWith({}))).toEqual([]);
+      expect(errorLines(settingsWith(others ?? {}))).toEqual([]);
+    },
+  );
 });
 
 describe("derived limits and single causes", () => {

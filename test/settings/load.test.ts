@@ -56,11 +56,7 @@ describe("parseSettings: one line per refused value", () => {
       (s) => (s.clusters[0].tags = "team=platform"),
       ['settings.clusters[0].tags: "team=platform" is not allowed; allowed: a record'],
     ],
-    [
-      "a string for a list",
-      (s) => (s.clusters = "test-cluster"),
-      ['settings.clusters: "test-cluster" is not allowed; allowed: a list'],
-    ],
+    ["a string for a list", (s) => (s.clusters = "test-cluster"), ['settings.clusters: "test-cluster" is not allowed; allowed: a list']],
     [
       "a whole number above the safe integers",
       (s) => (s.clusters[0].apps = [{ name: "web", runAsUser: 1e308 }]),
@@ -84,11 +80,7 @@ describe("parseSettings: one line per refused value", () => {
         "settings.clusters[0].zone: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux, tenants",
       ],
     ],
-    [
-      "an unknown key at the top",
-      (s) => (s.extra = true),
-      ["settings.extra: unknown key is not allowed; allowed: the keys gitlab, clusters, state, policy"],
-    ],
+    ["an unknown key at the top", (s) => (s.extra = true), ["settings.extra: unknown key is not allowed; allowed: the keys gitlab, clusters, state, policy"]],
     [
       "an unknown key in a record keyed by an enum",
       (s) => (s.policy.acceptedRisks.CKV_AWS_58 = "secrets unencrypted on purpose"),

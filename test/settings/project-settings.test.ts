@@ -23,7 +23,6 @@ const withRisks = (acceptedRisks: Record<string, unknown>): SettingsInput => ({
 });
 const withClusters = (gitlab: Partial<GitLabInput>, clusters: ClusterInput[]): SettingsInput => ({ ...withGitlab(gitlab), clusters });
 
-
 const PROJECT_PATH = "a project path with its namespace, such as my-group/my-project or group/subgroup/project";
 const PROJECT_REF = "a project ID such as 12345678, or a path with its namespace such as my-group/infrastructure";
 const KMS_KEY = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -31,12 +30,28 @@ const KMS_KEY = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-
 describe("gitlab", () => {
   test.each<[string, Partial<GitLabInput>, string]>([
     ["an empty commit author name", { commitAuthor: { name: "" } }, line("gitlab.commitAuthor.name", "", "a non-empty name")],
-    ["a baseUrl whose scheme only ends in https", { baseUrl: "git+https://gitlab.example.com" }, line("gitlab.baseUrl", "git+https://gitlab.example.com", "an http(s) URL such as https://gitlab.com")],
-    ["a baseUrl whose scheme only starts with https", { baseUrl: "httpsx://gitlab.example.com" }, line("gitlab.baseUrl", "httpsx://gitlab.example.com", "an http(s) URL such as https://gitlab.com")],
+    [
+      "a baseUrl whose scheme only ends in https",
+      { baseUrl: "git+https://gitlab.example.com" },
+      line("gitlab.baseUrl", "git+https://gitlab.example.com", "an http(s) URL such as https://gitlab.com"),
+    ],
+    [
+      "a baseUrl whose scheme only starts with https",
+      { baseUrl: "httpsx://gitlab.example.com" },
+      line("gitlab.baseUrl", "httpsx://gitlab.example.com", "an http(s) URL such as https://gitlab.com"),
+    ],
     ["a project without a group", { project: "no-group" }, line("gitlab.project", "no-group", PROJECT_PATH)],
     ["a project with text after its path", { project: "group/project x" }, line("gitlab.project", "group/project x", PROJECT_PATH)],
-    ["an sshHost with a user", { sshHost: "git@gitlab.example.com" }, line("gitlab.sshHost", "git@gitlab.example.com", "a host name, optionally with :port, such as gitlab.example.com:2222")],
-    ["a commit e-mail without @", { commitAuthor: { email: "flux-at-example.com" } }, line("gitlab.commitAuthor.email", "flux-at-example.com", "an e-mail address such as flux@example.com")],
+    [
+      "an sshHost with a user",
+      { sshHost: "git@gitlab.example.com" },
+      line("gitlab.sshHost", "git@gitlab.example.com", "a host name, optionally with :port, such as gitlab.example.com:2222"),
+    ],
+    [
+      "a commit e-mail without @",
+      { commitAuthor: { email: "flux-at-example.com" } },
+      line("gitlab.commitAuthor.email", "flux-at-example.com", "an e-mail address such as flux@example.com"),
+    ],
     ["an unknown OIDC provider choice", { awsOidcProvider: "import" as "create" }, line("gitlab.awsOidcProvider", "import", "create or existing")],
   ])("GIVEN gitlab with %s WHEN parsed THEN exactly that value is refused, saying what is allowed", (_name, given, expected) => {
     expect(problems(withGitlab(given))).toEqual([expected]);
@@ -120,7 +135,11 @@ describe("state", () => {
 describe("policy", () => {
   test.each<[string, Record<string, unknown>, string]>([
     ["a reason that is not a string", { CKV2_AWS_11: 42 }, line("policy.acceptedRisks.CKV2_AWS_11", 42, "a reason, in words, why the risk is accepted")],
-    ["a reason of 9 characters", { CKV2_AWS_11: "too short" }, line("policy.acceptedRisks.CKV2_AWS_11", "too short", "a reason, in words, why the risk is accepted (10 characters or more)")],
+    [
+      "a reason of 9 characters",
+      { CKV2_AWS_11: "too short" },
+      line("policy.acceptedRisks.CKV2_AWS_11", "too short", "a reason, in words, why the risk is accepted (10 characters or more)"),
+    ],
     [
       "a reason that is short once its spaces are trimmed",
       { CKV2_AWS_11: "   short   " },
@@ -131,7 +150,9 @@ describe("policy", () => {
   });
 
   test("GIVEN a reason with spaces around it WHEN parsed THEN it is kept trimmed", () => {
-    expect(parseSettings(withRisks({ CKV2_AWS_11: "  flow logs are off in this trial  " })).policy.acceptedRisks.CKV2_AWS_11).toBe("flow logs are off in this trial");
+    expect(parseSettings(withRisks({ CKV2_AWS_11: "  flow logs are off in this trial  " })).policy.acceptedRisks.CKV2_AWS_11).toBe(
+      "flow logs are off in this trial",
+    );
   });
 });
 
@@ -173,8 +194,7 @@ describe("rules across the clusters", () => {
   // Cluster "prod" with team "a-team-b" and cluster "prod-team-a" with team "b" both create the CI role prod-team-a-team-b-ci.
   const clashing = "a value whose IAM role prod-team-a-team-b-ci no other cluster creates (clusters[0] does; IAM names are account-wide)";
   const prod: ClusterInput = { name: "prod", tenants: [{ name: "a-team-b", gitlabProject: "teams/prod-b", ecrRepositories: ["prod/b"] }] };
-  const otherTeams = (count: number) =>
-    Array.from({ length: count }, (_, i) => ({ name: `t${i}`, gitlabProject: `teams/t${i}` }));
+  const otherTeams = (count: number) => Array.from({ length: count }, (_, i) => ({ name: `t${i}`, gitlabProject: `teams/t${i}` }));
   const clashingTeam = { name: "b", gitlabProject: "teams/b", ecrRepositories: ["other/b"] };
 
   test("GIVEN two clusters whose team CI roles have the same name WHEN parsed THEN the second team's name is refused", () => {

@@ -17,7 +17,9 @@ function generated(count: number): string[] {
   const alphabet = "0123456789.xX*vV<>=~^|,- +ab\t";
   let seed = 20261122;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  return Array.from({ length: count }, () => Array.from({ length: 1 + Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(""));
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(""),
+  );
 }
 
 /** The project's Go module cache: .cache/go/mod here, or in a folder above (Stryker runs the tests in a sandbox inside .cache). */

@@ -31,7 +31,8 @@ function errorOf(raw: unknown): SettingsError {
 }
 
 const ALLOWED_RETENTION = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
-const EKS_KEYS = "kubernetesVersion, supportType, endpointPublicAccess, publicAccessCidrs, logTypes, logRetentionDays, adminPrincipalArns, viewerPrincipalArns, addonVersions, deletionProtection, grantDeployerAdmin";
+const EKS_KEYS =
+  "kubernetesVersion, supportType, endpointPublicAccess, publicAccessCidrs, logTypes, logRetentionDays, adminPrincipalArns, viewerPrincipalArns, addonVersions, deletionProtection, grantDeployerAdmin";
 
 describe("settings", () => {
   describe("GIVEN the settings committed in cdktf.json", () => {
@@ -138,12 +139,26 @@ describe("settings", () => {
       [
         "three apps, two sharing a namespace, one with autoscaling",
         (s) => s.clusters[0].apps.push({ name: "api", namespace: "apps" }, { name: "worker", namespace: "jobs", autoscaling: {} }),
-        (p) => p.clusters[0].apps.map((a) => `${a.name} ${a.namespace} ${a.ecr.repositoryName} ${a.autoscaling ? `${a.autoscaling.minReplicas}-${a.autoscaling.maxReplicas}@${a.autoscaling.targetCpuUtilization}%` : "fixed"}`),
+        (p) =>
+          p.clusters[0].apps.map(
+            (a) =>
+              `${a.name} ${a.namespace} ${a.ecr.repositoryName} ${a.autoscaling ? `${a.autoscaling.minReplicas}-${a.autoscaling.maxReplicas}@${a.autoscaling.targetCpuUtilization}%` : "fixed"}`,
+          ),
         ["nginx apps nginx-repo fixed", "api apps api-repo fixed", "worker jobs worker-repo 2-6@70%"],
       ],
-      ["kubernetesVersion 1.33 (the oldest Flux 2.9 supports)", (s) => (s.clusters[0].eks.kubernetesVersion = "1.33"), (p) => p.clusters[0].eks.kubernetesVersion, "1.33"],
+      [
+        "kubernetesVersion 1.33 (the oldest Flux 2.9 supports)",
+        (s) => (s.clusters[0].eks.kubernetesVersion = "1.33"),
+        (p) => p.clusters[0].eks.kubernetesVersion,
+        "1.33",
+      ],
       ["supportType EXTENDED", (s) => (s.clusters[0].eks.supportType = "EXTENDED"), (p) => p.clusters[0].eks.supportType, "EXTENDED"],
-      ["amiType BOTTLEROCKET_ARM_64", (s) => (s.clusters[0].nodeGroup.amiType = "BOTTLEROCKET_ARM_64"), (p) => p.clusters[0].nodeGroup.amiType, "BOTTLEROCKET_ARM_64"],
+      [
+        "amiType BOTTLEROCKET_ARM_64",
+        (s) => (s.clusters[0].nodeGroup.amiType = "BOTTLEROCKET_ARM_64"),
+        (p) => p.clusters[0].nodeGroup.amiType,
+        "BOTTLEROCKET_ARM_64",
+      ],
       ["capacityType ON_DEMAND", (s) => (s.clusters[0].nodeGroup.capacityType = "ON_DEMAND"), (p) => p.clusters[0].nodeGroup.capacityType, "ON_DEMAND"],
       [
         "several instance types",
@@ -171,7 +186,10 @@ describe("settings", () => {
       ],
       [
         "an SSO role ARN with its path",
-        (s) => (s.clusters[0].eks.adminPrincipalArns = ["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef"]),
+        (s) =>
+          (s.clusters[0].eks.adminPrincipalArns = [
+            "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef",
+          ]),
         (p) => p.clusters[0].eks.adminPrincipalArns.length,
         1,
       ],
@@ -184,11 +202,20 @@ describe("settings", () => {
       ["logRetentionDays 3653", (s) => (s.clusters[0].eks.logRetentionDays = 3653), (p) => p.clusters[0].eks.logRetentionDays, 3653],
       [
         "a GovCloud region with its zones",
-        (s) => Object.assign(s.clusters[0], { region: "us-gov-west-1", network: { ...s.clusters[0].network, availabilityZones: ["us-gov-west-1a", "us-gov-west-1b"] } }),
+        (s) =>
+          Object.assign(s.clusters[0], {
+            region: "us-gov-west-1",
+            network: { ...s.clusters[0].network, availabilityZones: ["us-gov-west-1a", "us-gov-west-1b"] },
+          }),
         (p) => p.clusters[0].region,
         "us-gov-west-1",
       ],
-      ["a self-managed GitLab URL (trailing slash dropped)", (s) => (s.gitlab.baseUrl = "https://gitlab.example.com/"), (p) => p.gitlab.baseUrl, "https://gitlab.example.com"],
+      [
+        "a self-managed GitLab URL (trailing slash dropped)",
+        (s) => (s.gitlab.baseUrl = "https://gitlab.example.com/"),
+        (p) => p.gitlab.baseUrl,
+        "https://gitlab.example.com",
+      ],
       ["a project in a subgroup", (s) => (s.gitlab.project = "group/sub-group/project.name"), (p) => p.gitlab.project, "group/sub-group/project.name"],
       [
         "a second cluster with its own name and repository",
@@ -299,15 +326,13 @@ describe("settings", () => {
         (s) => (s.clusters[0].apps[0].resources = { cpuRequest: "200m", cpuLimit: "100m" }),
         ['settings.clusters[0].apps[0].resources.cpuLimit: "100m" is not allowed; allowed: at least cpuRequest (200m)'],
       ],
-      [
-        "no apps",
-        (s) => (s.clusters[0].apps = []),
-        ["settings.clusters[0].apps: [] is not allowed; allowed: a list with at least one app"],
-      ],
+      ["no apps", (s) => (s.clusters[0].apps = []), ["settings.clusters[0].apps: [] is not allowed; allowed: a list with at least one app"]],
       [
         "a Kubernetes version with no pinned Cluster Autoscaler",
         (s) => (s.clusters[0].eks.kubernetesVersion = "1.40"),
-        ['settings.clusters[0].eks.kubernetesVersion: "1.40" is not allowed; allowed: one of 1.33, 1.34, 1.35 (the versions stacks/infrastructure-versions.ts pins a Cluster Autoscaler for)'],
+        [
+          'settings.clusters[0].eks.kubernetesVersion: "1.40" is not allowed; allowed: one of 1.33, 1.34, 1.35 (the versions stacks/infrastructure-versions.ts pins a Cluster Autoscaler for)',
+        ],
       ],
       [
         "kubernetesVersion written as a number",
@@ -470,11 +495,17 @@ describe("settings", () => {
       [
         "a project without its group",
         (s) => (s.gitlab.project = "flux-gitops"),
-        ['settings.gitlab.project: "flux-gitops" is not allowed; allowed: a project path with its namespace, such as my-group/my-project or group/subgroup/project'],
+        [
+          'settings.gitlab.project: "flux-gitops" is not allowed; allowed: a project path with its namespace, such as my-group/my-project or group/subgroup/project',
+        ],
       ],
       ["missing gitlab block", (s) => delete s.gitlab, ["settings.gitlab: missing; allowed: an object"]],
       ["an empty clusters list", (s) => (s.clusters = []), ["settings.clusters: [] is not allowed; allowed: a list with at least one cluster"]],
-      ["clusters not a list", (s) => (s.clusters = s.clusters[0]), [expect.stringMatching(/^settings\.clusters: \{"name":"flux-cluster",.*\.\.\. is not allowed; allowed: a list$/)]],
+      [
+        "clusters not a list",
+        (s) => (s.clusters = s.clusters[0]),
+        [expect.stringMatching(/^settings\.clusters: \{"name":"flux-cluster",.*\.\.\. is not allowed; allowed: a list$/)],
+      ],
       [
         "a cluster without a name",
         (s) => delete s.clusters[0].name,

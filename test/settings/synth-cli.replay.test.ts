@@ -10,8 +10,7 @@ import type { Json } from "../support";
  * and once through `cdktf synth` itself.
  */
 
-const BAD_LINE =
-  'settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.33 or newer (Flux 2.9 needs 1.33)';
+const BAD_LINE = 'settings.clusters[0].eks.kubernetesVersion: "1.29" is not allowed; allowed: 1.33 or newer (Flux 2.9 needs 1.33)';
 
 /** cdktf.json's context block with kubernetesVersion replaced (or as committed when undefined). */
 function context(kubernetesVersion?: string): Json {
@@ -165,7 +164,8 @@ describe("a failed synth of a template or of cdktf.json", () => {
           const file = path.join(project, "cdktf.json");
           fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"language": "typescript",', '"language": "typescript"'));
         },
-        (project) => spawnSync(process.execPath, [path.join(project, "stacks", "tooling", "cdktf.js"), "synth"], { cwd: project, encoding: "utf8", timeout: 60_000 }),
+        (project) =>
+          spawnSync(process.execPath, [path.join(project, "stacks", "tooling", "cdktf.js"), "synth"], { cwd: project, encoding: "utf8", timeout: 60_000 }),
       ));
     });
 
@@ -202,8 +202,7 @@ describe("synth through the real cdktf CLI", () => {
       outdir = path.join(project, "cdktf.out");
       const earlier = runApp(context(), outdir);
       if (earlier.status !== 0) throw new Error(`the earlier synth failed: ${earlier.stderr}`);
-      earlierStackWritten =
-        fs.existsSync(path.join(outdir, "manifest.json")) && fs.existsSync(path.join(outdir, "stacks", "flux-cluster-eks", "cdk.tf.json"));
+      earlierStackWritten = fs.existsSync(path.join(outdir, "manifest.json")) && fs.existsSync(path.join(outdir, "stacks", "flux-cluster-eks", "cdk.tf.json"));
 
       // An empty Terraform CLI config keeps unrelated warnings about a missing ~/.terraformrc out of the output.
       const terraformrc = path.join(project, "terraformrc");

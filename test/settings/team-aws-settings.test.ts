@@ -62,9 +62,7 @@ describe("GIVEN the longest cluster name (32 characters)", () => {
   });
 
   test("THEN the same long team name without repositories is accepted: it gets no role", () => {
-    expect(() =>
-      parseSettings(settingsWith([{ name: LONG_CLUSTER, tenants: [{ name: "payments-platform-worker", gitlabProject: "g/p" }] }])),
-    ).not.toThrow();
+    expect(() => parseSettings(settingsWith([{ name: LONG_CLUSTER, tenants: [{ name: "payments-platform-worker", gitlabProject: "g/p" }] }]))).not.toThrow();
   });
 });
 
@@ -82,7 +80,11 @@ describe("GIVEN a team's ECR repository name", () => {
     const lines = errorLines(
       settingsWith([
         { tenants: [{ name: "payments", gitlabProject: "g/p", ecrRepositories: ["shared"] }] },
-        { name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }], tenants: [{ name: "search", gitlabProject: "g/s", ecrRepositories: ["shared"] }] },
+        {
+          name: "second",
+          apps: [{ ecr: { repositoryName: "second-repo" } }],
+          tenants: [{ name: "search", gitlabProject: "g/s", ecrRepositories: ["shared"] }],
+        },
       ]),
     );
     expect(lines).toEqual([
@@ -106,7 +108,14 @@ describe("GIVEN a GitLab instance on plain http", () => {
   test("THEN a team with ECR repositories is refused: IAM OIDC providers need an https issuer", () => {
     const lines = errorLines(
       settingsWith(
-        [{ tenants: [{ name: "docs", gitlabProject: "g/d" }, { name: "payments", gitlabProject: "g/p", ecrRepositories: ["r1"] }] }],
+        [
+          {
+            tenants: [
+              { name: "docs", gitlabProject: "g/d" },
+              { name: "payments", gitlabProject: "g/p", ecrRepositories: ["r1"] },
+            ],
+          },
+        ],
         { baseUrl: "http://gitlab.internal" },
       ),
     );
@@ -116,9 +125,7 @@ describe("GIVEN a GitLab instance on plain http", () => {
   });
 
   test("THEN teams without repositories are accepted", () => {
-    expect(() =>
-      parseSettings(settingsWith([{ tenants: [{ name: "docs", gitlabProject: "g/d" }] }], { baseUrl: "http://gitlab.internal" })),
-    ).not.toThrow();
+    expect(() => parseSettings(settingsWith([{ tenants: [{ name: "docs", gitlabProject: "g/d" }] }], { baseUrl: "http://gitlab.internal" }))).not.toThrow();
   });
 });
 

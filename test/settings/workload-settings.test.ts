@@ -24,13 +24,20 @@ const withApp = (app: AppInput): SettingsInput => withCluster({ apps: [app] });
 const withTeam = (team: Partial<TeamInput>): SettingsInput => withCluster({ tenants: [{ name: "team-a", gitlabProject: "teams/a", ...team }] });
 const withFlux = (flux: FluxInput): SettingsInput => withCluster({ flux });
 
-
 describe("apps", () => {
   const app = (field: string) => `clusters[0].apps[0].${field}`;
 
   test.each<[string, AppInput, string]>([
-    ["a name with a space", { name: "My App" }, line(app("name"), "My App", "app name: lowercase letters, digits and '-', starting with a letter, at most 40 characters")],
-    ["a namespace with capitals", { namespace: "Apps" }, line(app("namespace"), "Apps", "namespace: lowercase letters, digits and '-', starting with a letter, at most 63 characters")],
+    [
+      "a name with a space",
+      { name: "My App" },
+      line(app("name"), "My App", "app name: lowercase letters, digits and '-', starting with a letter, at most 40 characters"),
+    ],
+    [
+      "a namespace with capitals",
+      { namespace: "Apps" },
+      line(app("namespace"), "Apps", "namespace: lowercase letters, digits and '-', starting with a letter, at most 63 characters"),
+    ],
     [
       "a system namespace",
       { namespace: "kube-system" },
@@ -69,13 +76,33 @@ describe("teams", () => {
   const team = (field: string) => `clusters[0].tenants[0].${field}`;
 
   test.each<[string, Partial<TeamInput>, string]>([
-    ["a project with a space after its path", { gitlabProject: "teams/a b" }, line(team("gitlabProject"), "teams/a b", "a project path with its namespace, such as my-group/my-project or group/subgroup/project")],
+    [
+      "a project with a space after its path",
+      { gitlabProject: "teams/a b" },
+      line(team("gitlabProject"), "teams/a b", "a project path with its namespace, such as my-group/my-project or group/subgroup/project"),
+    ],
     ["an absolute path", { path: "/etc" }, line(team("path"), "/etc", "a path in the team's repository starting with '.', such as . or ./deploy/production")],
-    ["a path with text before the '.'", { path: "x./deploy" }, line(team("path"), "x./deploy", "a path in the team's repository starting with '.', such as . or ./deploy/production")],
-    ["a path with a space", { path: "./deploy prod" }, line(team("path"), "./deploy prod", "a path in the team's repository starting with '.', such as . or ./deploy/production")],
+    [
+      "a path with text before the '.'",
+      { path: "x./deploy" },
+      line(team("path"), "x./deploy", "a path in the team's repository starting with '.', such as . or ./deploy/production"),
+    ],
+    [
+      "a path with a space",
+      { path: "./deploy prod" },
+      line(team("path"), "./deploy prod", "a path in the team's repository starting with '.', such as . or ./deploy/production"),
+    ],
     ["no namespace", { namespaces: [] }, line(team("namespaces"), [], "at least one namespace")],
-    ["a namespace with an underscore", { namespaces: ["team_a"] }, line(`${team("namespaces")}[0]`, "team_a", "namespace: lowercase letters, digits and '-', starting with a letter, at most 63 characters")],
-    ["a CI branch with a space", { ciBranches: ["release candidate"] }, line(`${team("ciBranches")}[0]`, "release candidate", "a branch name, or * for any ref")],
+    [
+      "a namespace with an underscore",
+      { namespaces: ["team_a"] },
+      line(`${team("namespaces")}[0]`, "team_a", "namespace: lowercase letters, digits and '-', starting with a letter, at most 63 characters"),
+    ],
+    [
+      "a CI branch with a space",
+      { ciBranches: ["release candidate"] },
+      line(`${team("ciBranches")}[0]`, "release candidate", "a branch name, or * for any ref"),
+    ],
     ["no CI branch", { ciBranches: [] }, line(team("ciBranches"), [], "at least one branch")],
   ])("GIVEN a team with %s WHEN parsed THEN exactly that value is refused, saying what is allowed", (_name, given, expected) => {
     expect(problems(withTeam(given))).toEqual([expected]);
@@ -101,10 +128,22 @@ describe("flux", () => {
 
   test.each<[string, FluxInput, string]>([
     ["deployKeyVersion 0", { deployKeyVersion: 0 }, line(flux("deployKeyVersion"), 0, "an integer >= 1")],
-    ["a token of 29 days", { commitStatusTokenDays: 29, commitStatusTokenRotateDays: 10 }, line(flux("commitStatusTokenDays"), 29, "an integer from 30 to 365")],
-    ["a token of 366 days", { commitStatusTokenDays: 366 }, line(flux("commitStatusTokenDays"), 366, "an integer from 30 to 365 (GitLab's longest token lifetime)")],
+    [
+      "a token of 29 days",
+      { commitStatusTokenDays: 29, commitStatusTokenRotateDays: 10 },
+      line(flux("commitStatusTokenDays"), 29, "an integer from 30 to 365"),
+    ],
+    [
+      "a token of 366 days",
+      { commitStatusTokenDays: 366 },
+      line(flux("commitStatusTokenDays"), 366, "an integer from 30 to 365 (GitLab's longest token lifetime)"),
+    ],
     ["rotation 0 days before expiry", { commitStatusTokenRotateDays: 0 }, line(flux("commitStatusTokenRotateDays"), 0, "an integer >= 1")],
-    ["rotation as many days as the token lives", { commitStatusTokenDays: 60, commitStatusTokenRotateDays: 60 }, line(flux("commitStatusTokenRotateDays"), 60, "less than commitStatusTokenDays (60)")],
+    [
+      "rotation as many days as the token lives",
+      { commitStatusTokenDays: 60, commitStatusTokenRotateDays: 60 },
+      line(flux("commitStatusTokenRotateDays"), 60, "less than commitStatusTokenDays (60)"),
+    ],
   ])("GIVEN flux with %s WHEN parsed THEN exactly that value is refused, saying what is allowed", (_name, given, expected) => {
     expect(problems(withFlux(given))).toEqual([expected]);
   });
@@ -177,6 +216,8 @@ describe("the cluster's rules across its apps and teams", () => {
       { name: "team-a", gitlabProject: "teams/a" },
       { name: "team-b", gitlabProject: second },
     ];
-    expect(problems(withCluster({ tenants }))).toEqual([line("clusters[0].tenants[1].gitlabProject", second, "a project no other team uses (tenants[0] has it)")]);
+    expect(problems(withCluster({ tenants }))).toEqual([
+      line("clusters[0].tenants[1].gitlabProject", second, "a project no other team uses (tenants[0] has it)"),
+    ]);
   });
 });

@@ -18,8 +18,7 @@ describe("ClusterStack", () => {
     let nodeGroupId: string;
 
     const addonId = (name: string) => findResource(json, "aws_eks_addon", (a) => a.addon_name === name)[0];
-    const addonDependsOn = (name: string): string[] =>
-      findResource(json, "aws_eks_addon", (a) => a.addon_name === name)[1].depends_on ?? [];
+    const addonDependsOn = (name: string): string[] => findResource(json, "aws_eks_addon", (a) => a.addon_name === name)[1].depends_on ?? [];
 
     beforeAll(() => {
       // WHEN the whole stack is synthesized (once for this file)
@@ -62,10 +61,7 @@ describe("ClusterStack", () => {
       test("THEN the admin from the settings and the deployer get access entries on this cluster", () => {
         const entries = Object.values(json.resource?.aws_eks_access_entry ?? {});
         expect(entries.map((e) => e.principal_arn)).toEqual(
-          expect.arrayContaining([
-            EXAMPLE_ADMIN_ARN,
-            expect.stringMatching(/^\$\{data\.aws_iam_session_context\..+\.issuer_arn\}$/),
-          ]),
+          expect.arrayContaining([EXAMPLE_ADMIN_ARN, expect.stringMatching(/^\$\{data\.aws_iam_session_context\..+\.issuer_arn\}$/)]),
         );
         expect(entries).toHaveLength(2);
         expect(entries.every((e) => e.cluster_name === ref("aws_eks_cluster", clusterId, "name"))).toBe(true);
@@ -144,14 +140,8 @@ describe("ClusterStack", () => {
         });
         const roleId = /^\$\{aws_iam_role\.(.+)\.arn\}$/.exec(association.role_arn)?.[1];
         expect(roleId).toBeDefined();
-        const [attachmentId, attachment] = findResource(
-          json,
-          "aws_iam_role_policy_attachment",
-          (a) => a.role === ref("aws_iam_role", roleId!, "name"),
-        );
-        expect(attachment.policy_arn).toBe(
-          `arn:\${data.aws_partition.${partitionId}.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`,
-        );
+        const [attachmentId, attachment] = findResource(json, "aws_iam_role_policy_attachment", (a) => a.role === ref("aws_iam_role", roleId!, "name"));
+        expect(attachment.policy_arn).toBe(`arn:\${data.aws_partition.${partitionId}.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`);
         expect(association.depends_on).toEqual([address("aws_iam_role_policy_attachment", attachmentId)]);
       });
     });
@@ -210,7 +200,9 @@ describe("ClusterStack", () => {
         expect(scale.Action).toEqual(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
         expect(scale.Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/test-cluster": "owned" } });
         const describe = statements.find((st) => st.Sid === "DescribeOwnNodeGroups")!;
-        expect(describe.Resource).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\}:eks:us-west-2:\$\{data\.aws_caller_identity\.[^}]+\.account_id\}:nodegroup\/test-cluster\/\*\/\*$/);
+        expect(describe.Resource).toMatch(
+          /^arn:\$\{data\.aws_partition\.[^}]+\}:eks:us-west-2:\$\{data\.aws_caller_identity\.[^}]+\.account_id\}:nodegroup\/test-cluster\/\*\/\*$/,
+        );
         // Every write is conditioned; every unconditioned statement only reads.
         for (const st of statements.filter((x) => !x.Condition)) {
           for (const action of [st.Action].flat()) expect(action).toMatch(/:(Describe|Get)/);

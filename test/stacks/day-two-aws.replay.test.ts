@@ -55,7 +55,9 @@ if ("missing" in tools) {
         ...sliced,
         resource: {
           aws_cloudwatch_log_group: Object.fromEntries(
-            Object.entries((committed.resource?.aws_cloudwatch_log_group ?? {}) as Record<string, { name?: string }>).filter(([, group]) => group.name === LOG_GROUP),
+            Object.entries((committed.resource?.aws_cloudwatch_log_group ?? {}) as Record<string, { name?: string }>).filter(
+              ([, group]) => group.name === LOG_GROUP,
+            ),
           ),
         },
       };
@@ -86,7 +88,10 @@ if ("missing" in tools) {
         expect(again.output).toContain("Plan: 1 to import, 1 to add, 0 to change, 1 to destroy");
         tf.apply();
         const [group] = describeGroup();
-        expect(group).toMatchObject({ logGroupClass: "INFREQUENT_ACCESS", retentionInDays: findResource(committed, "aws_cloudwatch_log_group", (g) => g.name === LOG_GROUP)[1].retention_in_days });
+        expect(group).toMatchObject({
+          logGroupClass: "INFREQUENT_ACCESS",
+          retentionInDays: findResource(committed, "aws_cloudwatch_log_group", (g) => g.name === LOG_GROUP)[1].retention_in_days,
+        });
         expect(tf.run("plan", "-input=false").output).toContain("No changes");
       }, 180_000);
 

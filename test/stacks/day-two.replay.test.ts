@@ -31,7 +31,10 @@ describeWithTerraform("the support-type check, replayed with Terraform", () => {
       locals: { running: running.map((version) => ({ version })) },
       resource: {
         terraform_data: {
-          cluster: { input: "x", lifecycle: { precondition: [{ condition: condition.replace(dataRef, "local.running"), error_message: message.replace(dataRef, "local.running") }] } },
+          cluster: {
+            input: "x",
+            lifecycle: { precondition: [{ condition: condition.replace(dataRef, "local.running"), error_message: message.replace(dataRef, "local.running") }] },
+          },
         },
       },
     };

@@ -25,8 +25,7 @@ const STABLE_DATA_SOURCES: Record<string, string> = {
   aws_iam_openid_connect_provider: "an existing provider, by URL",
   aws_cloudwatch_log_groups: "whether EKS re-created the control-plane log group after a destroy (then imported)",
   aws_eks_node_groups: "the node groups of the cluster (to find the running group)",
-  aws_eks_node_group:
-    "the running group's desired size: it moves with the cluster autoscaler, and the configured size follows it, so the plan stays empty",
+  aws_eks_node_group: "the running group's desired size: it moves with the cluster autoscaler, and the configured size follows it, so the plan stays empty",
   gitlab_project: "the projects by path",
   kubernetes_secret_v1: "what the bootstrap wrote (known_hosts)",
   terraform_remote_state: "other stacks' outputs",
@@ -75,7 +74,9 @@ describe("Kubernetes upgrades", () => {
   test("GIVEN the node group THEN it runs the control plane's version, so an upgrade updates nodes after the control plane and the add-ons they need", () => {
     const [, nodes] = findResource(eks, "aws_eks_node_group");
     expect(nodes.version).toBe(ref("aws_eks_cluster", clusterId, "version"));
-    const early = Object.entries(eks.resource?.aws_eks_addon ?? {}).filter(([, a]) => ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].includes(String(a.addon_name)));
+    const early = Object.entries(eks.resource?.aws_eks_addon ?? {}).filter(([, a]) =>
+      ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].includes(String(a.addon_name)),
+    );
     for (const [id] of early) expect(nodes.depends_on).toContain(`aws_eks_addon.${id}`);
   });
 

@@ -34,7 +34,12 @@ class FakeExecutor {
   run(log: Schedule, all: FakeExecutor[]): Promise<void> {
     this.currentState = "running";
     log.started.push(this.stack.name);
-    log.running.push(all.filter((e) => e.currentState === "running").map((e) => e.stack.name).sort());
+    log.running.push(
+      all
+        .filter((e) => e.currentState === "running")
+        .map((e) => e.stack.name)
+        .sort(),
+    );
     this.currentWorkPromise = new Promise<void>((resolve) => setTimeout(resolve, 5)).then(() => {
       this.currentState = "done";
       this.currentWorkPromise = undefined;

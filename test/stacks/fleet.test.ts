@@ -28,7 +28,10 @@ describe("GIVEN two clusters in two regions and three apps", () => {
   });
 
   test("THEN each cluster stack creates its own apps' ECR repositories, and only those", () => {
-    const names = (stack: string) => resourcesOf(stacks[stack], "aws_ecr_repository").map(([, r]) => r.name).sort();
+    const names = (stack: string) =>
+      resourcesOf(stacks[stack], "aws_ecr_repository")
+        .map(([, r]) => r.name)
+        .sort();
     expect(names("us-eks")).toEqual(["api-repo", "web-repo"]);
     expect(names("eu-eks")).toEqual(["team/worker"]);
     expect(stacks["eu-eks"].provider?.aws?.[0]).toMatchObject({ region: "eu-west-1" });
@@ -44,7 +47,11 @@ describe("GIVEN two clusters in two regions and three apps", () => {
 
   test("THEN each GitOps stack commits its apps' folders, image objects and namespaces under its own paths", () => {
     const paths = (stack: string) => resourcesOf(stacks[stack], "gitlab_repository_file").map(([, f]) => f.file_path as string);
-    expect(paths("us-gitops").filter((p) => /\/(images|namespaces)\/|\/(web|api)\/kustomization\.yaml$|autoscaling/.test(p)).sort()).toEqual([
+    expect(
+      paths("us-gitops")
+        .filter((p) => /\/(images|namespaces)\/|\/(web|api)\/kustomization\.yaml$|autoscaling/.test(p))
+        .sort(),
+    ).toEqual([
       "apps/us/api/autoscaling/hpa.yaml",
       "apps/us/api/autoscaling/kustomization.yaml",
       "apps/us/api/kustomization.yaml",

@@ -22,9 +22,7 @@ describe("sshGitUrl", () => {
     expect(sshGitUrl({ baseUrl: "https://git.example.com/gitlab", project: "a/b/c" })).toBe("ssh://git@git.example.com/a/b/c.git");
   });
   test("GIVEN an sshHost with a port WHEN building the URL THEN it is used as is", () => {
-    expect(sshGitUrl({ baseUrl: "https://git.example.com", project: "a/b", sshHost: "ssh.example.com:2222" })).toBe(
-      "ssh://git@ssh.example.com:2222/a/b.git",
-    );
+    expect(sshGitUrl({ baseUrl: "https://git.example.com", project: "a/b", sshHost: "ssh.example.com:2222" })).toBe("ssh://git@ssh.example.com:2222/a/b.git");
   });
 });
 
@@ -54,7 +52,12 @@ describe("GitOpsStack", () => {
     const flux = (json.provider?.flux ?? [])[0] as Json;
     expect(flux.git.ssh.private_key).toMatch(/^\$\{sensitive\(data\.terraform_remote_state\.[^)]*private_key_pem\)\}$/);
     expect(flux.git.ssh.private_key).toMatch(REMOTE("gitops-repository", "private_key_pem"));
-    expect(flux.git).toMatchObject({ url: "ssh://git@gitlab.com/example-group/flux-gitops.git", branch: "main", author_name: "Flux", author_email: "flux@noreply.gitlab.com" });
+    expect(flux.git).toMatchObject({
+      url: "ssh://git@gitlab.com/example-group/flux-gitops.git",
+      branch: "main",
+      author_name: "Flux",
+      author_email: "flux@noreply.gitlab.com",
+    });
   });
 
   test("GIVEN a key rotation WHEN the repository stack has a new key THEN the bootstrap changes with it (its update rewrites the cluster's Secret)", () => {
@@ -127,9 +130,7 @@ describe("GitOpsStack", () => {
 
   test("GIVEN image automation WHEN synthesized THEN only the image component is left to Flux after creation", () => {
     const ignored = resourcesOf(json, "gitlab_repository_file").filter(([, c]) => c.lifecycle?.ignore_changes);
-    expect(ignored.map(([, c]) => [c.file_path, c.lifecycle.ignore_changes])).toEqual([
-      ["apps/test-cluster/nginx/image/kustomization.yaml", ["content"]],
-    ]);
+    expect(ignored.map(([, c]) => [c.file_path, c.lifecycle.ignore_changes])).toEqual([["apps/test-cluster/nginx/image/kustomization.yaml", ["content"]]]);
   });
 
   test("GIVEN the ECR repository of the cluster stack WHEN rendered THEN the app's image objects reference it through remote state", () => {
@@ -140,7 +141,9 @@ describe("GitOpsStack", () => {
   test("GIVEN the image reflector's role WHEN synthesized THEN it may read the cluster's app repositories and nothing else", () => {
     const [, role] = findResource(json, "aws_iam_role_policy");
     const statements = JSON.parse(role.policy).Statement as { Sid: string; Resource: string | string[] }[];
-    expect(statements.find((st) => st.Sid === "EcrRead")!.Resource).toEqual([expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]*ecr-nginx_repository[^}]*arn\}$/)]);
+    expect(statements.find((st) => st.Sid === "EcrRead")!.Resource).toEqual([
+      expect.stringMatching(/^\$\{data\.terraform_remote_state\.[^}]*ecr-nginx_repository[^}]*arn\}$/),
+    ]);
   });
 
   test("GIVEN remote state drops the sensitive mark WHEN synthesized THEN no value is wrapped in nonsensitive() (an error before Terraform 1.7)", () => {

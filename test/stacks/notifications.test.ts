@@ -174,12 +174,20 @@ describe("commit statuses, with settings", () => {
       const json = stacks[`${cluster}-gitops`];
       expect(findResource(json, "gitlab_project_access_token")[1].name).toBe(`flux-commit-status-${cluster}`);
       findResource(json, "kubernetes_secret_v1");
-      expect(commitChain(json).map((f) => f.file_path).pop()).toBe(repositoryPaths.notifications(cluster));
+      expect(
+        commitChain(json)
+          .map((f) => f.file_path)
+          .pop(),
+      ).toBe(repositoryPaths.notifications(cluster));
     }
   });
 
   test.each([
-    ["a rotation window as long as the lifetime", { commitStatusTokenDays: 30, commitStatusTokenRotateDays: 30 }, /commitStatusTokenRotateDays: 30 is not allowed; allowed: less than commitStatusTokenDays \(30\)/],
+    [
+      "a rotation window as long as the lifetime",
+      { commitStatusTokenDays: 30, commitStatusTokenRotateDays: 30 },
+      /commitStatusTokenRotateDays: 30 is not allowed; allowed: less than commitStatusTokenDays \(30\)/,
+    ],
     ["a lifetime over GitLab's 365 days", { commitStatusTokenDays: 400 }, /commitStatusTokenDays: 400 is not allowed; allowed: an integer from 30 to 365/],
     ["a lifetime under 30 days", { commitStatusTokenDays: 7 }, /commitStatusTokenDays: 7 is not allowed; allowed: an integer from 30 to 365/],
     ["no rotation window", { commitStatusTokenRotateDays: 0 }, /commitStatusTokenRotateDays: 0 is not allowed; allowed: an integer >= 1/],

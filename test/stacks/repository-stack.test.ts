@@ -33,7 +33,7 @@ describe("RepositoryStack", () => {
 
     test("THEN it needs Terraform 1.7 or newer, and neither AWS nor Flux", () => {
       expect(json.terraform?.required_version).toBe(">= 1.7.0");
-      expect(Object.keys((json.terraform?.required_providers ?? {})).sort()).toEqual(["gitlab", "tls"]);
+      expect(Object.keys(json.terraform?.required_providers ?? {}).sort()).toEqual(["gitlab", "tls"]);
     });
   });
 

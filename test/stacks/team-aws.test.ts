@@ -72,17 +72,24 @@ describe("GIVEN a cluster with teams payments (two repositories, main and releas
       expect(team).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true }, force_delete: false });
     });
 
-    test.each(["payments/api", "payments-worker", "search-web"])("THEN repository %s keeps 30 images and expires untagged ones after 7 days, like the app's", (name) => {
-      const lifecycleOf = (repositoryName: string) => {
-        const [repoId] = repository(json, repositoryName);
-        return findResource(json, "aws_ecr_lifecycle_policy", (p) => p.repository === ref("aws_ecr_repository", repoId, "name"))[1].policy;
-      };
-      expect(JSON.parse(lifecycleOf(name))).toEqual(lifecycleRules(30, 7));
-      expect(lifecycleOf(name)).toBe(lifecycleOf("nginx-repo"));
-    });
+    test.each(["payments/api", "payments-worker", "search-web"])(
+      "THEN repository %s keeps 30 images and expires untagged ones after 7 days, like the app's",
+      (name) => {
+        const lifecycleOf = (repositoryName: string) => {
+          const [repoId] = repository(json, repositoryName);
+          return findResource(json, "aws_ecr_lifecycle_policy", (p) => p.repository === ref("aws_ecr_repository", repoId, "name"))[1].policy;
+        };
+        expect(JSON.parse(lifecycleOf(name))).toEqual(lifecycleRules(30, 7));
+        expect(lifecycleOf(name)).toBe(lifecycleOf("nginx-repo"));
+      },
+    );
 
     test("THEN the repositories are the app's and the teams' and no more (docs has none)", () => {
-      expect(resourcesOf(json, "aws_ecr_repository").map(([, r]) => r.name).sort()).toEqual(["nginx-repo", "payments-worker", "payments/api", "search-web"]);
+      expect(
+        resourcesOf(json, "aws_ecr_repository")
+          .map(([, r]) => r.name)
+          .sort(),
+      ).toEqual(["nginx-repo", "payments-worker", "payments/api", "search-web"]);
     });
 
     test("THEN each repository's address comes from its team and its name, not its position", () => {
@@ -93,11 +100,13 @@ describe("GIVEN a cluster with teams payments (two repositories, main and releas
 
     test("THEN listing a team's repositories in another order moves no repository and no lifecycle policy", () => {
       // WHEN synthesized again with payments' repositories reversed
-      const reordered = synthApp(
-        settingsWith([{ tenants: [{ ...PAYMENTS, ecrRepositories: [...PAYMENTS.ecrRepositories!].reverse() }, SEARCH, DOCS] }]),
-      )["test-cluster-eks"];
+      const reordered = synthApp(settingsWith([{ tenants: [{ ...PAYMENTS, ecrRepositories: [...PAYMENTS.ecrRepositories!].reverse() }, SEARCH, DOCS] }]))[
+        "test-cluster-eks"
+      ];
       const addresses = (j: SynthesizedJson) =>
-        ["aws_ecr_repository", "aws_ecr_lifecycle_policy"].flatMap((type) => resourcesOf(j, type).map(([id, r]) => `${type}.${id} ${r.name ?? r.repository}`)).sort();
+        ["aws_ecr_repository", "aws_ecr_lifecycle_policy"]
+          .flatMap((type) => resourcesOf(j, type).map(([id, r]) => `${type}.${id} ${r.name ?? r.repository}`))
+          .sort();
       // THEN
       expect(addresses(reordered)).toEqual(addresses(json));
     });
@@ -240,13 +249,9 @@ describe('GIVEN two clusters with teams and gitlab.awsOidcProvider "existing"', 
   beforeAll(() => {
     // WHEN the app is synthesized
     stacks = synthApp(
-      settingsWith(
-        [
-          { tenants: [PAYMENTS] },
-          { name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }], tenants: [SEARCH] },
-        ],
-        { awsOidcProvider: "existing" },
-      ),
+      settingsWith([{ tenants: [PAYMENTS] }, { name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }], tenants: [SEARCH] }], {
+        awsOidcProvider: "existing",
+      }),
     );
   });
 
@@ -284,9 +289,9 @@ describe("GIVEN teams without ECR repositories only", () => {
 describe("GIVEN a self-managed GitLab served under a path (commit statuses off)", () => {
   test("THEN the provider's URL is the instance URL and the condition keys name host and path", () => {
     // WHEN the app is synthesized
-    const json = synthApp(
-      settingsWith([{ flux: { commitStatuses: false }, tenants: [PAYMENTS] }], { baseUrl: "https://gitlab.example.com/gitlab/" }),
-    )["test-cluster-eks"];
+    const json = synthApp(settingsWith([{ flux: { commitStatuses: false }, tenants: [PAYMENTS] }], { baseUrl: "https://gitlab.example.com/gitlab/" }))[
+      "test-cluster-eks"
+    ];
     // THEN
     expect(findResource(json, "aws_iam_openid_connect_provider")[1].url).toBe("https://gitlab.example.com/gitlab");
     const [statement] = trustOf(json, "test-cluster-team-payments-ci");

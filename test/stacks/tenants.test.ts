@@ -22,7 +22,8 @@ type Doc = Json;
 const committed = resourcesOf(gitops, "gitlab_repository_file").map(([, f]) => ({ path: f.file_path as string, content: f.content as string }));
 const docsOf = (prefix: string): Doc[] =>
   committed.filter((f) => f.path.startsWith(prefix)).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Doc));
-const find = (docs: Doc[], kind: string, namespace: string, name: string) => docs.find((d) => d.kind === kind && d.metadata?.namespace === namespace && d.metadata?.name === name);
+const find = (docs: Doc[], kind: string, namespace: string, name: string) =>
+  docs.find((d) => d.kind === kind && d.metadata?.namespace === namespace && d.metadata?.name === name);
 
 describe("GIVEN a cluster with two teams", () => {
   const payments = docsOf("tenants/test-cluster/payments/");
@@ -39,7 +40,11 @@ describe("GIVEN a cluster with two teams", () => {
 
   test("THEN each team's ServiceAccount is admin in exactly its own namespaces (a RoleBinding in each, none cluster-wide)", () => {
     const bindings = [...payments, ...search].filter((d) => /Binding$/.test(d.kind));
-    expect(bindings.map((b) => `${b.kind} ${b.metadata.namespace} -> ${b.roleRef.kind}/${b.roleRef.name} for ${b.subjects[0].namespace}/${b.subjects[0].name}`).sort()).toEqual([
+    expect(
+      bindings
+        .map((b) => `${b.kind} ${b.metadata.namespace} -> ${b.roleRef.kind}/${b.roleRef.name} for ${b.subjects[0].namespace}/${b.subjects[0].name}`)
+        .sort(),
+    ).toEqual([
       "RoleBinding payments -> ClusterRole/admin for payments/payments",
       "RoleBinding search -> ClusterRole/admin for search/search",
       "RoleBinding search-jobs -> ClusterRole/admin for search/search",
@@ -49,7 +54,12 @@ describe("GIVEN a cluster with two teams", () => {
 
   test("THEN each team's repository is reconciled as its ServiceAccount, from its own project and branch, with its deploy key Secret", () => {
     const source = find(search, "GitRepository", "search", "search")!;
-    expect(source.spec).toEqual({ interval: "1m0s", url: "ssh://git@gitlab.com/teams/search.git", ref: { branch: "prod" }, secretRef: { name: "flux-git-search" } });
+    expect(source.spec).toEqual({
+      interval: "1m0s",
+      url: "ssh://git@gitlab.com/teams/search.git",
+      ref: { branch: "prod" },
+      secretRef: { name: "flux-git-search" },
+    });
     const sync = find(search, "Kustomization", "search", "search")!;
     expect(sync.spec).toMatchObject({ serviceAccountName: "search", path: "./deploy/prod", prune: true, sourceRef: { kind: "GitRepository", name: "search" } });
     expect(sync.spec.postBuild).toEqual({ substituteFrom: [{ kind: "ConfigMap", name: "cluster-vars" }] });
@@ -74,7 +84,12 @@ describe("GIVEN a cluster with two teams", () => {
 
   test("THEN the tenants layer is reconciled after infrastructure, as kustomize-controller, listing both teams", () => {
     const [layer] = docsOf("clusters/test-cluster/tenants.yaml");
-    expect(layer.spec).toMatchObject({ dependsOn: [{ name: "infrastructure" }], path: "./tenants/test-cluster", serviceAccountName: "kustomize-controller", prune: true });
+    expect(layer.spec).toMatchObject({
+      dependsOn: [{ name: "infrastructure" }],
+      path: "./tenants/test-cluster",
+      serviceAccountName: "kustomize-controller",
+      prune: true,
+    });
     expect(docsOf("tenants/test-cluster/kustomization.yaml")[0].resources).toEqual(["payments", "search"]);
   });
 
@@ -101,11 +116,14 @@ describe("GIVEN a cluster with two teams", () => {
       expect(secret.data.identity).toMatch(/^\$\{sensitive\(data\.terraform_remote_state\.[^}]*private_key_pem\)\}$/);
       expect(secret.data.known_hosts).toMatch(/^\$\{data\.kubernetes_secret_v1\.flux-system-secret\.data/);
     }
-    for (const file of committed) expect({ path: file.path, leak: /private_key|PRIVATE KEY|identity:/.test(file.content) }).toEqual({ path: file.path, leak: false });
+    for (const file of committed)
+      expect({ path: file.path, leak: /private_key|PRIVATE KEY|identity:/.test(file.content) }).toEqual({ path: file.path, leak: false });
   });
 
   test("THEN Terraform creates each team namespace before its Secret, and the whole commit chain waits for the Secrets", () => {
-    const namespaces = resourcesOf(gitops, "kubernetes_namespace_v1").map(([, n]) => n.metadata.name).sort();
+    const namespaces = resourcesOf(gitops, "kubernetes_namespace_v1")
+      .map(([, n]) => n.metadata.name)
+      .sort();
     expect(namespaces).toEqual(["payments", "search", "search-jobs"]);
     const secretAddresses = resourcesOf(gitops, "kubernetes_secret_v1").map(([id]) => `kubernetes_secret_v1.${id}`);
     const files = resourcesOf(gitops, "gitlab_repository_file");

@@ -62,10 +62,16 @@ describe("choosing the state backend (settings + environment)", () => {
   });
 
   test.each([
-    [{ backend: "s3" }, 'settings.state.s3.bucket: missing; allowed: a bucket name (required when state.backend is s3)'],
+    [{ backend: "s3" }, "settings.state.s3.bucket: missing; allowed: a bucket name (required when state.backend is s3)"],
     [{ backend: "consul" }, 'settings.state.backend: "consul" is not allowed; allowed: one of auto, local, gitlab, s3'],
-    [{ gitlab: { project: "no-namespace" } }, 'settings.state.gitlab.project: "no-namespace" is not allowed; allowed: a project ID such as 12345678, or a path with its namespace such as my-group/infrastructure'],
-    [{ backend: "s3", s3: { bucket: "b", keyPrefix: "/x/" } }, 'settings.state.s3.bucket: "b" is not allowed; allowed: an S3 bucket name: 3 to 63 lowercase letters, digits, \'.\' and \'-\''],
+    [
+      { gitlab: { project: "no-namespace" } },
+      'settings.state.gitlab.project: "no-namespace" is not allowed; allowed: a project ID such as 12345678, or a path with its namespace such as my-group/infrastructure',
+    ],
+    [
+      { backend: "s3", s3: { bucket: "b", keyPrefix: "/x/" } },
+      "settings.state.s3.bucket: \"b\" is not allowed; allowed: an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'",
+    ],
   ])("GIVEN state %j WHEN validated THEN synth stops with the line %s", (state, line) => {
     expect(() => settingsWith(state as SettingsInput["state"])).toThrow(line);
   });

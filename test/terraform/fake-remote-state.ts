@@ -30,7 +30,8 @@ export function remoteStateReads(consumer: TerraformJson): RemoteStateRead[] {
   const blocks = Object.keys(consumer.data?.terraform_remote_state ?? {});
   const text = JSON.stringify({ ...consumer, data: { ...consumer.data, terraform_remote_state: undefined } });
   return blocks.map((block) => {
-    if (!block.startsWith(REMOTE_STATE_PREFIX)) throw new Error(`terraform_remote_state.${block} is not a cdktf cross-stack reference: the fake does not know whose state it reads`);
+    if (!block.startsWith(REMOTE_STATE_PREFIX))
+      throw new Error(`terraform_remote_state.${block} is not a cdktf cross-stack reference: the fake does not know whose state it reads`);
     const escaped = block.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const outputs = [...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${escaped}\\.outputs\\.([\\w-]+)`, "g"))].map((m) => m[1]);
     return { block, producer: block.slice(REMOTE_STATE_PREFIX.length), outputs: [...new Set(outputs)].sort() };
@@ -73,7 +74,8 @@ type Faker = (resource: { address: string; config: Record<string, unknown> }, wo
 /** A plain string argument of the producing resource (a name is what was configured). */
 const literal = (resource: { address: string; config: Record<string, unknown> }, argument: string): string => {
   const value = resource.config[argument];
-  if (typeof value !== "string" || value.includes("${")) throw new Error(`${resource.address}.${argument} is not a literal string (${JSON.stringify(value)}): the fake cannot know it`);
+  if (typeof value !== "string" || value.includes("${"))
+    throw new Error(`${resource.address}.${argument} is not a literal string (${JSON.stringify(value)}): the fake cannot know it`);
   return value;
 };
 
@@ -113,7 +115,10 @@ export function fakeOutputs(stackName: string, producer: TerraformJson, outputs:
       if (!output) throw new Error(`stack ${stackName} has no output ${name}, which its consumer reads`);
       const expression = JSON.stringify(output.value);
       const reference = typeof output.value === "string" ? /^\$\{([a-z0-9_]+)\.([\w-]+)((?:\.[\w-]+|\[\d+\])+)\}$/.exec(output.value) : null;
-      if (!reference) throw new Error(`output ${name} of stack ${stackName} is ${expression}, not a single resource attribute: the fake remote state does not know how to fake it`);
+      if (!reference)
+        throw new Error(
+          `output ${name} of stack ${stackName} is ${expression}, not a single resource attribute: the fake remote state does not know how to fake it`,
+        );
       const [, type, resourceName, attributePath] = reference;
       const key = `${type}${attributePath}`;
       const faker = FAKE_ATTRIBUTES[key];
@@ -134,7 +139,9 @@ export function stateFile(outputs: Readonly<Record<string, FakeOutput>>): string
       terraform_version: "1.7.0",
       serial: 1,
       lineage: randomUUID(),
-      outputs: Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, { value: o.value, type: "string", ...(o.sensitive ? { sensitive: true } : {}) }])),
+      outputs: Object.fromEntries(
+        Object.entries(outputs).map(([name, o]) => [name, { value: o.value, type: "string", ...(o.sensitive ? { sensitive: true } : {}) }]),
+      ),
       resources: [],
       check_results: null,
     },
@@ -149,11 +156,14 @@ export function stateFile(outputs: Readonly<Record<string, FakeOutput>>): string
 function der(tag: number, ...content: Buffer[]): Buffer {
   const body = Buffer.concat(content);
   const n = body.length;
-  const length = n < 0x80 ? Buffer.from([n]) : (() => {
-    const bytes: number[] = [];
-    for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-    return Buffer.from([0x80 | bytes.length, ...bytes]);
-  })();
+  const length =
+    n < 0x80
+      ? Buffer.from([n])
+      : (() => {
+          const bytes: number[] = [];
+          for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
+          return Buffer.from([0x80 | bytes.length, ...bytes]);
+        })();
   return Buffer.concat([Buffer.from([tag]), length, body]);
 }
 const sequence = (...items: Buffer[]) => der(0x30, ...items);
@@ -201,7 +211,10 @@ export function fakeCaCertificate(cn = "fake-eks-cluster-ca"): string {
     extensions,
   );
   const certificate = sequence(tbs, ecdsaWithSha256, der(0x03, Buffer.from([0]), sign("sha256", tbs, privateKey)));
-  const pem = `-----BEGIN CERTIFICATE-----\n${certificate.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n?$/, "\n")}-----END CERTIFICATE-----\n`;
+  const pem = `-----BEGIN CERTIFICATE-----\n${certificate
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n?$/, "\n")}-----END CERTIFICATE-----\n`;
   // Our own DER is checked by the one who reads it: node's X.509 parser, and the signature.
   const parsed = new X509Certificate(pem);
   if (!parsed.ca || !parsed.verify(publicKey)) throw new Error("the generated CA certificate does not verify");
@@ -231,7 +244,9 @@ export function fakeSshKeyPair(config: Record<string, unknown>): FakeKeyPair {
   // tls_private_key's default curve is P224.
   const curve = CURVES[typeof config.ecdsa_curve === "string" ? config.ecdsa_curve : "P224"];
   if (config.algorithm !== "ECDSA" || !curve) {
-    throw new Error(`tls_private_key with algorithm ${String(config.algorithm)} / curve ${String(config.ecdsa_curve)}: the fake makes ECDSA ${Object.keys(CURVES).join(" or ")} keys only`);
+    throw new Error(
+      `tls_private_key with algorithm ${String(config.algorithm)} / curve ${String(config.ecdsa_curve)}: the fake makes ECDSA ${Object.keys(CURVES).join(" or ")} keys only`,
+    );
   }
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: curve.node });
   const jwk = privateKey.export({ format: "jwk" });
@@ -239,15 +254,34 @@ export function fakeSshKeyPair(config: Record<string, unknown>): FakeKeyPair {
   const keyType = `ecdsa-sha2-${curve.ssh}`;
   const blob = Buffer.concat([sshString(keyType), sshString(curve.ssh), sshString(point)]);
   const check = randomBytes(4);
-  let secret = Buffer.concat([check, check, sshString(keyType), sshString(curve.ssh), sshString(point), sshMpint(Buffer.from(jwk.d!, "base64url")), sshString("")]);
+  let secret = Buffer.concat([
+    check,
+    check,
+    sshString(keyType),
+    sshString(curve.ssh),
+    sshString(point),
+    sshMpint(Buffer.from(jwk.d!, "base64url")),
+    sshString(""),
+  ]);
   secret = Buffer.concat([secret, Buffer.from(Array.from({ length: (8 - (secret.length % 8)) % 8 }, (_, i) => i + 1))]);
   const nKeys = Buffer.alloc(4);
   nKeys.writeUInt32BE(1);
-  const openssh = Buffer.concat([Buffer.from("openssh-key-v1\0"), sshString("none"), sshString("none"), sshString(""), nKeys, sshString(blob), sshString(secret)]);
+  const openssh = Buffer.concat([
+    Buffer.from("openssh-key-v1\0"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    nKeys,
+    sshString(blob),
+    sshString(secret),
+  ]);
   return {
     privateKeyPem: privateKey.export({ type: "sec1", format: "pem" }).toString(),
     // The armour is built in pieces so that this source file does not look like a key to the scanners.
-    privateKeyOpenssh: `-----BEGIN OPENSSH ${PRIVATE_KEY}-----\n${openssh.toString("base64").replace(/(.{70})/g, "$1\n").replace(/\n?$/, "\n")}-----END OPENSSH ${PRIVATE_KEY}-----\n`,
+    privateKeyOpenssh: `-----BEGIN OPENSSH ${PRIVATE_KEY}-----\n${openssh
+      .toString("base64")
+      .replace(/(.{70})/g, "$1\n")
+      .replace(/\n?$/, "\n")}-----END OPENSSH ${PRIVATE_KEY}-----\n`,
     publicKeyOpenssh: `${keyType} ${blob.toString("base64")}\n`,
     fingerprintSha256: `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`,
   };

@@ -42,7 +42,10 @@ export class OfflineTerraform {
     const cliConfig = path.join(dir, "terraform.rc");
     const mirror = scratchMirror(dir, providers);
     // No `direct {}`: nothing can come from the network.
-    fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/*/*"]\n  }\n}\n`);
+    fs.writeFileSync(
+      cliConfig,
+      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/*/*"]\n  }\n}\n`,
+    );
     const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
     // This machine's credentials, kubeconfig and Terraform caches must not reach the providers.
     for (const name of Object.keys(env)) if (/^(AWS_|KUBE_|TF_PLUGIN_CACHE_DIR$|TF_DATA_DIR$|TF_VAR_)/.test(name)) delete env[name];

@@ -72,7 +72,9 @@ function providersFor(stack: CutStack): { available: AvailableProvider[]; missin
   return { available, missing };
 }
 const describeProviders = (providers: readonly AvailableProvider[]) =>
-  providers.map((p) => (p.standIn ? `${p.source.split("/")[1]} ${p.version} standing in for ${p.pinned}` : `${p.source.split("/")[1]} ${p.version}`)).join(", ");
+  providers
+    .map((p) => (p.standIn ? `${p.source.split("/")[1]} ${p.version} standing in for ${p.pinned}` : `${p.source.split("/")[1]} ${p.version}`))
+    .join(", ");
 
 const repositoryProviders = providersFor(repository);
 const gitopsProviders = providersFor(gitops);
@@ -111,7 +113,8 @@ const change = (plan: PlanJson, address: string): ResourceChange => {
 const addressesOf = (config: TerraformJson, type: string) => Object.keys(config.resource?.[type] ?? {}).map((name) => `${type}.${name}`);
 /** Which resource each planned address is (for the table of expected unknowns): the type, or `stand-in`. */
 const kindOf = (c: ResourceChange) => (c.type === "terraform_data" && c.address.startsWith("terraform_data.cut__") ? "stand-in" : c.type);
-const readAtPlan = (plan: PlanJson, address: string): Values | undefined => plan.prior_state?.values?.root_module?.resources?.find((r) => r.address === address)?.values;
+const readAtPlan = (plan: PlanJson, address: string): Values | undefined =>
+  plan.prior_state?.values?.root_module?.resources?.find((r) => r.address === address)?.values;
 
 /** A local TCP port that nothing listens on: connecting to it is refused. */
 async function closedPort(): Promise<number> {
@@ -135,7 +138,21 @@ function planOf(workspace: StackWorkspace): { errors: string; plan: PlanJson } {
   const failed = () => {
     throw new Error(`terraform plan failed:\n${formatDiagnostics(errors)}`);
   };
-  return { errors: formatDiagnostics(errors), plan: { errored: true, get resource_changes() { return failed(); }, get output_changes() { return failed(); }, get prior_state() { return failed(); } } };
+  return {
+    errors: formatDiagnostics(errors),
+    plan: {
+      errored: true,
+      get resource_changes() {
+        return failed();
+      },
+      get output_changes() {
+        return failed();
+      },
+      get prior_state() {
+        return failed();
+      },
+    },
+  };
 }
 
 const skip = (what: string, reason: string) => {
@@ -159,7 +176,7 @@ describe("the fake remote states", () => {
   });
 
   test("GIVEN a producer output that is an expression, not one attribute WHEN faked THEN it fails naming it", () => {
-    const producer: TerraformJson = { output: { joined: { value: "${join(\",\", aws_subnet.a[*].id)}" } } };
+    const producer: TerraformJson = { output: { joined: { value: '${join(",", aws_subnet.a[*].id)}' } } };
     expect(() => fakeOutputs("some-eks", producer, ["joined"], world)).toThrow(/output joined of stack some-eks .*not a single resource attribute/);
   });
 });
@@ -197,7 +214,16 @@ if (!terraform) {
       const key = change(plan, address).change;
       expect(key.after).toMatchObject({ algorithm: "ECDSA", ecdsa_curve: "P256" });
       expect(unknownPaths(key.after_unknown).sort()).toEqual(
-        ["id", "private_key_openssh", "private_key_pem", "private_key_pem_pkcs8", "public_key_fingerprint_md5", "public_key_fingerprint_sha256", "public_key_openssh", "public_key_pem"].sort(),
+        [
+          "id",
+          "private_key_openssh",
+          "private_key_pem",
+          "private_key_pem_pkcs8",
+          "public_key_fingerprint_md5",
+          "public_key_fingerprint_sha256",
+          "public_key_openssh",
+          "public_key_pem",
+        ].sort(),
       );
     });
 
@@ -311,7 +337,9 @@ if (!terraform) {
       expect(readAtPlan(plan, "data.aws_caller_identity.caller")).toMatchObject({ account_id: accountId });
       expect(readAtPlan(plan, "data.aws_partition.partition")).toMatchObject({ partition: "aws" });
       const [role] = addressesOf(gitops.config, "aws_iam_role");
-      const trust = JSON.parse(String(change(plan, role).change.after?.assume_role_policy)) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
+      const trust = JSON.parse(String(change(plan, role).change.after?.assume_role_policy)) as {
+        Statement: { Condition: { StringEquals: Record<string, string> } }[];
+      };
       expect(trust.Statement[0].Condition.StringEquals).toMatchObject({
         "aws:SourceAccount": accountId,
         "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:${settings.clusters[0].region}:${accountId}:cluster/${CLUSTER}`,
@@ -321,11 +349,15 @@ if (!terraform) {
     test("GIVEN the cluster stack's fake state WHEN planned THEN the image reflector may read exactly its ECR repository, in the named cluster", () => {
       const [policy] = addressesOf(gitops.config, "aws_iam_role_policy");
       const document = JSON.parse(String(change(plan, policy).change.after?.policy)) as { Statement: { Sid: string; Resource: string | string[] }[] };
-      const ecrArn = Object.values(fakes[`${CLUSTER}-eks`]).find((o) => o.expression.includes("aws_ecr_repository") && o.expression.endsWith(".arn}\""))?.value;
+      const ecrArn = Object.values(fakes[`${CLUSTER}-eks`]).find((o) => o.expression.includes("aws_ecr_repository") && o.expression.endsWith('.arn}"'))?.value;
       expect(ecrArn).toMatch(new RegExp(`^arn:aws:ecr:[a-z0-9-]+:${accountId}:repository/`));
       expect(document.Statement.find((s) => s.Sid === "EcrRead")?.Resource).toEqual([ecrArn]);
       const [association] = addressesOf(gitops.config, "aws_eks_pod_identity_association");
-      expect(change(plan, association).change.after).toMatchObject({ cluster_name: CLUSTER, namespace: "flux-system", service_account: "image-reflector-controller" });
+      expect(change(plan, association).change.after).toMatchObject({
+        cluster_name: CLUSTER,
+        namespace: "flux-system",
+        service_account: "image-reflector-controller",
+      });
     });
 
     test("GIVEN the bootstrap WHEN planned by the flux provider THEN it has the path, the image controllers, network policy and embedded manifests we set, and the provider's defaults", () => {
@@ -344,7 +376,12 @@ if (!terraform) {
       });
       // A set: the order is the provider's.
       expect([...((after.components_extra as string[]) ?? [])].sort()).toEqual(["image-automation-controller", "image-reflector-controller"]);
-      expect([...((after.components as string[]) ?? [])].sort()).toEqual(["helm-controller", "kustomize-controller", "notification-controller", "source-controller"]);
+      expect([...((after.components as string[]) ?? [])].sort()).toEqual([
+        "helm-controller",
+        "kustomize-controller",
+        "notification-controller",
+        "source-controller",
+      ]);
       expect(after.timeouts).toEqual({ create: "20m", update: "20m", read: "5m", delete: "10m" });
     });
 
@@ -359,7 +396,10 @@ if (!terraform) {
     test("GIVEN the commit-status token WHEN planned by the kubernetes provider THEN the Secret is planned in flux-system with the token unknown until GitLab makes it", () => {
       const [secret] = addressesOf(gitops.config, "kubernetes_secret_v1");
       const planned = change(plan, secret).change;
-      expect(planned.after).toMatchObject({ type: "Opaque", metadata: [expect.objectContaining({ name: "gitlab-commit-status-token", namespace: "flux-system" })] });
+      expect(planned.after).toMatchObject({
+        type: "Opaque",
+        metadata: [expect.objectContaining({ name: "gitlab-commit-status-token", namespace: "flux-system" })],
+      });
       expect(planned.after_sensitive).toMatchObject({ data: true });
     });
 
@@ -411,7 +451,11 @@ if (!terraform) {
         expect(workspace.validate(dir)).toEqual({ valid: true, errors: [] });
         // The provider's kustomization_override validator skips unknown values; at plan the value is known.
         expect(workspace.plan(dir).errors).toEqual([
-          expect.objectContaining({ summary: "Missing required resource.", detail: "Kustomization resource must contain: gotk-sync.yaml", address: `flux_bootstrap_git.${bootstrapName}` }),
+          expect.objectContaining({
+            summary: "Missing required resource.",
+            detail: "Kustomization resource must contain: gotk-sync.yaml",
+            address: `flux_bootstrap_git.${bootstrapName}`,
+          }),
         ]);
       }, 300_000);
 
@@ -422,7 +466,9 @@ if (!terraform) {
         const { valid, errors } = workspace.validate(workspace.variant("scp-url", broken));
         expect(valid).toBe(false);
         // Go's url.Parse fails before the provider's own scheme validator runs; a plan validates first.
-        expect(errors.map((e) => e.detail).join("\n")).toContain('parse "git@gitlab.com:example-group/flux-gitops.git": first path segment in URL cannot contain colon');
+        expect(errors.map((e) => e.detail).join("\n")).toContain(
+          'parse "git@gitlab.com:example-group/flux-gitops.git": first path segment in URL cannot contain colon',
+        );
       }, 300_000);
     });
   });

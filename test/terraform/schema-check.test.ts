@@ -12,10 +12,22 @@ const block: SchemaBlock = {
     id: { type: "string", computed: true },
     tags: { type: ["map", "string"], optional: true },
     settings: { type: ["object", { size: "number", inner: ["list", ["object", { flag: "bool" }]] }], optional: true },
-    conn: { nested_type: { nesting_mode: "single", attributes: { host: { type: "string", optional: true }, exec: { nested_type: { nesting_mode: "single", attributes: { command: { type: "string", required: true } } } } } }, optional: true },
+    conn: {
+      nested_type: {
+        nesting_mode: "single",
+        attributes: {
+          host: { type: "string", optional: true },
+          exec: { nested_type: { nesting_mode: "single", attributes: { command: { type: "string", required: true } } } },
+        },
+      },
+      optional: true,
+    },
     rules: { nested_type: { nesting_mode: "list", attributes: { port: { type: "number", optional: true } } }, optional: true },
   },
-  block_types: { timeouts: { nesting_mode: "single", block: { attributes: { create: { type: "string", optional: true } } } }, rule: { nesting_mode: "list", block: { attributes: { cidr: { type: "string", optional: true } } } } },
+  block_types: {
+    timeouts: { nesting_mode: "single", block: { attributes: { create: { type: "string", optional: true } } } },
+    rule: { nesting_mode: "list", block: { attributes: { cidr: { type: "string", optional: true } } } },
+  },
 };
 const schema: ProvidersSchema = {
   provider_schemas: {
@@ -40,7 +52,13 @@ const valid = {
 describe("schemaProblems", () => {
   test("GIVEN every kind of nesting, set as the schema allows WHEN checked THEN there is no problem", () => {
     const { depends_on: _d, lifecycle: _l, ...providerBody } = valid;
-    expect(schemaProblems({ provider: { thing: [{ ...providerBody, alias: "a" }] }, resource: { thing_box: { a: valid } }, data: { thing_box: { a: { name: "n" } } } }, schema, sources)).toEqual([]);
+    expect(
+      schemaProblems(
+        { provider: { thing: [{ ...providerBody, alias: "a" }] }, resource: { thing_box: { a: valid } }, data: { thing_box: { a: { name: "n" } } } },
+        schema,
+        sources,
+      ),
+    ).toEqual([]);
   });
 
   test.each([
@@ -49,7 +67,11 @@ describe("schemaProblems", () => {
     ["a key two nested attributes deep", { conn: { exec: { command: "aws", bogus: 1 } } }, "thing_box.a.conn.exec.bogus: not in the provider's schema"],
     ["a key in a list nested attribute", { rules: [{ port: 1 }, { prot: 2 }] }, "thing_box.a.rules[1].prot: not in the provider's schema"],
     ["a key in an object-typed attribute", { settings: { sise: 1 } }, "thing_box.a.settings.sise: not an attribute of this object type"],
-    ["a key in an object inside a list inside an object", { settings: { inner: [{ flags: true }] } }, "thing_box.a.settings.inner[0].flags: not an attribute of this object type"],
+    [
+      "a key in an object inside a list inside an object",
+      { settings: { inner: [{ flags: true }] } },
+      "thing_box.a.settings.inner[0].flags: not an attribute of this object type",
+    ],
     ["a key in a single nested block", { timeouts: { created: "1m" } }, "thing_box.a.timeouts.created: not in the provider's schema"],
     ["a key in a list nested block", { rule: [{ cidrs: "x" }] }, "thing_box.a.rule[0].cidrs: not in the provider's schema"],
     ["a read-only attribute", { id: "x" }, "thing_box.a.id: read-only (computed) attribute set"],
@@ -66,7 +88,9 @@ describe("schemaProblems", () => {
   });
 
   test("GIVEN an expression where an object is expected WHEN checked THEN it is left to Terraform (its shape is known only then)", () => {
-    expect(schemaProblems({ resource: { thing_box: { a: { name: "n", conn: "${var.conn}", settings: "${local.s}", rule: "${local.r}" } } } }, schema, sources)).toEqual([]);
+    expect(
+      schemaProblems({ resource: { thing_box: { a: { name: "n", conn: "${var.conn}", settings: "${local.s}", rule: "${local.r}" } } } }, schema, sources),
+    ).toEqual([]);
   });
 
   test("GIVEN a type or provider the schema lacks WHEN checked THEN each is a problem, not a silent pass", () => {

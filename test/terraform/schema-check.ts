@@ -59,7 +59,9 @@ function checkBlock(block: SchemaBlock, value: unknown, where: string, meta: Rea
   for (const [key, child] of Object.entries(value)) {
     const at = `${where}.${key}`;
     if (meta.has(key)) {
-      if (key === "lifecycle") for (const item of [child].flat()) for (const k of Object.keys((item as object) ?? {})) if (!LIFECYCLE.has(k)) problems.push(`${at}.${k}: not a lifecycle argument`);
+      if (key === "lifecycle")
+        for (const item of [child].flat())
+          for (const k of Object.keys((item as object) ?? {})) if (!LIFECYCLE.has(k)) problems.push(`${at}.${k}: not a lifecycle argument`);
       continue;
     }
     if (key === "dynamic" && child && typeof child === "object") {
@@ -78,7 +80,9 @@ function checkBlock(block: SchemaBlock, value: unknown, where: string, meta: Rea
     } else if (nested) {
       if (isExpression(child)) continue;
       const items = nested.nesting_mode === "map" ? Object.values(child as object) : Array.isArray(child) ? child : [child];
-      items.forEach((item, i) => checkBlock(nested.block, item, nested.nesting_mode === "map" || !Array.isArray(child) ? at : `${at}[${i}]`, new Set(), problems));
+      items.forEach((item, i) =>
+        checkBlock(nested.block, item, nested.nesting_mode === "map" || !Array.isArray(child) ? at : `${at}[${i}]`, new Set(), problems),
+      );
     } else {
       problems.push(`${at}: not in the provider's schema`);
     }

@@ -31,7 +31,10 @@ const stack = (): TerraformJson => ({
     },
   },
   output: { key_id: { value: "${gitlab_deploy_key.key.id}", depends_on: ["data.gitlab_project.project"] } },
-  import: [{ to: "gitlab_deploy_key.key", id: "1:2" }, { to: "tls_private_key.key", id: "x" }],
+  import: [
+    { to: "gitlab_deploy_key.key", id: "1:2" },
+    { to: "tls_private_key.key", id: "x" },
+  ],
   moved: [{ from: "gitlab_deploy_key.old", to: "gitlab_deploy_key.key" }],
 });
 

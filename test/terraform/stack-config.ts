@@ -32,7 +32,9 @@ export function synthesizeStacks(settings: Settings, outdir: string): Map<string
   buildApp(app, settings);
   app.synth();
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  return new Map(Object.entries(manifest.stacks).map(([name, s]) => [name, JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8")) as TerraformJson]));
+  return new Map(
+    Object.entries(manifest.stacks).map(([name, s]) => [name, JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8")) as TerraformJson]),
+  );
 }
 
 /** The provider local name a resource or data source type belongs to ("terraform" for built-ins). */
@@ -69,10 +71,14 @@ export function cutProviders(config: TerraformJson, cut: ReadonlySet<string>): C
     ...Object.entries(config.resource ?? {}).flatMap(([type, instances]) => (isCut(type) ? Object.keys(instances).map((name) => `${type}.${name}`) : [])),
     ...Object.entries(config.data ?? {}).flatMap(([type, instances]) => (isCut(type) ? Object.keys(instances).map((name) => `data.${type}.${name}`) : [])),
   ];
-  const kept = <T>(blocks: Record<string, T> | undefined): Record<string, T> => Object.fromEntries(Object.entries(blocks ?? {}).filter(([type]) => !isCut(type)));
+  const kept = <T>(blocks: Record<string, T> | undefined): Record<string, T> =>
+    Object.fromEntries(Object.entries(blocks ?? {}).filter(([type]) => !isCut(type)));
   const part: TerraformJson = structuredClone({
     ...config,
-    terraform: { ...config.terraform, required_providers: Object.fromEntries(Object.entries(config.terraform?.required_providers ?? {}).filter(([name]) => !cut.has(name))) },
+    terraform: {
+      ...config.terraform,
+      required_providers: Object.fromEntries(Object.entries(config.terraform?.required_providers ?? {}).filter(([name]) => !cut.has(name))),
+    },
     provider: Object.fromEntries(Object.entries(config.provider ?? {}).filter(([name]) => !cut.has(name))),
     resource: kept(config.resource),
     data: kept(config.data),
@@ -99,7 +105,8 @@ function rewriteReferences(config: TerraformJson, addresses: readonly string[]):
   // The address, then any attribute path after it (`.a`, `[0]`, `["k"]`), not inside a longer name.
   const reference = new RegExp(`(?<![\\w.-])(${escaped})(?![\\w-])((?:\\.[\\w-]+|\\[\\d+\\]|\\["[^"\\]]*"\\])*)`, "g");
   const replacement = (address: string) => `terraform_data.${standInName(address)}.${address.startsWith("data.") ? "input" : "id"}`;
-  const inExpressions = (text: string) => rewriteInterpolations(text, (expression) => expression.replace(reference, (_match, address: string) => replacement(address)));
+  const inExpressions = (text: string) =>
+    rewriteInterpolations(text, (expression) => expression.replace(reference, (_match, address: string) => replacement(address)));
   const walk = (value: unknown, key?: string): unknown => {
     if (key === "depends_on" && Array.isArray(value)) {
       return (value as string[]).map((entry) => (addresses.includes(entry) ? `terraform_data.${standInName(entry)}` : entry));
@@ -118,7 +125,7 @@ function rewriteReferences(config: TerraformJson, addresses: readonly string[]):
  */
 export function rewriteInterpolations(text: string, rewrite: (expression: string) => string): string {
   let out = "";
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (text.startsWith("$${", i)) {
       out += "$${";
       i += 3;

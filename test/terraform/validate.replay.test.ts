@@ -47,7 +47,11 @@ const fleets: [string, Settings][] = [
           apps: [{}, { name: "api", autoscaling: {} }],
           tenants: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }],
         },
-        { name: "eu", region: "eu-west-1", tenants: [{ name: "search", gitlabProject: "teams/search", ecrRepositories: ["search/api"], imageAutomation: true }] },
+        {
+          name: "eu",
+          region: "eu-west-1",
+          tenants: [{ name: "search", gitlabProject: "teams/search", ecrRepositories: ["search/api"], imageAutomation: true }],
+        },
       ],
     }),
   ],
@@ -148,7 +152,10 @@ if (!terraform) {
           }
         }
         const { terraform_data: standIns, ...rest } = part.config.resource ?? {};
-        const text = JSON.stringify({ ...part.config, resource: { ...rest, terraform_data: Object.fromEntries(Object.entries(standIns ?? {}).filter(([id]) => !id.startsWith("cut__"))) } });
+        const text = JSON.stringify({
+          ...part.config,
+          resource: { ...rest, terraform_data: Object.fromEntries(Object.entries(standIns ?? {}).filter(([id]) => !id.startsWith("cut__"))) },
+        });
         for (const address of part.cut) expect(text).not.toMatch(new RegExp(`[^\\w.]${address.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[^\\w-]`));
         // Validated at all (not only absent from the error map), and without an error of its own or an unattributed one.
         expect(errors.has(name)).toBe(true);
@@ -187,7 +194,8 @@ if (!terraform) {
           .filter(([type]) => providerOf(type) === provider)
           .map(([type, instances]) => ({ config, type, id: Object.keys(instances)[0] })),
       );
-      if (found[0]) plant(`unknown-argument-${provider}`, cutProviders(found[0].config, cut).config).resource![found[0].type][found[0].id][BOGUS_ARGUMENT] = true;
+      if (found[0])
+        plant(`unknown-argument-${provider}`, cutProviders(found[0].config, cut).config).resource![found[0].type][found[0].id][BOGUS_ARGUMENT] = true;
       test(`GIVEN an unknown argument planted in a ${provider} resource WHEN validated THEN validation fails naming it (${source} ${version}${standIn ? ` standing in for ${pin}` : ""})`, () => {
         expect(found.length).toBeGreaterThan(0);
         const result = plantedResult(`unknown-argument-${provider}`);
@@ -216,115 +224,120 @@ if (!terraform) {
       return { name, config: cutProviders(config, cut).config };
     };
     if (!flux) test.skip(`the Flux binding against the real schema — skipped: ${missing.get("flux") ?? "no flux provider"}`, () => undefined);
-    else describe(`the Flux binding against the schema of ${fluxLabel}`, () => {
-      const nested = [
-        ["kubernetes", "not_a_real_arg"],
-        ["git.ssh", "bogus"],
-        ["kubernetes.exec", "bogus"],
-      ] as const;
-      const nestedVariants = nested.map(([where, key]) => {
-        const config = plant(`nested-${where.replace(/\W/g, "-")}`, stackWithFlux().config);
-        let target = config.provider!.flux[0] as Record<string, unknown>;
-        for (const part of where.split(".")) target = target[part] as Record<string, unknown>;
-        target[key] = "x";
-        return [where, key, config] as const;
-      });
-      test.each(nestedVariants)("GIVEN an unknown key planted inside the provider's nested %s WHEN checked THEN terraform validate passes it silently and the schema check names it", (where, key, config) => {
-        expect(plantedResult(`nested-${where.replace(/\W/g, "-")}`)).toEqual({ valid: true, errors: [] });
-        expect(schemaProblems(config, schema, sources)).toEqual([`provider.flux[0].${where}.${key}: not in the provider's schema`]);
-      }, 180_000);
+    else
+      describe(`the Flux binding against the schema of ${fluxLabel}`, () => {
+        const nested = [
+          ["kubernetes", "not_a_real_arg"],
+          ["git.ssh", "bogus"],
+          ["kubernetes.exec", "bogus"],
+        ] as const;
+        const nestedVariants = nested.map(([where, key]) => {
+          const config = plant(`nested-${where.replace(/\W/g, "-")}`, stackWithFlux().config);
+          let target = config.provider!.flux[0] as Record<string, unknown>;
+          for (const part of where.split(".")) target = target[part] as Record<string, unknown>;
+          target[key] = "x";
+          return [where, key, config] as const;
+        });
+        test.each(nestedVariants)(
+          "GIVEN an unknown key planted inside the provider's nested %s WHEN checked THEN terraform validate passes it silently and the schema check names it",
+          (where, key, config) => {
+            expect(plantedResult(`nested-${where.replace(/\W/g, "-")}`)).toEqual({ valid: true, errors: [] });
+            expect(schemaProblems(config, schema, sources)).toEqual([`provider.flux[0].${where}.${key}: not in the provider's schema`]);
+          },
+          180_000,
+        );
 
-      test("GIVEN an unknown key planted in flux_bootstrap_git's nested timeouts WHEN checked THEN the schema check names it", () => {
-        const { config } = stackWithFlux();
-        const [id, bootstrap] = Object.entries(config.resource!.flux_bootstrap_git)[0];
-        bootstrap.timeouts = { ...(bootstrap.timeouts as object), created: "5m" };
-        expect(schemaProblems(config, schema, sources)).toEqual([`flux_bootstrap_git.${id}.timeouts.created: not in the provider's schema`]);
-      });
+        test("GIVEN an unknown key planted in flux_bootstrap_git's nested timeouts WHEN checked THEN the schema check names it", () => {
+          const { config } = stackWithFlux();
+          const [id, bootstrap] = Object.entries(config.resource!.flux_bootstrap_git)[0];
+          bootstrap.timeouts = { ...(bootstrap.timeouts as object), created: "5m" };
+          expect(schemaProblems(config, schema, sources)).toEqual([`flux_bootstrap_git.${id}.timeouts.created: not in the provider's schema`]);
+        });
 
-      // Every field the hand-written binding can write, set at once: each key it emits is one the
-      // real provider has (a renamed or misspelt key in the binding fails here, at any depth).
-      const everyProviderField: FluxProviderConfig = {
-        kubernetes: {
-          host: "https://k8s.example.com",
-          clusterCaCertificate: "CA",
-          token: "t",
-          clientCertificate: "c",
-          clientKey: "k",
-          username: "u",
-          password: "p",
-          insecure: false,
-          configPath: "~/.kube/config",
-          configPaths: ["~/.kube/config"],
-          configContext: "ctx",
-          configContextAuthInfo: "user",
-          configContextCluster: "cluster",
-          proxyUrl: "http://proxy.example.com:3128",
-          exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token"], env: { AWS_PROFILE: "p" } },
-        },
-        git: {
-          url: "ssh://git@gitlab.com/group/repo.git",
-          branch: "main",
-          authorName: "Flux",
-          authorEmail: "flux@example.com",
-          commitMessageAppendix: "[skip ci]",
-          gpgKeyRing: "ring",
-          gpgPassphrase: "pass",
-          gpgKeyId: "id",
-          ssh: { username: "git", password: "p", privateKey: "KEY", hostkeyAlgos: ["ssh-ed25519"] },
-          http: { username: "u", password: "p", allowInsecureHttp: false, certificateAuthority: "CA" },
-        },
-      };
-      const everyBootstrapField: BootstrapGitConfig = {
-        path: "clusters/dev",
-        version: "v2.9.0",
-        components: ["source-controller", "kustomize-controller"],
-        componentsExtra: ["image-reflector-controller", "image-automation-controller"],
-        namespace: "flux-system",
-        secretName: "flux-system",
-        clusterDomain: "cluster.local",
-        networkPolicy: true,
-        logLevel: "info",
-        watchAllNamespaces: true,
-        interval: "1m0s",
-        registry: "ghcr.io/fluxcd",
-        imagePullSecret: "pull",
-        registryCredentials: "user:pass",
-        tolerationKeys: ["key"],
-        kustomizationOverride: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
-        keepNamespace: false,
-        deleteGitManifests: false,
-        embeddedManifests: true,
-        recurseSubmodules: false,
-        disableSecretCreation: false,
-        manifestsPath: "./manifests",
-        timeouts: { create: "10m", read: "5m", update: "10m", delete: "5m" },
-      };
-      const synthBinding = (provider: typeof FluxProvider = FluxProvider) => {
-        const stack = new TerraformStack(Testing.app(), "binding");
-        new provider(stack, "flux", everyProviderField);
-        new BootstrapGit(stack, "bootstrap", everyBootstrapField);
-        return JSON.parse(Testing.synth(stack)) as TerraformJson;
-      };
+        // Every field the hand-written binding can write, set at once: each key it emits is one the
+        // real provider has (a renamed or misspelt key in the binding fails here, at any depth).
+        const everyProviderField: FluxProviderConfig = {
+          kubernetes: {
+            host: "https://k8s.example.com",
+            clusterCaCertificate: "CA",
+            token: "t",
+            clientCertificate: "c",
+            clientKey: "k",
+            username: "u",
+            password: "p",
+            insecure: false,
+            configPath: "~/.kube/config",
+            configPaths: ["~/.kube/config"],
+            configContext: "ctx",
+            configContextAuthInfo: "user",
+            configContextCluster: "cluster",
+            proxyUrl: "http://proxy.example.com:3128",
+            exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token"], env: { AWS_PROFILE: "p" } },
+          },
+          git: {
+            url: "ssh://git@gitlab.com/group/repo.git",
+            branch: "main",
+            authorName: "Flux",
+            authorEmail: "flux@example.com",
+            commitMessageAppendix: "[skip ci]",
+            gpgKeyRing: "ring",
+            gpgPassphrase: "pass",
+            gpgKeyId: "id",
+            ssh: { username: "git", password: "p", privateKey: "KEY", hostkeyAlgos: ["ssh-ed25519"] },
+            http: { username: "u", password: "p", allowInsecureHttp: false, certificateAuthority: "CA" },
+          },
+        };
+        const everyBootstrapField: BootstrapGitConfig = {
+          path: "clusters/dev",
+          version: "v2.9.0",
+          components: ["source-controller", "kustomize-controller"],
+          componentsExtra: ["image-reflector-controller", "image-automation-controller"],
+          namespace: "flux-system",
+          secretName: "flux-system",
+          clusterDomain: "cluster.local",
+          networkPolicy: true,
+          logLevel: "info",
+          watchAllNamespaces: true,
+          interval: "1m0s",
+          registry: "ghcr.io/fluxcd",
+          imagePullSecret: "pull",
+          registryCredentials: "user:pass",
+          tolerationKeys: ["key"],
+          kustomizationOverride: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+          keepNamespace: false,
+          deleteGitManifests: false,
+          embeddedManifests: true,
+          recurseSubmodules: false,
+          disableSecretCreation: false,
+          manifestsPath: "./manifests",
+          timeouts: { create: "10m", read: "5m", update: "10m", delete: "5m" },
+        };
+        const synthBinding = (provider: typeof FluxProvider = FluxProvider) => {
+          const stack = new TerraformStack(Testing.app(), "binding");
+          new provider(stack, "flux", everyProviderField);
+          new BootstrapGit(stack, "bootstrap", everyBootstrapField);
+          return JSON.parse(Testing.synth(stack)) as TerraformJson;
+        };
 
-      test("GIVEN every field of the Flux provider and flux_bootstrap_git bindings set WHEN checked THEN every key they write is in the real schema", () => {
-        const config = synthBinding();
-        expect(Object.keys((config.provider!.flux[0].git as Record<string, unknown>).ssh as object)).toHaveLength(4);
-        expect(schemaProblems(config, schema, { flux: sources.flux })).toEqual([]);
-      });
+        test("GIVEN every field of the Flux provider and flux_bootstrap_git bindings set WHEN checked THEN every key they write is in the real schema", () => {
+          const config = synthBinding();
+          expect(Object.keys((config.provider!.flux[0].git as Record<string, unknown>).ssh as object)).toHaveLength(4);
+          expect(schemaProblems(config, schema, { flux: sources.flux })).toEqual([]);
+        });
 
-      test("GIVEN a binding that writes a misspelt nested key (host_key_algos) WHEN checked THEN the schema check names it", () => {
-        class MisspeltFluxProvider extends FluxProvider {
-          protected override synthesizeAttributes(): { [name: string]: unknown } {
-            const attributes = super.synthesizeAttributes() as { git: { ssh: Record<string, unknown> } };
-            const { hostkey_algos: algos, ...ssh } = attributes.git.ssh;
-            return { ...attributes, git: { ...attributes.git, ssh: { ...ssh, host_key_algos: algos } } };
+        test("GIVEN a binding that writes a misspelt nested key (host_key_algos) WHEN checked THEN the schema check names it", () => {
+          class MisspeltFluxProvider extends FluxProvider {
+            protected override synthesizeAttributes(): { [name: string]: unknown } {
+              const attributes = super.synthesizeAttributes() as { git: { ssh: Record<string, unknown> } };
+              const { hostkey_algos: algos, ...ssh } = attributes.git.ssh;
+              return { ...attributes, git: { ...attributes.git, ssh: { ...ssh, host_key_algos: algos } } };
+            }
           }
-        }
-        expect(schemaProblems(synthBinding(MisspeltFluxProvider), schema, { flux: sources.flux })).toEqual([
-          "provider.flux[0].git.ssh.host_key_algos: not in the provider's schema",
-        ]);
+          expect(schemaProblems(synthBinding(MisspeltFluxProvider), schema, { flux: sources.flux })).toEqual([
+            "provider.flux[0].git.ssh.host_key_algos: not in the provider's schema",
+          ]);
+        });
       });
-    });
 
     test("GIVEN a key planted inside an object-typed kubernetes attribute and a read-only attribute set WHEN checked THEN the schema check names both", () => {
       const found = [...synthesized[0].stacks.values()].map((c) => cutProviders(c, cut).config).find((c) => c.resource?.kubernetes_secret_v1);

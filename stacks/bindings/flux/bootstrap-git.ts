@@ -10,22 +10,11 @@
  * Import: `terraform import flux_bootstrap_git.<name> <flux namespace>` (use `importFrom`).
  */
 import type { Construct } from "constructs";
-import {
-  type IResolvable,
-  type TerraformMetaArguments,
-  TerraformResource,
-  booleanToTerraform,
-  listMapper,
-  stringToTerraform,
-} from "cdktf";
+import { type IResolvable, type TerraformMetaArguments, TerraformResource, booleanToTerraform, listMapper, stringToTerraform } from "cdktf";
 import { FLUX_PROVIDER_VERSION_CONSTRAINT, toHclAttributes } from "./provider";
 
 /** Toolkit controllers `components` accepts. */
-export type FluxComponent =
-  | "source-controller"
-  | "kustomize-controller"
-  | "helm-controller"
-  | "notification-controller";
+export type FluxComponent = "source-controller" | "kustomize-controller" | "helm-controller" | "notification-controller";
 
 /** Optional controllers `components_extra` accepts. */
 export type FluxExtraComponent = "image-reflector-controller" | "image-automation-controller" | "source-watcher";

@@ -11,16 +11,7 @@
  * needs `kubernetes = { ... }`, not `kubernetes { ... }`.
  */
 import type { Construct } from "constructs";
-import {
-  type IResolvable,
-  Lazy,
-  TerraformProvider,
-  Tokenization,
-  booleanToTerraform,
-  hashMapper,
-  listMapper,
-  stringToTerraform,
-} from "cdktf";
+import { type IResolvable, Lazy, TerraformProvider, Tokenization, booleanToTerraform, hashMapper, listMapper, stringToTerraform } from "cdktf";
 
 /** Registry address of the provider. */
 export const FLUX_PROVIDER_SOURCE = "fluxcd/flux";

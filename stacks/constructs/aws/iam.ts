@@ -154,9 +154,7 @@ export function gitlabOidcTrustPolicy(props: GitLabOidcTrustProps): string {
       };
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [
-      { Effect: "Allow", Principal: { Federated: props.providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition },
-    ],
+    Statement: [{ Effect: "Allow", Principal: { Federated: props.providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }],
   });
 }
 

@@ -120,14 +120,8 @@ export class Network extends Construct {
       route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: this.natGateway.id }],
       tags: { Name: `${props.name}-private` },
     });
-    this.publicSubnets.forEach(
-      (subnet, i) =>
-        new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id }),
-    );
-    this.privateSubnets.forEach(
-      (subnet, i) =>
-        new RouteTableAssociation(this, `private-${i}-routes`, { subnetId: subnet.id, routeTableId: privateRoutes.id }),
-    );
+    this.publicSubnets.forEach((subnet, i) => new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id }));
+    this.privateSubnets.forEach((subnet, i) => new RouteTableAssociation(this, `private-${i}-routes`, { subnetId: subnet.id, routeTableId: privateRoutes.id }));
   }
 
   /**

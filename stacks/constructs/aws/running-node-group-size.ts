@@ -51,9 +51,6 @@ export class RunningNodeGroupSize extends Construct {
   /** The desired size to send: `initial` when no group runs, else the running size within [min, max]. */
   desiredSize(bounds: { readonly initial: number; readonly min: number; readonly max: number }): number {
     const { initial, min, max } = bounds;
-    return Token.asNumber(
-      `\${length(${this.runningSizes}) == 0 ? ${initial} : min(${max}, max(concat([${min}], ${this.runningSizes})...))}`,
-    );
+    return Token.asNumber(`\${length(${this.runningSizes}) == 0 ? ${initial} : min(${max}, max(concat([${min}], ${this.runningSizes})...))}`);
   }
 }
-

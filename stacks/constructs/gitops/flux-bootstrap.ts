@@ -5,10 +5,7 @@ import { FluxProvider } from "../../bindings/flux/provider";
 import { eksClusterConnection, type EksClusterConnectionProps } from "./cluster-connection";
 
 /** The image automation controllers: scan the registry, write new tags back to Git. */
-export const IMAGE_AUTOMATION_COMPONENTS: readonly FluxExtraComponent[] = [
-  "image-reflector-controller",
-  "image-automation-controller",
-];
+export const IMAGE_AUTOMATION_COMPONENTS: readonly FluxExtraComponent[] = ["image-reflector-controller", "image-automation-controller"];
 
 /** The cluster to install Flux into (see cluster-connection.ts) and the repository it syncs from. */
 export interface FluxBootstrapProps extends EksClusterConnectionProps {
@@ -66,7 +63,10 @@ function addArgument(argument: string, controllers: string): string[] {
  * the infrastructure HelmReleases (helm-controller, in flux-system).
  */
 export const LOCKDOWN_PATCHES: readonly string[] = [
-  ...addArgument("--no-cross-namespace-refs=true", "(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)"),
+  ...addArgument(
+    "--no-cross-namespace-refs=true",
+    "(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)",
+  ),
   ...addArgument("--no-remote-bases=true", "kustomize-controller"),
   ...addArgument("--default-service-account=default", "(kustomize-controller|helm-controller)"),
   "  - patch: |",

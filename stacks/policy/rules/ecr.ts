@@ -28,6 +28,9 @@ export const ECR_RULES: readonly PolicyRule[] = [
     check: (ctx) =>
       repositories(ctx)
         .filter((r) => blocks(r.config.encryption_configuration)[0]?.encryption_type !== "KMS")
-        .map((r) => ({ node: r.construct, detail: `images are encrypted with ${textOf(blocks(r.config.encryption_configuration)[0]?.encryption_type ?? "AES256")}, not KMS` })),
+        .map((r) => ({
+          node: r.construct,
+          detail: `images are encrypted with ${textOf(blocks(r.config.encryption_configuration)[0]?.encryption_type ?? "AES256")}, not KMS`,
+        })),
   },
 ];

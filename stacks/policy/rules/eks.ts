@@ -15,7 +15,7 @@ export const EKS_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_58",
     title: "EKS Secrets encrypted with a KMS key",
-    fix: "give the cluster an encryption_config for resources [\"secrets\"] with a KMS key (the EksCluster construct does)",
+    fix: 'give the cluster an encryption_config for resources ["secrets"] with a KMS key (the EksCluster construct does)',
     check: (ctx) =>
       clusters(ctx)
         .filter((c) => !blocks(c.config.encryption_config).some((e) => asList(e.resources).includes("secrets") && blocks(e.provider).some((p) => p.key_arn)))

@@ -69,9 +69,7 @@ export const IAM_RULES: readonly PolicyRule[] = [
     check: (ctx) => {
       const findings: Finding[] = [];
       for (const { where, document } of permissionDocuments(ctx)) {
-        const admin = statements(parsePolicy(document)).some(
-          (s) => s.Effect === "Allow" && asList(s.Action).includes("*") && asList(s.Resource).includes("*"),
-        );
+        const admin = statements(parsePolicy(document)).some((s) => s.Effect === "Allow" && asList(s.Action).includes("*") && asList(s.Resource).includes("*"));
         if (admin) findings.push({ node: where.construct, detail: "a policy allows every action on every resource" });
       }
       for (const role of ctx.ofType("aws_iam_role")) {
@@ -99,8 +97,11 @@ export const IAM_RULES: readonly PolicyRule[] = [
     check: (ctx) =>
       nodeRoles(ctx).flatMap((role) => {
         const arns = attachedPolicies(ctx, role);
-        const broad = arns.filter((arn) => ["AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPowerUser", "AmazonEC2ContainerRegistryFullAccess"].some((n) => isPolicy(arn, n)));
-        if (broad.length > 0) return [{ node: role.construct, detail: `the node role has ${broad.map((a) => a.split("/").pop()).join(", ")}, more than pulling images needs` }];
+        const broad = arns.filter((arn) =>
+          ["AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPowerUser", "AmazonEC2ContainerRegistryFullAccess"].some((n) => isPolicy(arn, n)),
+        );
+        if (broad.length > 0)
+          return [{ node: role.construct, detail: `the node role has ${broad.map((a) => a.split("/").pop()).join(", ")}, more than pulling images needs` }];
         if (!arns.some((arn) => isPolicy(arn, "AmazonEC2ContainerRegistryPullOnly"))) {
           return [{ node: role.construct, detail: "the node role lacks AmazonEC2ContainerRegistryPullOnly (nodes could not pull from ECR)" }];
         }
@@ -114,7 +115,10 @@ export const IAM_RULES: readonly PolicyRule[] = [
     check: (ctx) => [
       ...nodeRoles(ctx)
         .filter((role) => attachedPolicies(ctx, role).some((arn) => isPolicy(arn, "AmazonEKS_CNI_Policy")))
-        .map((role) => ({ node: role.construct, detail: "the node role has AmazonEKS_CNI_Policy, so every pod on the node can change its network interfaces" })),
+        .map((role) => ({
+          node: role.construct,
+          detail: "the node role has AmazonEKS_CNI_Policy, so every pod on the node can change its network interfaces",
+        })),
       ...ctx
         .ofType("aws_eks_addon")
         .filter((a) => a.config.addon_name === "vpc-cni")

@@ -9,7 +9,8 @@ export const NETWORK_RULES: readonly PolicyRule[] = [
     check: (ctx) =>
       ctx.ofType("aws_vpc").flatMap((vpc) => {
         const adopted = ctx.ofType("aws_default_security_group").filter((sg) => ctx.refersTo(sg.config.vpc_id, vpc));
-        if (adopted.length === 0) return [{ node: vpc.construct, detail: "the VPC's default security group keeps AWS's allow rules (not adopted by aws_default_security_group)" }];
+        if (adopted.length === 0)
+          return [{ node: vpc.construct, detail: "the VPC's default security group keeps AWS's allow rules (not adopted by aws_default_security_group)" }];
         return adopted
           .filter((sg) => blocks(sg.config.ingress).length > 0 || blocks(sg.config.egress).length > 0)
           .map((sg) => ({ node: sg.construct, detail: "the default security group has rules" }));

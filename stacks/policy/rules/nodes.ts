@@ -32,7 +32,9 @@ export const NODE_RULES: readonly PolicyRule[] = [
     title: "node IMDSv2 required",
     fix: "set metadata_options.http_tokens to required in the nodes' launch template (ManagedNodeGroup does)",
     check: (ctx) =>
-      perLaunchTemplate(ctx, "IMDSv2", (t) => (metadata(t).http_tokens === "required" ? undefined : "the launch template does not require IMDSv2 (http_tokens)")),
+      perLaunchTemplate(ctx, "IMDSv2", (t) =>
+        metadata(t).http_tokens === "required" ? undefined : "the launch template does not require IMDSv2 (http_tokens)",
+      ),
   },
   {
     id: "CKV_AWS_341",

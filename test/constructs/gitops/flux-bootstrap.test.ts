@@ -91,7 +91,11 @@ describe("FluxBootstrap", () => {
     // The provider refuses an override without gotk-components.yaml and gotk-sync.yaml.
     const a = fluxSystemKustomization("SHA256:aaaa");
     const parsed = parse(a);
-    expect(parsed).toMatchObject({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gotk-components.yaml", "gotk-sync.yaml"] });
+    expect(parsed).toMatchObject({
+      apiVersion: "kustomize.config.k8s.io/v1beta1",
+      kind: "Kustomization",
+      resources: ["gotk-components.yaml", "gotk-sync.yaml"],
+    });
     expect(Object.keys(parsed).sort()).toEqual(["apiVersion", "kind", "patches", "resources"]);
     expect(parsed.patches.map((p: { target: { kind: string } }) => p.target.kind)).toEqual(["Deployment", "Deployment", "Deployment", "Kustomization"]);
     expect(fluxSystemKustomization("SHA256:bbbb")).not.toBe(a);

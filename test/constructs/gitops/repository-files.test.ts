@@ -23,8 +23,7 @@ describe("RepositoryFiles", () => {
     });
   });
 
-  const byPath = () =>
-    new Map(resourcesOf(json, "gitlab_repository_file").map(([id, config]) => [config.file_path as string, { id, config }]));
+  const byPath = () => new Map(resourcesOf(json, "gitlab_repository_file").map(([id, config]) => [config.file_path as string, { id, config }]));
 
   test("GIVEN four files WHEN synthesized THEN each becomes one text-encoded file at its path, with its own commit messages", () => {
     const files = byPath();
