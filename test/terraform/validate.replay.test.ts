@@ -233,7 +233,7 @@ if (!terraform) {
         ] as const;
         const nestedVariants = nested.map(([where, key]) => {
           const config = plant(`nested-${where.replace(/\W/g, "-")}`, stackWithFlux().config);
-          let target = config.provider!.flux[0] as Record<string, unknown>;
+          let target = config.provider!.flux[0];
           for (const part of where.split(".")) target = target[part] as Record<string, unknown>;
           target[key] = "x";
           return [where, key, config] as const;
