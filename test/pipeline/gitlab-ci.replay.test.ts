@@ -3,12 +3,10 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { STACK_JOBS_FILE, stackJobsYaml } from "../../stacks/pipeline/generate";
-import { gitopsResourceGroup } from "../../stacks/pipeline/stack-graph";
 import { parseSettings } from "../../stacks/settings/load";
 import { stackNames } from "../../stacks/naming";
 import { ROOT, committedContext, filesBelow, removeTempDirsAfterAll, tempDir } from "../app-process";
-import { type Json, MINIMAL_SETTINGS, twoClusters } from "../support";
+import type { Json } from "../support";
 
 /*
  * .gitlab-ci.yml through gitlab-ci-local 4.73.0 (the newest that runs on Node 20; it bundles GitLab's
@@ -143,66 +141,6 @@ function listJobs(cwd: string, pipeline: string[]): ListedJob[] {
 
 const active = (jobs: ListedJob[]) => jobs.filter((job) => job.when !== "never");
 const names = (jobs: ListedJob[]) => jobs.map((job) => job.name).sort();
-
-describe("the generated per-stack jobs", () => {
-  test("GIVEN the committed cdktf.json WHEN the jobs are generated THEN the committed file is the same (run `npm run pipeline` after a settings change)", () => {
-    expect(fs.readFileSync(path.join(ROOT, STACK_JOBS_FILE), "utf8")).toBe(stackJobsYaml(SETTINGS));
-  });
-
-  describe("GIVEN two clusters", () => {
-    const jobs = parse(stackJobsYaml(twoClusters())) as Record<
-      string,
-      { needs?: (string | { job: string; optional?: boolean })[]; environment: { name: string }; resource_group: string; stage?: string }
-    >;
-    const needed = (job: string) => (jobs[job].needs ?? []).map((need) => (typeof need === "string" ? need : need.job));
-
-    test("THEN each stack has a plan, a deploy and a destroy job, and nothing else", () => {
-      const stacks = ["gitops-repository", "test-cluster-eks", "test-cluster-gitops", "second-eks", "second-gitops"];
-      expect(Object.keys(jobs).sort()).toEqual(stacks.flatMap((s) => [`plan:${s}`, `deploy:${s}`, `destroy:${s}`]).sort());
-    });
-
-    test("THEN each GitOps plan waits for the deploys of its own cluster stack and of the repository stack only", () => {
-      expect(needed("plan:test-cluster-gitops").sort()).toEqual(["deploy:gitops-repository", "deploy:test-cluster-eks", "synth"]);
-      expect(needed("plan:second-gitops").sort()).toEqual(["deploy:gitops-repository", "deploy:second-eks", "synth"]);
-      expect(jobs["plan:second-gitops"].stage).toBe("gitops");
-      expect(jobs["plan:second-eks"].stage).toBe("infrastructure");
-    });
-
-    test("THEN each cluster is its own environment, and the GitOps deploys share one resource group (one branch)", () => {
-      expect(jobs["deploy:second-eks"].environment.name).toBe("second");
-      expect(jobs["deploy:second-gitops"].environment.name).toBe("second");
-      expect(jobs["deploy:test-cluster-eks"].resource_group).toBe("test-cluster-eks");
-      expect(jobs["deploy:test-cluster-gitops"].resource_group).toBe(gitopsResourceGroup("main"));
-      expect(jobs["deploy:second-gitops"].resource_group).toBe(gitopsResourceGroup("main"));
-      expect(jobs["destroy:second-gitops"].resource_group).toBe(gitopsResourceGroup("main"));
-    });
-
-    test("GIVEN teams with ECR repositories on both clusters (one OIDC provider, created by the first cluster stack) THEN the second cluster stack plans after the first's deploy, in the same stage", () => {
-      const withTeams = parseSettings({
-        ...MINIMAL_SETTINGS,
-        clusters: [
-          { name: "test-cluster", tenants: [{ name: "a", gitlabProject: "teams/a", ecrRepositories: ["a/app"] }] },
-          {
-            name: "second",
-            apps: [{ ecr: { repositoryName: "second-repo" } }],
-            tenants: [{ name: "b", gitlabProject: "teams/b", ecrRepositories: ["b/app"] }],
-          },
-        ],
-      });
-      const teamJobs = parse(stackJobsYaml(withTeams)) as Record<string, { needs?: (string | { job: string })[]; stage?: string }>;
-      const needs = (job: string) => (teamJobs[job].needs ?? []).map((n) => (typeof n === "string" ? n : n.job)).sort();
-      expect(needs("plan:second-eks")).toEqual(["deploy:test-cluster-eks", "synth"]);
-      expect(teamJobs["plan:second-eks"].stage).toBe("infrastructure");
-      expect(needs("destroy:test-cluster-eks")).toEqual(["destroy:second-eks", "destroy:test-cluster-gitops", "synth"]);
-    });
-
-    test("THEN a stack is destroyed only after every stack that reads it", () => {
-      expect(needed("destroy:second-eks")).toEqual(["synth", "destroy:second-gitops"]);
-      expect(needed("destroy:gitops-repository")).toEqual(["synth", "destroy:test-cluster-gitops", "destroy:second-gitops"]);
-      expect(needed("destroy:second-gitops")).toEqual([]);
-    });
-  });
-});
 
 if (missingTools.length > 0) {
   const why = `${missingTools.join(" and ")} not installed (.ci/run installs rsync)`;
