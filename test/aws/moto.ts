@@ -29,7 +29,8 @@ export function findReplayTools(awsVersion: string): ReplayTools {
   return { python: VENV_PYTHON, terraform, aws: aws.available };
 }
 
-async function freePort(): Promise<number> {
+/** A local TCP port nothing listens on (yet): for a server to start on, or to be refused at. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);

@@ -1,10 +1,9 @@
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { parseSettings, readRawSettings } from "../../stacks/settings/load";
 import { removeTempDirsAfterAll, tempDir } from "../app-process";
-import { findReplayTools, MotoAws } from "../aws/moto";
+import { findReplayTools, freePort, MotoAws } from "../aws/moto";
 import { type FakeOutput, fakeOutputs, fakeWorld, type FakeWorld, pointRemoteStates, remoteStateReads, stateFile } from "./fake-remote-state";
 import { formatDiagnostics, OfflineTerraform, StackWorkspace } from "./offline-terraform";
 import { type AvailableProvider, findTerraform, lookupProvider, normalizeSource, REPO_ROOT } from "./providers";
@@ -115,18 +114,6 @@ const addressesOf = (config: TerraformJson, type: string) => Object.keys(config.
 const kindOf = (c: ResourceChange) => (c.type === "terraform_data" && c.address.startsWith("terraform_data.cut__") ? "stand-in" : c.type);
 const readAtPlan = (plan: PlanJson, address: string): Values | undefined =>
   plan.prior_state?.values?.root_module?.resources?.find((r) => r.address === address)?.values;
-
-/** A local TCP port that nothing listens on: connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The plan of `workspace`; when it fails, a plan whose every lookup throws with Terraform's
@@ -279,7 +266,7 @@ if (!terraform) {
     beforeAll(async () => {
       moto = await MotoAws.start(tools);
       accountId = moto.boto3(`print(client("sts").get_caller_identity()["Account"])`).trim();
-      world = fakeWorld(`https://127.0.0.1:${await closedPort()}`, accountId);
+      world = fakeWorld(`https://127.0.0.1:${await freePort()}`, accountId);
 
       // The producers' states, with the outputs this stack reads.
       const root = tempDir("tf-plan-gitops-");
