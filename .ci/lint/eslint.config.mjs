@@ -61,7 +61,7 @@ export default defineConfig(
         projectService: {
           // tsconfig.json covers main.ts, stacks/**/*.ts and test/**/*.ts; the few .js/.mjs files
           // get an inferred project so that the promise rules can see what returns a Promise.
-          allowDefaultProject: ["*.mjs", ".ci/lint/*.mjs", "stacks/tooling/*.js", "test/*.js", "test/*/*.mjs"],
+          allowDefaultProject: ["*.mjs", ".ci/lint/*.mjs", "stacks/tooling/*.js", "test/*.js", "test/*.mjs", "test/*/*.mjs"],
           // They are 10 today (typescript-eslint's default cap is 8); past 16, give them a tsconfig.
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 16,
         },

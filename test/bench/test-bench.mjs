@@ -1,4 +1,4 @@
-// Times the fast inner loop, `npm test` (typecheck + lint + the unit tier), step by step, as wall
+// Times the fast inner loop, `npm test` (typecheck and lint side by side, then the unit tier), step by step, as wall
 // clock seconds on this machine: `npm run bench:test [-- --runs N] [-- --all]`. With --all it times
 // `npm run test:all` instead. The figure depends on the machine and on what else runs on it: the
 // load average is printed next to it. No test asserts a time; this is the measurement.
