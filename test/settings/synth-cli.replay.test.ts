@@ -69,6 +69,34 @@ describe("synth through the app entry point (main.ts)", () => {
     });
   });
 
+  describe("GIVEN a machine with Node and npm but no terraform binary, and a fleet with teams (deploy keys, state moves)", () => {
+    let outdir: string;
+    let result: SpawnSyncReturns<string>;
+    /** This PATH without every folder that holds a `terraform`. */
+    const withoutTerraform = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => dir && !fs.existsSync(path.join(dir, "terraform")));
+
+    beforeAll(() => {
+      // WHEN the app runs as the CLI runs it, with no terraform to be found
+      outdir = tempDir("synth-no-terraform-");
+      const ctx = committedContext();
+      ctx.settings.clusters[0].tenants = [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }];
+      result = runApp(ctx, outdir, { env: { ...process.env, PATH: withoutTerraform.join(path.delimiter) } });
+    });
+
+    test("THEN no folder of that PATH holds terraform (the precondition of this test)", () => {
+      expect(spawnSync("sh", ["-c", "command -v terraform"], { env: { PATH: withoutTerraform.join(path.delimiter) } }).status).not.toBe(0);
+    });
+
+    test("THEN every stack is synthesized: synth spawns no terraform (Terraform enforces required_version at init)", () => {
+      expect({ status: result.status, stderr: result.stderr.split("\n").filter((line) => !line.startsWith("WARN ")) }).toEqual({ status: 0, stderr: [""] });
+      const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+      expect(Object.keys(manifest.stacks).sort()).toEqual(["flux-cluster-eks", "flux-cluster-gitops", "gitops-repository"]);
+      const eks = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "flux-cluster-eks", "cdk.tf.json"), "utf8"));
+      expect(eks.moved.length).toBeGreaterThan(0);
+      expect(eks.terraform.required_version).toBe(">= 1.7.0");
+    });
+  });
+
   describe('GIVEN kubernetesVersion "1.29" in the settings', () => {
     let outdir: string;
     let result: SpawnSyncReturns<string>;

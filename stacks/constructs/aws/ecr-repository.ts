@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository as EcrRepositoryResource } from "@cdktf/provider-aws/lib/ecr-repository";
+import { MovedFrom } from "../terraform/moved-from";
 
 export interface EcrRepositoryProps {
   /** Repository name, e.g. "nginx-repo". */
@@ -68,7 +69,7 @@ export class EcrRepository extends Construct {
    * (`moved` blocks; a no-op where those addresses are not in the state).
    */
   moveFrom(addresses: { readonly repository: string; readonly lifecycle: string }): void {
-    this.repository.moveFromId(addresses.repository);
-    this.lifecyclePolicy.moveFromId(addresses.lifecycle);
+    new MovedFrom(this, "moved-repository", { resource: this.repository, from: addresses.repository });
+    new MovedFrom(this, "moved-lifecycle", { resource: this.lifecyclePolicy, from: addresses.lifecycle });
   }
 }

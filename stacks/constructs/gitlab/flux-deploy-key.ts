@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
-import { DataResource } from "cdktf";
 import { DeployKey } from "@cdktf/provider-gitlab/lib/deploy-key";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { terraformAddress } from "../terraform/address";
+import { TerraformData } from "../terraform/terraform-data";
 
 export interface FluxDeployKeyProps {
   /** ID (or full path) of the GitLab project Flux syncs from. */
@@ -36,7 +36,7 @@ export class FluxDeployKey extends Construct {
   constructor(scope: Construct, id: string, props: FluxDeployKeyProps) {
     super(scope, id);
 
-    const generation = new DataResource(this, "generation", { input: { version: props.version ?? 1 } });
+    const generation = new TerraformData(this, "generation", { input: { version: props.version ?? 1 } });
 
     // ECDSA P-256: short keys, accepted by GitLab and by Flux's SSH client.
     this.privateKey = new PrivateKey(this, "key", {
