@@ -89,20 +89,35 @@ export function renderLayer(layer: TemplateLayer, values: TemplateValues, option
   return layer.files.map(({ path: rel, owner }) => {
     const file = label(rel);
     const template = fs.readFileSync(path.join(dir, ...rel.split("/")), "utf8");
-    checkManifests(template, file, "");
-    const hasMarker = IMAGE_POLICY_MARKER.test(template);
-    if (hasMarker !== (owner === "flux")) {
-      throw new TemplateError([
-        hasMarker
-          ? `${file}: has an image policy setter marker, but stacks/layout.ts declares it owned by Terraform (every deploy would revert Flux's commits)`
-          : `${file}: declared owned by Flux in stacks/layout.ts, but has no image policy setter marker (Flux would never write it)`,
-      ]);
-    }
+    checkTemplate(template, file, owner);
     const content = renderTemplate(template, values, { escape: options.escape, file });
     // The values must not break the YAML either (a quote, a colon, a newline in the wrong place).
     checkManifests(renderTemplate(template, values, { escape: "none", file }), file, " after filling in the placeholders");
     return { path: rel, content, owner };
   });
+}
+
+/**
+ * The templates that passed {@link checkTemplate} in this process, by file, owner and text: a
+ * layer rendered once per app (or per cluster) checks each template once, not once per render.
+ * Keyed by the text itself, so a template that changes on disk is checked again.
+ */
+const checkedTemplates = new Set<string>();
+
+/** A template, before any value is filled in: Kubernetes YAML, with a setter marker exactly when Flux owns it. */
+function checkTemplate(template: string, file: string, owner: string): void {
+  const key = `${file}\0${owner}\0${template}`;
+  if (checkedTemplates.has(key)) return;
+  checkManifests(template, file, "");
+  const hasMarker = IMAGE_POLICY_MARKER.test(template);
+  if (hasMarker !== (owner === "flux")) {
+    throw new TemplateError([
+      hasMarker
+        ? `${file}: has an image policy setter marker, but stacks/layout.ts declares it owned by Terraform (every deploy would revert Flux's commits)`
+        : `${file}: declared owned by Flux in stacks/layout.ts, but has no image policy setter marker (Flux would never write it)`,
+    ]);
+  }
+  checkedTemplates.add(key);
 }
 
 /**

@@ -107,6 +107,19 @@ describe("renderLayer with the repository's templates", () => {
   });
 });
 
+describe("renderLayer checks each template once per process, by its text", () => {
+  test("GIVEN a template rendered once WHEN its file changes to YAML that is not Kubernetes THEN the next render refuses it (a template is not trusted by its path)", () => {
+    withLayer({ "a.yaml": OBJECT }, (layer, root) => {
+      expect(renderLayer(layer, { APP_NAME: "nginx" }, { templatesRoot: root }).map((f) => f.path)).toEqual(["a.yaml"]);
+      fs.writeFileSync(path.join(root, "t", "a.yaml"), "just: text\n");
+      expect(templateErrorOf(() => renderLayer(layer, { APP_NAME: "nginx" }, { templatesRoot: root }))).toEqual([
+        "config_files/t/a.yaml:1:1: document without apiVersion",
+        "config_files/t/a.yaml:1:1: document without kind",
+      ]);
+    });
+  });
+});
+
 describe("renderLayer refuses, naming the template, line and column", () => {
   test("GIVEN an unknown placeholder THEN the error names its position and the layer's placeholders", () => {
     withLayer({ "a.yaml": `${OBJECT}data:\n  x: __FOO__\n` }, (layer, root) => {
