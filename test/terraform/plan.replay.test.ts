@@ -6,7 +6,7 @@ import { removeTempDirsAfterAll, tempDir } from "../app-process";
 import { findReplayTools, freePort, MotoAws } from "../aws/moto";
 import { type FakeOutput, fakeOutputs, fakeWorld, type FakeWorld, pointRemoteStates, remoteStateReads, stateFile } from "./fake-remote-state";
 import { formatDiagnostics, OfflineTerraform, StackWorkspace } from "./offline-terraform";
-import { type AvailableProvider, findTerraform, lookupProvider, normalizeSource, REPO_ROOT } from "./providers";
+import { type AvailableProvider, findTerraform, lookupProviders, REPO_ROOT } from "./providers";
 import { cutProviders, type CutStack, standInName, synthesizeStacks, type TerraformJson } from "./stack-config";
 
 /*
@@ -61,14 +61,8 @@ const repository = terraform ? cutProviders(stackOf(REPOSITORY_STACK), CUT) : NO
 
 /** The providers a stack needs (built-in `terraform` aside), or why one is missing. */
 function providersFor(stack: CutStack): { available: AvailableProvider[]; missing: string[] } {
-  const available: AvailableProvider[] = [];
-  const missing: string[] = [];
-  for (const [name, req] of Object.entries(stack.config.terraform?.required_providers ?? {})) {
-    const found = lookupProvider(normalizeSource(name, req.source), req.version ?? "");
-    if ("missing" in found) missing.push(found.missing);
-    else available.push(found.available);
-  }
-  return { available, missing };
+  const { available, missing } = lookupProviders(stack.config.terraform?.required_providers ?? {});
+  return { available: [...available.values()], missing: [...missing.values()] };
 }
 const describeProviders = (providers: readonly AvailableProvider[]) =>
   providers

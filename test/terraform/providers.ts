@@ -80,6 +80,21 @@ export function lookupProvider(source: string, version: string): ProviderLookup 
   return { missing: `${source} ${version}${alternative} is in no provider mirror (run .ci/provider-mirror; its SKIP line says why it could not have it)` };
 }
 
+/** The providers `required_providers` entries pin, by local name: what each is validated with, or why there is none. */
+export function lookupProviders(required: Readonly<Record<string, { source?: string; version?: string }>>): {
+  available: Map<string, AvailableProvider>;
+  missing: Map<string, string>;
+} {
+  const available = new Map<string, AvailableProvider>();
+  const missing = new Map<string, string>();
+  for (const [name, req] of Object.entries(required)) {
+    const found = lookupProvider(normalizeSource(name, req.source), req.version ?? "");
+    if ("available" in found) available.set(name, found.available);
+    else missing.set(name, found.missing);
+  }
+  return { available, missing };
+}
+
 /** The Terraform CLI on the PATH or the one .ci/provider-mirror installed, or undefined. */
 export function findTerraform(): string | undefined {
   for (const candidate of ["terraform", path.join(REPO_ROOT, ".cache", "terraform", "bin", "terraform")]) {

@@ -8,7 +8,7 @@ import { parseSettings, readRawSettings } from "../../stacks/settings/load";
 import type { Settings } from "../../stacks/settings/schema";
 import { MINIMAL_SETTINGS, twoClusters } from "../support";
 import { formatDiagnostic, OfflineTerraform, StackWorkspace } from "./offline-terraform";
-import { type AvailableProvider, findTerraform, lookupProvider, normalizeSource, REPO_ROOT } from "./providers";
+import { findTerraform, lookupProviders, REPO_ROOT } from "./providers";
 import { schemaProblems, type ProvidersSchema } from "./schema-check";
 import { cutProviders, providerOf, synthesizeStacks, type TerraformJson } from "./stack-config";
 
@@ -59,22 +59,10 @@ const fleets: [string, Settings][] = [
 // Synthesized only where Terraform is: cdktf asks `terraform version` while it synthesizes.
 const synthesized = terraform ? fleets.map(([label, settings], i) => ({ label, stacks: synthesizeStacks(settings, path.join(scratch, `out-${i}`)) })) : [];
 
-/** Every provider any stack pins: local name -> source and version. */
-const pinned = new Map<string, { source: string; version: string }>();
-for (const { stacks } of synthesized) {
-  for (const config of stacks.values()) {
-    for (const [name, req] of Object.entries(config.terraform?.required_providers ?? {})) {
-      pinned.set(name, { source: normalizeSource(name, req.source), version: req.version ?? "" });
-    }
-  }
-}
-const available = new Map<string, AvailableProvider>();
-const missing = new Map<string, string>();
-for (const [name, { source, version }] of pinned) {
-  const found = lookupProvider(source, version);
-  if ("available" in found) available.set(name, found.available);
-  else missing.set(name, found.missing);
-}
+/** Every provider any stack pins (by local name), and what each is validated with or why it cannot be. */
+const { available, missing } = lookupProviders(
+  Object.fromEntries(synthesized.flatMap(({ stacks }) => [...stacks.values()].flatMap((config) => Object.entries(config.terraform?.required_providers ?? {})))),
+);
 /** Local names of the providers whose blocks are cut out. */
 const cut = new Set(missing.keys());
 const standIns = [...available.values()].filter((p) => p.standIn).map((p) => `${p.source} ${p.version} standing in for ${p.pinned}`);
