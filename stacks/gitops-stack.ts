@@ -9,6 +9,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ecrReadOnlyPolicy } from "./constructs/aws/iam";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
+import { DeployIdentity } from "./constructs/gitlab/deploy-identity";
 import { gitopsProject } from "./constructs/gitlab/gitops-project";
 import { eksClusterConnection, type EksClusterConnectionProps } from "./constructs/gitops/cluster-connection";
 import { CommitStatusToken } from "./constructs/gitops/commit-status-token";
@@ -73,7 +74,8 @@ export { sshGitUrl } from "./naming";
  */
 export class GitOpsStack extends ProjectStack {
   constructor(scope: Construct, id: string, props: GitOpsStackProps) {
-    super(scope, id, props);
+    // Its state holds the deploy keys (read from the repository stack), the commit-status token and the Secrets it writes.
+    super(scope, id, { ...props, holdsCredentials: true });
     const { cluster, gitlab, clusterOutputs } = props;
     const clusterPath = repositoryPaths.cluster(cluster.name);
 
@@ -82,6 +84,10 @@ export class GitOpsStack extends ProjectStack {
     new GitlabProvider(this, "gitlab", { baseUrl: `${gitlab.baseUrl}/api/v4/` });
 
     const project = gitopsProject(this, gitlab);
+    new DeployIdentity(this, "deploy-identity", {
+      projects: [gitlab.project],
+      neededFor: `the ${id} stack (commits to the branch${cluster.flux.commitStatuses ? ", the commit-status token" : ""})`,
+    });
 
     // Controller-level ECR auth: no static keys in the cluster, no token-refresh CronJob.
     // The cluster's ARN from its parts: the cluster stack exports only its name.

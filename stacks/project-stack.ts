@@ -15,6 +15,13 @@ export interface ProjectStackProps {
    * @default a local state file beside cdktf.json
    */
   readonly state?: StateBackend;
+  /**
+   * The stack's state holds credentials (private keys, tokens, Secrets it writes or reads): with
+   * GitLab-managed state it lives in the credentials project, and the pipeline never plans it in a
+   * merge request. test/security/ checks this against what the synthesized stack holds.
+   * @default false
+   */
+  readonly holdsCredentials?: boolean;
 }
 
 /** A stack of this app: its state backend and the Terraform versions it is known to work with. */
@@ -22,7 +29,7 @@ export class ProjectStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ProjectStackProps = {}) {
     super(scope, id);
     const state = props.state ?? LOCAL_STATE;
-    addStateBackend(this, state, App.of(this).outdir);
+    addStateBackend(this, state, App.of(this).outdir, props.holdsCredentials ?? false);
     this.addOverride("terraform.required_version", state.kind === "s3" ? `>= ${S3_LOCKFILE_TERRAFORM}` : TERRAFORM_VERSION_CONSTRAINT);
   }
 }

@@ -4,6 +4,7 @@ import { DataGitlabProject } from "@cdktf/provider-gitlab/lib/data-gitlab-projec
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { BranchProtection } from "./constructs/gitlab/branch-protection";
+import { DeployIdentity } from "./constructs/gitlab/deploy-identity";
 import { FluxDeployKey } from "./constructs/gitlab/flux-deploy-key";
 import { gitopsProject } from "./constructs/gitlab/gitops-project";
 import { deployKeyTitle, tenantDeployKeyTitle } from "./naming";
@@ -46,7 +47,8 @@ export class RepositoryStack extends ProjectStack {
   private readonly tenantKeys = new Map<string, FluxDeployKey>();
 
   constructor(scope: Construct, id: string, props: RepositoryStackProps) {
-    super(scope, id, props);
+    // Its state holds the private keys of every deploy key.
+    super(scope, id, { ...props, holdsCredentials: true });
     const { gitlab } = props;
 
     // The token comes from GITLAB_TOKEN in the environment at deploy time, never from code or settings.
@@ -54,6 +56,11 @@ export class RepositoryStack extends ProjectStack {
     new TlsProvider(this, "tls");
 
     const project = gitopsProject(this, gitlab);
+    const teamProjectPaths = [...new Set(props.clusters.flatMap((c) => c.tenants.map((t) => t.gitlabProject)))];
+    new DeployIdentity(this, "deploy-identity", {
+      projects: [gitlab.project, ...teamProjectPaths],
+      neededFor: "the repository stack (deploy keys, branch protection)",
+    });
 
     for (const cluster of props.clusters) {
       this.keys.set(

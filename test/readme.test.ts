@@ -20,6 +20,7 @@ const DEFAULTS_IN_WORDS = [
   "gitlab.sshHost", // the host of baseUrl
   "gitlab.commitAuthor.email", // flux@noreply.<GitLab host>
   "state.gitlab.project", // the CI job's own project
+  "state.gitlab.credentialsProject", // required with GitLab-managed state
   "state.s3.bucket", // none; required for the s3 backend
   "state.s3.kmsKeyId", // the bucket's own encryption
   "clusters[].network.availabilityZones", // the region's a, b, c zones

@@ -161,7 +161,7 @@ export const eksSchema = z
       .array(principalArn)
       .default([])
       .describe(
-        "IAM roles/users given `AmazonEKSAdminViewPolicy` (read-only, cluster scope): the pipeline's plan role (see [Deploying from GitLab CI](#deploying-from-gitlab-ci)). A principal may be listed once, as admin or viewer.",
+        "IAM roles/users given `AmazonEKSViewPolicy` (read-only without Secrets, cluster scope), e.g. people who look at the cluster; the pipeline's plan role needs no entry. A principal may be listed once, as admin or viewer.",
       ),
     addonVersions: z
       .partialRecord(
@@ -680,9 +680,9 @@ export const gitlabSchema = z
     commitAuthor: commitAuthorSchema.prefault({}),
     awsOidcProvider: z
       .enum(["create", "existing"], "create or existing")
-      .default("create")
+      .default("existing")
       .describe(
-        "The AWS IAM OIDC provider for this GitLab instance, trusted by the teams' CI roles: `create` it (in the first cluster stack with teams that have ECR repositories) or use the `existing` one of the account (IAM allows one per URL).",
+        "The AWS IAM OIDC provider for this GitLab instance, trusted by the teams' CI roles and the pipeline's roles: use the `existing` one of the account (the one [Deploying from GitLab CI](#deploying-from-gitlab-ci) has you create; IAM allows one per URL), or `create` it in the first cluster stack with teams that have ECR repositories (then destroying that stack deletes it, and every role that trusts it stops working).",
       ),
   })
   .strict()
@@ -713,6 +713,11 @@ export const stateSchema = z
           .optional()
           .describe(
             "Project holding the GitLab-managed state, on the instance of `gitlab.baseUrl`, as `group/project` or its ID. Name it to use the pipeline's state from a laptop.",
+          ),
+        credentialsProject: gitlabProjectRef
+          .optional()
+          .describe(
+            "Project holding the GitLab-managed state of the stacks whose state holds credentials (`gitops-repository` and every `<cluster>-gitops`: Flux's deploy keys, the commit-status token), as `group/project` or its ID. Required with GitLab-managed state: give only Maintainers a role in it, since every Developer of a project can read its states (see [Security model](docs/security-model.md)).",
           ),
       })
       .strict()

@@ -1,6 +1,9 @@
 import { SettingsError } from "../settings/load";
 import type { Settings } from "../settings/schema";
 
+/** The stacks whose state holds credentials, in words (stacks/security/credentials.ts decides which). */
+const CREDENTIAL_STACKS_IN_WORDS = "gitops-repository and every <cluster>-gitops stack";
+
 /**
  * Where every stack keeps its state, decided once from the settings and the environment.
  * Holds addresses only: credentials reach Terraform through its environment, never through here.
@@ -8,8 +11,12 @@ import type { Settings } from "../settings/schema";
 export type StateBackend =
   /** A state file per stack beside cdktf.json. */
   | { readonly kind: "local" }
-  /** GitLab-managed Terraform state: `<projectApiUrl>/terraform/state/<stack>`. */
-  | { readonly kind: "gitlab"; readonly projectApiUrl: string }
+  /**
+   * GitLab-managed Terraform state: `<projectApiUrl>/terraform/state/<stack>`, and for the stacks
+   * whose state holds credentials `<credentialsProjectApiUrl>/terraform/state/<stack>` (a project
+   * only Maintainers have a role in: GitLab lets every Developer of a project read its states).
+   */
+  | { readonly kind: "gitlab"; readonly projectApiUrl: string; readonly credentialsProjectApiUrl: string }
   /** `s3://<bucket>/<keyPrefix>/<stack>.tfstate`, encrypted, with S3's native lock file. */
   | { readonly kind: "s3"; readonly bucket: string; readonly region: string; readonly keyPrefix: string; readonly kmsKeyId?: string };
 
@@ -40,10 +47,17 @@ export function resolveStateBackend(settings: Pick<Settings, "state" | "gitlab">
     return { kind, bucket: bucket!, region, keyPrefix, ...(kmsKeyId ? { kmsKeyId } : {}) };
   }
 
+  const credentials = state.gitlab.credentialsProject;
+  if (credentials === undefined) {
+    throw new SettingsError([
+      `settings.state.gitlab.credentialsProject: missing; allowed: a project only Maintainers have a role in (group/project or its ID), for the state of ${CREDENTIAL_STACKS_IN_WORDS}, which holds Flux's deploy keys and the commit-status token (every Developer of a project can read its GitLab-managed state); or state.backend local or s3`,
+    ]);
+  }
+  const credentialsProjectApiUrl = projectApiUrl(settings.gitlab.baseUrl, credentials);
   const named = state.gitlab.project;
   if (named !== undefined) {
     // The API takes a project's ID or its URL-encoded path; the same address on a laptop and in CI.
-    return { kind, projectApiUrl: `${settings.gitlab.baseUrl}/api/v4/projects/${encodeURIComponent(String(named))}` };
+    return { kind, projectApiUrl: projectApiUrl(settings.gitlab.baseUrl, named), credentialsProjectApiUrl };
   }
   if (!inCi) {
     throw new SettingsError([
@@ -57,5 +71,10 @@ export function resolveStateBackend(settings: Pick<Settings, "state" | "gitlab">
       `settings.state.gitlab.project: missing, and this GitLab CI job's CI_API_V4_URL (${JSON.stringify(api)}) and CI_PROJECT_ID (${JSON.stringify(id)}) do not name a project; allowed: a project named in settings, or a job that sets both`,
     ]);
   }
-  return { kind, projectApiUrl: `${api.replace(/\/+$/, "")}/projects/${id}` };
+  return { kind, projectApiUrl: `${api.replace(/\/+$/, "")}/projects/${id}`, credentialsProjectApiUrl };
+}
+
+/** The API address of a project on the instance: its ID, or its path URL-encoded. */
+function projectApiUrl(baseUrl: string, project: string | number): string {
+  return `${baseUrl}/api/v4/projects/${encodeURIComponent(String(project))}`;
 }

@@ -14,9 +14,10 @@ export function stateName(stack: TerraformStack): string {
  * Gives a stack its backend. cdktf copies this configuration into the `terraform_remote_state`
  * blocks of every stack that reads this one, so it holds addresses only: the credentials come
  * from the environment (TF_HTTP_USERNAME/TF_HTTP_PASSWORD, the AWS credential chain), which both
- * the backend and `terraform_remote_state` read.
+ * the backend and `terraform_remote_state` read. With GitLab-managed state, a stack whose state
+ * holds credentials keeps it in the credentials project (see StateBackend).
  */
-export function addStateBackend(stack: TerraformStack, backend: StateBackend, outdir: string): void {
+export function addStateBackend(stack: TerraformStack, backend: StateBackend, outdir: string, holdsCredentials: boolean): void {
   const name = stateName(stack);
   switch (backend.kind) {
     case "local": {
@@ -29,7 +30,8 @@ export function addStateBackend(stack: TerraformStack, backend: StateBackend, ou
       return;
     }
     case "gitlab": {
-      const address = `${backend.projectApiUrl}/terraform/state/${name}`;
+      const project = holdsCredentials ? backend.credentialsProjectApiUrl : backend.projectApiUrl;
+      const address = `${project}/terraform/state/${name}`;
       new HttpBackend(stack, {
         address,
         lockAddress: `${address}/lock`,

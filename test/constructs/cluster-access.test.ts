@@ -119,13 +119,13 @@ describe("ClusterAccess", () => {
       });
     });
 
-    test("THEN the viewer gets AmazonEKSAdminViewPolicy at cluster scope through its own entry, and no admin policy", () => {
+    test("THEN the viewer gets AmazonEKSViewPolicy (no Secrets) at cluster scope through its own entry, and no admin policy", () => {
       const [entryId] = findResource(json, "aws_eks_access_entry", (e) => e.principal_arn === VIEWER);
       const associations = resourcesOf(json, "aws_eks_access_policy_association").filter(
         ([, a]) => a.principal_arn === ref("aws_eks_access_entry", entryId, "principal_arn"),
       );
       expect(associations.map(([, a]) => [a.policy_arn, a.access_scope])).toEqual([
-        ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", { type: "cluster" }],
+        ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", { type: "cluster" }],
       ]);
     });
 

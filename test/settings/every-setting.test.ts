@@ -87,6 +87,7 @@ const WRONG: Record<string, { value: unknown; with?: Record<string, unknown> }> 
   "policy.acceptedRisks": { value: { CKV_AWS_58: "secrets unencrypted on purpose" } },
   "state.backend": { value: "consul" },
   "state.gitlab.project": { value: "has spaces/in it" },
+  "state.gitlab.credentialsProject": { value: "no-namespace" },
   "state.s3.bucket": { value: "Bucket_With_Caps" },
   "state.s3.region": { value: "eu-west-9" },
   "state.s3.keyPrefix": { value: "/leading-slash" },

@@ -52,7 +52,7 @@ describe("settings", () => {
         branch: "main",
         protectBranch: true,
         commitAuthor: { name: "Flux", email: "flux@noreply.gitlab.com" },
-        awsOidcProvider: "create",
+        awsOidcProvider: "existing",
       });
     });
 

@@ -27,6 +27,8 @@ const STABLE_DATA_SOURCES: Record<string, string> = {
   aws_eks_node_groups: "the node groups of the cluster (to find the running group)",
   aws_eks_node_group: "the running group's desired size: it moves with the cluster autoscaler, and the configured size follows it, so the plan stays empty",
   gitlab_project: "the projects by path",
+  gitlab_current_user: "who GITLAB_TOKEN belongs to (the deploy identity check)",
+  gitlab_project_membership: "the deploy identity's role in a project, read for its check only: no resource takes a value from it",
   kubernetes_secret_v1: "what the bootstrap wrote (known_hosts)",
   terraform_remote_state: "other stacks' outputs",
 };

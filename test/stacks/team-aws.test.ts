@@ -25,11 +25,12 @@ const SEARCH: TeamInput = { name: "search", gitlabProject: "search/web", ecrRepo
 /** A team that deploys public images only: nothing to push. */
 const DOCS: TeamInput = { name: "docs", gitlabProject: "docs/site" };
 
+/** Settings with these clusters; the OIDC provider created by the stacks unless `gitlab` says otherwise (the default reads an existing one). */
 function settingsWith(clusters: Partial<ClusterInput>[], gitlab: Partial<SettingsInput["gitlab"]> = {}) {
   const first = MINIMAL_SETTINGS.clusters[0];
   return parseSettings({
     ...MINIMAL_SETTINGS,
-    gitlab: { ...MINIMAL_SETTINGS.gitlab, ...gitlab },
+    gitlab: { ...MINIMAL_SETTINGS.gitlab, awsOidcProvider: "create", ...gitlab },
     clusters: clusters.map((c) => ({ ...first, ...c })),
   });
 }

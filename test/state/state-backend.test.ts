@@ -15,6 +15,9 @@ import { remoteStates } from "./remote-states";
  */
 
 const settingsWith = (state: SettingsInput["state"]) => parseSettings({ ...MINIMAL_SETTINGS, state });
+/** The state settings the GitLab backend needs at least: where the credential stacks' state goes. */
+const CREDENTIALS = { credentialsProject: "platform/state" };
+const CREDENTIALS_URL = "https://gitlab.com/api/v4/projects/platform%2Fstate";
 const CI_JOB = { GITLAB_CI: "true", CI_API_V4_URL: "https://gitlab.example.com/api/v4", CI_PROJECT_ID: "4242" };
 
 describe("choosing the state backend (settings + environment)", () => {
@@ -22,20 +25,33 @@ describe("choosing the state backend (settings + environment)", () => {
     expect(resolveStateBackend(settingsWith(undefined), {})).toEqual({ kind: "local" });
   });
 
-  test("GIVEN no state settings WHEN run in a GitLab CI job THEN the job's own project holds GitLab-managed state", () => {
-    expect(resolveStateBackend(settingsWith(undefined), CI_JOB)).toEqual({
+  test("GIVEN only the credentials project WHEN run in a GitLab CI job THEN the job's own project holds the other stacks' GitLab-managed state", () => {
+    expect(resolveStateBackend(settingsWith({ gitlab: CREDENTIALS }), CI_JOB)).toEqual({
       kind: "gitlab",
       projectApiUrl: "https://gitlab.example.com/api/v4/projects/4242",
+      credentialsProjectApiUrl: CREDENTIALS_URL,
     });
   });
+
+  test.each([
+    ["no state settings, in a GitLab CI job", undefined, CI_JOB],
+    ["backend gitlab and a state project, on a laptop", { backend: "gitlab", gitlab: { project: "platform/infrastructure" } }, {}],
+  ] as const)(
+    "GIVEN %s WHEN resolved without a credentials project THEN synth stops with one line: every Developer could read the deploy keys",
+    (_what, state, env) => {
+      expect(() => resolveStateBackend(settingsWith(state), env)).toThrow(
+        /^settings\.state\.gitlab\.credentialsProject: missing; allowed: a project only Maintainers have a role in \(group\/project or its ID\), for the state of gitops-repository and every <cluster>-gitops stack, .*every Developer of a project can read its GitLab-managed state/,
+      );
+    },
+  );
 
   test.each([
     ["a path", "platform/infrastructure", "https://gitlab.com/api/v4/projects/platform%2Finfrastructure"],
     ["an ID", 4242, "https://gitlab.com/api/v4/projects/4242"],
   ])("GIVEN the state project named by %s WHEN run on a laptop or in CI THEN both use the same address", (_what, project, url) => {
-    const settings = settingsWith({ backend: "gitlab", gitlab: { project } });
-    expect(resolveStateBackend(settings, {})).toEqual({ kind: "gitlab", projectApiUrl: url });
-    expect(resolveStateBackend(settings, CI_JOB)).toEqual({ kind: "gitlab", projectApiUrl: url });
+    const settings = settingsWith({ backend: "gitlab", gitlab: { project, ...CREDENTIALS } });
+    expect(resolveStateBackend(settings, {})).toEqual({ kind: "gitlab", projectApiUrl: url, credentialsProjectApiUrl: CREDENTIALS_URL });
+    expect(resolveStateBackend(settings, CI_JOB)).toEqual({ kind: "gitlab", projectApiUrl: url, credentialsProjectApiUrl: CREDENTIALS_URL });
   });
 
   test("GIVEN backend s3 WHEN resolved THEN bucket, region, prefix and key come from the settings, in CI too", () => {
@@ -50,13 +66,13 @@ describe("choosing the state backend (settings + environment)", () => {
   });
 
   test("GIVEN backend gitlab without a project WHEN run outside CI THEN one line names the missing setting", () => {
-    expect(() => resolveStateBackend(settingsWith({ backend: "gitlab" }), {})).toThrow(
+    expect(() => resolveStateBackend(settingsWith({ backend: "gitlab", gitlab: CREDENTIALS }), {})).toThrow(
       /^settings\.state\.gitlab\.project: missing; allowed: the project that holds the state \(group\/project or its ID\)/,
     );
   });
 
   test("GIVEN a CI job without CI_PROJECT_ID WHEN resolved THEN one line says which variables are missing", () => {
-    expect(() => resolveStateBackend(settingsWith(undefined), { ...CI_JOB, CI_PROJECT_ID: undefined })).toThrow(
+    expect(() => resolveStateBackend(settingsWith({ gitlab: CREDENTIALS }), { ...CI_JOB, CI_PROJECT_ID: undefined })).toThrow(
       /^settings\.state\.gitlab\.project: missing, and this GitLab CI job's CI_API_V4_URL .* and CI_PROJECT_ID \(""\) do not name a project/,
     );
   });
@@ -77,6 +93,9 @@ describe("choosing the state backend (settings + environment)", () => {
   });
 });
 
+/** The stacks of two clusters whose state holds deploy keys or tokens (test/security checks the list). */
+const CREDENTIAL_STACKS = ["gitops-repository", "second-gitops", "test-cluster-gitops"];
+
 type StackJson = SynthesizedJson & { terraform: { backend: Record<string, Record<string, unknown>> } };
 
 /** Each stack's JSON from a synth of two clusters, and the directory the stacks were written to. */
@@ -92,7 +111,15 @@ function synthWith(state: StateBackend): { stacksDir: string; stacks: Record<str
 
 describe.each<[string, StateBackend, string]>([
   ["local", { kind: "local" }, "local"],
-  ["gitlab", { kind: "gitlab", projectApiUrl: "https://gitlab.example.com/api/v4/projects/4242" }, "http"],
+  [
+    "gitlab",
+    {
+      kind: "gitlab",
+      projectApiUrl: "https://gitlab.example.com/api/v4/projects/4242",
+      credentialsProjectApiUrl: "https://gitlab.example.com/api/v4/projects/platform%2Fstate",
+    },
+    "http",
+  ],
   ["s3", { kind: "s3", bucket: "acme-tf-state", region: "eu-west-1", keyPrefix: "platform/eks" }, "s3"],
 ])("GIVEN two clusters and the %s backend WHEN the app is synthesized", (_name, state, type) => {
   const { stacksDir, stacks } = synthWith(state);
@@ -103,7 +130,9 @@ describe.each<[string, StateBackend, string]>([
         // working directory of synth). With cdktf.out in the project that is ../../../terraform.<stack>.tfstate.
         return { path: path.relative(path.join(stacksDir, stack), `terraform.${stack}.tfstate`) };
       case "gitlab": {
-        const address = `${state.projectApiUrl}/terraform/state/${stack}`;
+        // The stacks whose state holds credentials keep it where only Maintainers have a role.
+        const project = CREDENTIAL_STACKS.includes(stack) ? state.credentialsProjectApiUrl : state.projectApiUrl;
+        const address = `${project}/terraform/state/${stack}`;
         return {
           address,
           lock_address: `${address}/lock`,

@@ -13,6 +13,7 @@ type CtyType = string | [string, unknown];
 
 interface SchemaAttribute {
   type?: CtyType;
+  sensitive?: boolean;
   nested_type?: { attributes: Record<string, SchemaAttribute>; nesting_mode: "single" | "list" | "set" | "map" };
   required?: boolean;
   optional?: boolean;
@@ -152,4 +153,35 @@ export function schemaProblems(config: TerraformJson, schema: ProvidersSchema, s
     }
   }
   return problems;
+}
+
+/** Whether a block, or any block nested in it, has an attribute the provider marks sensitive. */
+function hasSensitive(block: SchemaBlock): boolean {
+  const attribute = (a: SchemaAttribute): boolean => a.sensitive === true || Object.values(a.nested_type?.attributes ?? {}).some(attribute);
+  return Object.values(block.attributes ?? {}).some(attribute) || Object.values(block.block_types ?? {}).some((nested) => hasSensitive(nested.block));
+}
+
+/**
+ * The resource and data-source types `config` uses whose schema marks an attribute sensitive
+ * (Terraform keeps those values in state), as "resource.<type>" / "data.<type>", and the types
+ * whose provider has no schema in `schema` (not checked), by the same name.
+ */
+export function sensitiveBlockTypes(
+  config: TerraformJson,
+  schema: ProvidersSchema,
+  sources: Readonly<Record<string, string>>,
+): { sensitive: string[]; unchecked: string[] } {
+  const sensitive = new Set<string>();
+  const unchecked = new Set<string>();
+  for (const kind of ["resource", "data"] as const) {
+    for (const type of Object.keys(config[kind] ?? {})) {
+      const local = providerOf(type);
+      // Terraform's built-in provider (terraform_data, terraform_remote_state) is in every schema.
+      const provider = schema.provider_schemas[sources[local] ?? (local === "terraform" ? "terraform.io/builtin/terraform" : "")];
+      const block = (kind === "resource" ? provider?.resource_schemas : provider?.data_source_schemas)?.[type]?.block;
+      if (!block) unchecked.add(`${kind}.${type}`);
+      else if (hasSensitive(block)) sensitive.add(`${kind}.${type}`);
+    }
+  }
+  return { sensitive: [...sensitive].sort(), unchecked: [...unchecked].sort() };
 }

@@ -6,11 +6,12 @@ import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-p
 
 export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
 /**
- * Read-only on every resource, cluster-scoped ones included. The narrower AmazonEKSViewPolicy is
- * not enough for a plan of a GitOps stack: the Flux provider's refresh lists the Flux CRDs and reads
- * the flux-system GitRepository and Kustomization.
+ * Read-only, without Secrets: AmazonEKSAdminViewPolicy would read every Secret, flux-system's
+ * (Flux's deploy key, the commit-status token) included, which is cluster-admin by another way.
+ * No pipeline job plans a GitOps stack with a viewer's identity (docs/security-model.md), so
+ * nothing here needs more than this.
  */
-export const CLUSTER_VIEW_POLICY = "AmazonEKSAdminViewPolicy";
+export const CLUSTER_VIEW_POLICY = "AmazonEKSViewPolicy";
 
 function accessPolicyArn(partition: string, policy: string): string {
   return `arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
@@ -43,7 +44,7 @@ export const ACCESS_ENTRY_PRINCIPAL = "^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user
 
 /**
  * Cluster admins and viewers through EKS access entries, with AmazonEKSClusterAdminPolicy or
- * AmazonEKSAdminViewPolicy at cluster scope. A principal can have only one entry per cluster, so
+ * AmazonEKSViewPolicy at cluster scope. A principal can have only one entry per cluster, so
  * the deployer gets an entry of its own only when it is not already listed.
  */
 export class ClusterAccess extends Construct {
