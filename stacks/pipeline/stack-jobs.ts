@@ -12,6 +12,7 @@ type Need = string | { job: string; optional?: boolean; artifacts?: boolean };
 
 export const jobNames = {
   plan: (stack: string) => `plan:${stack}`,
+  rotate: (stack: string) => `rotate:${stack}`,
   deploy: (stack: string) => `deploy:${stack}`,
   destroy: (stack: string) => `destroy:${stack}`,
 };
@@ -39,11 +40,14 @@ function stagesOf(stacks: readonly PipelineStack[]): Map<string, (typeof STACK_S
 }
 
 /**
- * The jobs of every stack, extending the templates `.plan`, `.deploy` and `.destroy` of
- * .gitlab-ci.yml:
+ * The jobs of every stack, extending the templates `.plan`, `.plan-credentials`, `.deploy`,
+ * `.rotate` and `.destroy` of .gitlab-ci.yml:
  * - `plan:<stack>` after synth; on the default branch also after the deploys of the stacks it
  *   reads (optional needs: merge-request pipelines have no deploy jobs, and their plans read what
- *   is applied today);
+ *   is applied today). A stack whose state holds credentials extends `.plan-credentials`: planned
+ *   on the default branch only (a merge request runs its branch's scripts, which must never see
+ *   that state), its plan file no one's download; merge requests show its synthesized diff instead;
+ * - `rotate:<stack>` (scheduled pipelines) applies only its token rotation;
  * - `deploy:<stack>` (manual) applies exactly that plan;
  * - `destroy:<stack>` (manual) only after the destroys of every stack that reads it.
  */
@@ -56,7 +60,7 @@ export function stackJobs(stacks: readonly PipelineStack[]): Record<string, Reco
     const stage = stages.get(stack.name);
     const planNeeds: Need[] = ["synth", ...stack.reads.map((read) => ({ job: jobNames.deploy(read), optional: true }))];
     jobs[jobNames.plan(stack.name)] = {
-      extends: ".plan",
+      extends: stack.holdsCredentials ? ".plan-credentials" : ".plan",
       stage,
       variables: { ...variables },
       ...(stack.reads.length > 0 ? { needs: planNeeds } : {}),
@@ -69,6 +73,15 @@ export function stackJobs(stacks: readonly PipelineStack[]): Record<string, Reco
       resource_group: stack.resourceGroup,
       environment: { name: stack.environment, action: "start" },
     };
+    if (stack.rotates.length > 0) {
+      jobs[jobNames.rotate(stack.name)] = {
+        extends: ".rotate",
+        stage,
+        variables: { ...variables, ROTATE_TARGETS: stack.rotates.join(" ") },
+        resource_group: stack.resourceGroup,
+        environment: { name: stack.environment, action: "start" },
+      };
+    }
   }
   // Listed in the order they can run: readers first.
   for (const stack of [...ordered].reverse()) {

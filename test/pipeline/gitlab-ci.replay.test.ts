@@ -30,6 +30,9 @@ const NODE_MODULES_CURRENT = path.join(ROOT, ".ci", "gitlab", "node-modules-curr
 const SETTINGS = parseSettings(committedContext().settings);
 const CLUSTER = SETTINGS.clusters[0].name;
 const STACKS = [stackNames.repository, stackNames.cluster(CLUSTER), stackNames.gitops(CLUSTER)];
+/** The stacks whose state holds credentials (stacks/security/credentials.ts), from the committed settings. */
+const CREDENTIAL_STACKS = [stackNames.repository, stackNames.gitops(CLUSTER)];
+const OTHER_STACKS = STACKS.filter((stack) => !CREDENTIAL_STACKS.includes(stack));
 
 interface ListedJob {
   name: string;
@@ -101,6 +104,7 @@ function changedEntries(before: Map<string, string>, after: Map<string, string>)
 const PREDEFINED = "CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_MERGE_REQUEST_IID,CI_DEFAULT_BRANCH,GITLAB_CI,CI_JOB_TOKEN";
 const MERGE_REQUEST = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--variable", "CI_MERGE_REQUEST_IID=7", "--unset-variable", "CI_COMMIT_BRANCH"];
 const DEFAULT_BRANCH = ["--variable", "CI_PIPELINE_SOURCE=push", "--variable", "CI_DEFAULT_BRANCH=main"];
+const SCHEDULE = ["--variable", "CI_PIPELINE_SOURCE=schedule", "--variable", "CI_DEFAULT_BRANCH=main"];
 
 const gclArgs = (args: string[]) => ["--ignore-predefined-vars", PREDEFINED, "--no-color", ...args];
 
@@ -151,26 +155,37 @@ if (missingTools.length > 0) {
     let copy: string;
     let mergeRequest: ListedJob[];
     let defaultBranch: ListedJob[];
+    let schedule: ListedJob[];
     let preview: Json;
 
     beforeAll(() => {
       copy = pipelineCopy("pipeline-");
       mergeRequest = listJobs(copy, MERGE_REQUEST);
       defaultBranch = listJobs(copy, DEFAULT_BRANCH);
+      schedule = listJobs(copy, SCHEDULE);
       const expanded = gitlabCiLocal(copy, ["--preview"]);
       if (expanded.status !== 0) throw new Error(`gitlab-ci-local --preview failed: ${expanded.stderr}`);
       // Untyped: the expanded pipeline is arbitrary GitLab CI YAML.
       preview = parse(expanded.stdout.slice(expanded.stdout.indexOf("---")));
     });
 
-    test("GIVEN a merge request WHEN its jobs are listed THEN it runs test, synth, checkov and a plan per stack, and nothing deploys", () => {
-      expect(names(active(mergeRequest))).toEqual(["checkov", "synth", "test", ...STACKS.map((s) => `plan:${s}`)].sort());
+    test("GIVEN a merge request WHEN its jobs are listed THEN it plans only the stacks whose state holds no credential, shows the others' synthesized diff, and nothing deploys", () => {
+      // A merge request runs its branch's scripts with the job token of whoever started it: no job
+      // of it may read the state of gitops-repository or a GitOps stack (deploy keys, tokens).
+      expect(names(active(mergeRequest))).toEqual(["checkov", "synth", "synth-diff", "test", ...OTHER_STACKS.map((s) => `plan:${s}`)].sort());
       expect(active(mergeRequest).every((job) => job.when === "on_success")).toBe(true);
+    });
+
+    test("GIVEN a scheduled pipeline WHEN its jobs are listed THEN it plans every stack (drift), rotates the commit-status token, and nothing else deploys", () => {
+      const gitops = stackNames.gitops(CLUSTER);
+      expect(names(active(schedule))).toEqual(["checkov", "synth", "test", ...STACKS.map((s) => `plan:${s}`), `rotate:${gitops}`].sort());
+      expect(active(schedule).find((job) => job.name === `rotate:${gitops}`)).toMatchObject({ when: "on_success" });
     });
 
     test("GIVEN the default branch WHEN its jobs are listed THEN every stack has a manual, blocking deploy and a manual, optional destroy", () => {
       const byName = new Map(active(defaultBranch).map((job) => [job.name, job]));
       expect([...byName.keys()].sort()).toEqual(["checkov", "synth", "test", ...STACKS.flatMap((s) => [`plan:${s}`, `deploy:${s}`, `destroy:${s}`])].sort());
+      // Rotation only in schedules; the synthesized diff only in merge requests.
       for (const stack of STACKS) {
         expect(byName.get(`plan:${stack}`)).toMatchObject({ when: "on_success" });
         expect(byName.get(`deploy:${stack}`)).toMatchObject({ when: "manual", allow_failure: false });
@@ -229,25 +244,28 @@ if (missingTools.length > 0) {
     });
 
     describe("WHEN the expanded YAML is read (what gitlab-ci-local does not honour)", () => {
-      test("THEN pipelines run for merge requests and the default branch only (workflow:rules)", () => {
+      test("THEN pipelines run for merge requests and the default branch only, schedules included (workflow:rules)", () => {
         const raw = parse(fs.readFileSync(path.join(ROOT, ".gitlab-ci.yml"), "utf8"));
         expect(raw.workflow.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
       });
 
-      test("THEN every Terraform job gets an OIDC id token for AWS, and the test, synth and checkov jobs none", () => {
+      test("THEN every Terraform job gets an OIDC id token for AWS, and the test, synth, synth-diff and checkov jobs none", () => {
         for (const stack of STACKS) {
           for (const job of [`plan:${stack}`, `deploy:${stack}`, `destroy:${stack}`]) {
             expect({ job, id_tokens: preview[job].id_tokens }).toEqual({ job, id_tokens: { AWS_ID_TOKEN: { aud: "sts.amazonaws.com" } } });
           }
         }
-        for (const job of ["test", "synth", "checkov"]) expect(preview[job].id_tokens).toBeUndefined();
+        for (const job of ["test", "synth", "synth-diff", "checkov"]) expect(preview[job].id_tokens).toBeUndefined();
       });
 
-      test("THEN each plan publishes its change count as a Terraform report and keeps the plan file private and short-lived", () => {
+      test("THEN each plan publishes its change count as a Terraform report and keeps the plan file short-lived; a credential stack's plan file is no one's download", () => {
         for (const stack of STACKS) {
           const { artifacts } = preview[`plan:${stack}`];
           expect(artifacts.reports).toEqual({ terraform: "plan-report.json" });
-          expect(artifacts.access).toBe("developer");
+          // Developers may read a plan of a stack whose state they may read anyway; a plan of a
+          // credential stack holds its state (deploy keys, tokens): `none`, which the deploy job
+          // still receives through needs.
+          expect({ stack, access: artifacts.access }).toEqual({ stack, access: CREDENTIAL_STACKS.includes(stack) ? "none" : "developer" });
           expect(artifacts.expire_in).toBe("1 day");
           expect(artifacts.paths).toEqual(["cdktf.out/stacks/$STACK/"]);
           expect(preview[`plan:${stack}`].variables.STACK).toBe(stack);
@@ -355,8 +373,12 @@ if (missingTools.length > 0) {
         expect(Object.keys(manifest.stacks).sort()).toEqual([...STACKS].sort());
         for (const stack of STACKS) {
           const json = JSON.parse(fs.readFileSync(path.join(out, "stacks", stack, "cdk.tf.json"), "utf8"));
-          // gitlab-ci-local's project ID is 1217.
-          expect(json.terraform.backend.http.address).toMatch(new RegExp(`/api/v4/projects/1217/terraform/state/${stack}$`));
+          // gitlab-ci-local's project ID is 1217; the credential stacks' state is in the committed settings' credentials project.
+          const project = CREDENTIAL_STACKS.includes(stack) ? encodeURIComponent(String(SETTINGS.state.gitlab.credentialsProject)) : "1217";
+          expect({ stack, address: json.terraform.backend.http.address }).toEqual({
+            stack,
+            address: expect.stringMatching(new RegExp(`/api/v4/projects/${project}/terraform/state/${stack}$`)),
+          });
         }
         expect(filesBelow(out).filter((file) => fs.readFileSync(path.join(out, file), "utf8").includes(jobToken))).toEqual([]);
       });

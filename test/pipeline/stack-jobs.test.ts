@@ -27,9 +27,35 @@ describe("the generated per-stack jobs", () => {
     >;
     const needed = (job: string) => (jobs[job].needs ?? []).map((need) => (typeof need === "string" ? need : need.job));
 
-    test("THEN each stack has a plan, a deploy and a destroy job, and nothing else", () => {
+    test("THEN each stack has a plan, a deploy and a destroy job, each GitOps stack (commit statuses on) a rotation, and nothing else", () => {
       const stacks = ["gitops-repository", "test-cluster-eks", "test-cluster-gitops", "second-eks", "second-gitops"];
-      expect(Object.keys(jobs).sort()).toEqual(stacks.flatMap((s) => [`plan:${s}`, `deploy:${s}`, `destroy:${s}`]).sort());
+      const rotations = ["rotate:test-cluster-gitops", "rotate:second-gitops"];
+      expect(Object.keys(jobs).sort()).toEqual([...stacks.flatMap((s) => [`plan:${s}`, `deploy:${s}`, `destroy:${s}`]), ...rotations].sort());
+    });
+
+    test("THEN the stacks whose state holds credentials are planned from the credentials template (default branch only, plan file no one's download), the others from .plan", () => {
+      const templates = Object.fromEntries(
+        Object.entries(jobs)
+          .filter(([name]) => name.startsWith("plan:"))
+          .map(([name, job]) => [name, (job as { extends?: string }).extends]),
+      );
+      expect(templates).toEqual({
+        "plan:gitops-repository": ".plan-credentials",
+        "plan:test-cluster-gitops": ".plan-credentials",
+        "plan:second-gitops": ".plan-credentials",
+        "plan:test-cluster-eks": ".plan",
+        "plan:second-eks": ".plan",
+      });
+    });
+
+    test("THEN a rotation applies exactly the commit-status token and the Secret it is written to, serialized with the stack's deploys", () => {
+      const rotate = jobs["rotate:second-gitops"] as unknown as { extends: string; variables: Record<string, string>; resource_group: string };
+      expect(rotate.extends).toBe(".rotate");
+      expect(rotate.variables.ROTATE_TARGETS.split(" ")).toEqual([
+        expect.stringMatching(/^gitlab_project_access_token\.commit-status_token_[0-9A-F]{8}$/),
+        expect.stringMatching(/^kubernetes_secret_v1\.commit-status_secret_[0-9A-F]{8}$/),
+      ]);
+      expect(rotate.resource_group).toBe(gitopsResourceGroup("main"));
     });
 
     test("THEN each GitOps plan waits for the deploys of its own cluster stack and of the repository stack only", () => {
@@ -51,6 +77,7 @@ describe("the generated per-stack jobs", () => {
     test("GIVEN teams with ECR repositories on both clusters (one OIDC provider, created by the first cluster stack) THEN the second cluster stack plans after the first's deploy, in the same stage", () => {
       const withTeams = parseSettings({
         ...MINIMAL_SETTINGS,
+        gitlab: { ...MINIMAL_SETTINGS.gitlab, awsOidcProvider: "create" },
         clusters: [
           { name: "test-cluster", tenants: [{ name: "a", gitlabProject: "teams/a", ecrRepositories: ["a/app"] }] },
           {

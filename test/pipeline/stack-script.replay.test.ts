@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from "child_process";
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT, removeTempDirsAfterAll, tempDir } from "../app-process";
@@ -141,7 +141,150 @@ if (missing.length > 0) {
     test("GIVEN a wrong action WHEN run THEN it prints its usage and exits 64", () => {
       const result = run("push", "deploy", "up");
       expect(result.status).toBe(64);
-      expect(result.stderr).toMatch(/^usage: .*stack plan\|apply\|destroy <stack>/);
+      expect(result.stderr).toMatch(/^usage: .*stack plan\|apply\|destroy\|rotate <stack>/);
+    });
+  });
+
+  /*
+   * The same script against a stand-in for GitLab's Terraform state and user APIs with GitLab's
+   * rules (test/pipeline/fake-gitlab.mjs): reading a state needs Developer, writing and locking
+   * Maintainer, a job token carries the role of whoever started the job, a project the user has no
+   * role in answers 404.
+   */
+  describe(".ci/gitlab/stack against GitLab-managed state, with the roles of a real team", () => {
+    const PROJECT = "platform/infrastructure";
+    const USERS = {
+      "developer-job-token": { username: "dev", roles: { [PROJECT]: "developer" } },
+      "maintainer-job-token": { username: "lead", roles: { [PROJECT]: "maintainer" } },
+      "deploy-token": { username: "platform-deployer", roles: { [PROJECT]: "maintainer" } },
+      "bot-token": { username: "project_42_bot_3f2a9c", bot: true, roles: { [PROJECT]: "maintainer" } },
+    };
+    let server: ChildProcess;
+    let api: string;
+    let project: string;
+    let requestLog: string;
+
+    beforeAll(async () => {
+      project = tempDir("stack-script-gitlab-");
+      requestLog = path.join(project, "requests.jsonl");
+      fs.writeFileSync(requestLog, "");
+      const env = { ...process.env, USERS: JSON.stringify(USERS), REQUEST_LOG: requestLog };
+      server = spawn(process.execPath, [path.join(__dirname, "fake-gitlab.mjs")], { env });
+      api = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        server.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+          out += chunk;
+          const port = /listening (\d+)\n/.exec(out)?.[1];
+          if (port) resolve(`http://127.0.0.1:${port}/api/v4`);
+        });
+        server.on("error", reject);
+      });
+      const address = `${api}/projects/${encodeURIComponent(PROJECT)}/terraform/state/solo`;
+      const dir = path.join(project, "cdktf.out", "stacks", "solo");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, "cdk.tf.json"),
+        JSON.stringify({
+          terraform: {
+            backend: { http: { address, lock_address: `${address}/lock`, unlock_address: `${address}/lock`, lock_method: "POST", unlock_method: "DELETE" } },
+          },
+          resource: { terraform_data: { token: { input: "generation-1" }, secret: { input: "${terraform_data.token.output}" }, other: { input: "kept" } } },
+        }),
+      );
+      fs.writeFileSync(path.join(project, "terraformrc"), "");
+    });
+    afterAll(() => server?.kill());
+
+    /** The requests the stand-in answered since the last call, as "<method> <what> <user> <status>". */
+    const answered = (): string[] => {
+      const lines = fs
+        .readFileSync(requestLog, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { method: string; path: string; username: string | null; status: number });
+      fs.writeFileSync(requestLog, "");
+      return lines.map(
+        (r) =>
+          `${r.method} ${r.path.endsWith("/lock") ? "lock" : r.path.includes("/terraform/") ? "state" : r.path.replace(/^\/api\/v4/, "")} ${r.username} ${r.status}`,
+      );
+    };
+    const run = (pipeline: "merge_request_event" | "push" | "schedule", vars: Record<string, string>, ...args: string[]): SpawnSyncReturns<string> =>
+      spawnSync(SCRIPT, args, {
+        cwd: project,
+        env: {
+          PATH: process.env.PATH,
+          HOME: project,
+          TF_CLI_CONFIG_FILE: path.join(project, "terraformrc"),
+          CI_API_V4_URL: api,
+          CI_PIPELINE_SOURCE: pipeline,
+          ...vars,
+        },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+    const stateOf = (): { resources: { name: string; instances: { attributes: { input: { value: string } } }[] }[] } =>
+      JSON.parse(
+        spawnSync("curl", ["-s", "-H", "PRIVATE-TOKEN: deploy-token", `${api}/projects/${encodeURIComponent(PROJECT)}/terraform/state/solo`], {
+          encoding: "utf8",
+        }).stdout,
+      );
+
+    test("GIVEN a Developer merged (the default-branch pipeline runs with their job token) WHEN the stack is planned THEN the plan passes: it reads the state and never asks for the lock, which needs Maintainer", () => {
+      answered();
+      const result = run("push", { CI_JOB_TOKEN: "developer-job-token" }, "plan", "solo");
+      expect(result.status).toBe(0);
+      expect(answered().filter((r) => r.startsWith("POST"))).toEqual([]);
+    });
+
+    test("GIVEN the deploy identity's token (GITLAB_DEPLOY_TOKEN) WHEN a Developer's pipeline applies THEN the state is written and locked as the deploy identity, not as the Developer", () => {
+      expect(run("push", { CI_JOB_TOKEN: "developer-job-token", GITLAB_DEPLOY_TOKEN: "deploy-token" }, "plan", "solo").status).toBe(0);
+      answered();
+      const result = run("push", { CI_JOB_TOKEN: "developer-job-token", GITLAB_DEPLOY_TOKEN: "deploy-token" }, "apply", "solo");
+      expect(result.status).toBe(0);
+      const writes = answered().filter((r) => !r.startsWith("GET"));
+      expect(writes).toEqual(["POST lock platform-deployer 200", "POST state platform-deployer 200", "DELETE lock platform-deployer 200"]);
+    });
+
+    test("GIVEN GITLAB_DEPLOY_TOKEN is a project access token (its bot) WHEN any default-branch job starts THEN it stops with one line naming the identity needed, before Terraform touches anything", () => {
+      answered();
+      const result = run("push", { CI_JOB_TOKEN: "maintainer-job-token", GITLAB_DEPLOY_TOKEN: "bot-token" }, "plan", "solo");
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split("\n")).toEqual([
+        "GITLAB_DEPLOY_TOKEN belongs to project_42_bot_3f2a9c, a project or group access token's bot: use a token (scope api) of a GitLab service account or a dedicated user with the Maintainer role on the GitOps project, the credentials state project and every team project",
+      ]);
+      expect(answered()).toEqual(["GET /user project_42_bot_3f2a9c 200"]);
+    });
+
+    test("GIVEN a merge request WHEN planned THEN the job token is used and GITLAB_DEPLOY_TOKEN is not, even where a runner exposes it", () => {
+      answered();
+      const result = run("merge_request_event", { CI_JOB_TOKEN: "developer-job-token", GITLAB_DEPLOY_TOKEN: "deploy-token" }, "plan", "solo");
+      expect(result.status).toBe(0);
+      expect(new Set(answered().map((r) => r.split(" ")[2]))).toEqual(new Set(["dev"]));
+    });
+
+    test("GIVEN a scheduled rotation of the token and the Secret it is written to WHEN only they change THEN exactly they are applied", () => {
+      const stack = path.join(project, "cdktf.out", "stacks", "solo", "cdk.tf.json");
+      const json = JSON.parse(fs.readFileSync(stack, "utf8"));
+      json.resource.terraform_data.token.input = "generation-2";
+      fs.writeFileSync(stack, JSON.stringify(json));
+      const vars = { CI_JOB_TOKEN: "maintainer-job-token", GITLAB_DEPLOY_TOKEN: "deploy-token", ROTATE_TARGETS: "terraform_data.token terraform_data.secret" };
+      const result = run("schedule", vars, "rotate", "solo");
+      expect(result.status).toBe(0);
+      const inputs = Object.fromEntries(stateOf().resources.map((r) => [r.name, r.instances[0].attributes.input.value]));
+      expect(inputs).toEqual({ token: "generation-2", secret: "generation-2", other: "kept" });
+    });
+
+    test("GIVEN a rotation whose plan would change another resource too WHEN it runs THEN it refuses and names that resource", () => {
+      const stack = path.join(project, "cdktf.out", "stacks", "solo", "cdk.tf.json");
+      const json = JSON.parse(fs.readFileSync(stack, "utf8"));
+      json.resource.terraform_data.token.input = "generation-3";
+      json.resource.terraform_data.secret.input = "${terraform_data.other.output}";
+      json.resource.terraform_data.other.input = "changed";
+      fs.writeFileSync(stack, JSON.stringify(json));
+      const result = run("schedule", { GITLAB_DEPLOY_TOKEN: "deploy-token", ROTATE_TARGETS: "terraform_data.token terraform_data.secret" }, "rotate", "solo");
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("solo: the rotation would also change terraform_data.other; run the default-branch pipeline's plan and deploy instead");
+      expect(stateOf().resources.find((r) => r.name === "other")?.instances[0].attributes.input.value).toBe("kept");
     });
   });
 }
