@@ -6,7 +6,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { ClusterAccess } from "./constructs/aws/cluster-access";
 import { EcrRepository } from "./constructs/aws/ecr-repository";
-import { EksAddon, type EksAddonProps } from "./constructs/aws/eks-addon";
+import { type AddonConfigurationValue, EksAddon, type EksAddonProps } from "./constructs/aws/eks-addon";
 import { EksCluster } from "./constructs/aws/eks-cluster";
 import { GitLabOidcProvider } from "./constructs/aws/gitlab-oidc-provider";
 import { clusterAutoscalerPolicy, managedPolicyArn } from "./constructs/aws/iam";
@@ -33,6 +33,27 @@ export const ADDONS_BEFORE_NODES = ["vpc-cni", "kube-proxy", "eks-pod-identity-a
  * removed like the others, with no chart to track and no IAM.
  */
 export const ADDONS_AFTER_NODES = ["coredns", "aws-ebs-csi-driver", "metrics-server"] as const;
+
+type AddonName = (typeof ADDONS_BEFORE_NODES)[number] | (typeof ADDONS_AFTER_NODES)[number];
+
+/**
+ * The configuration values each add-on gets (the others run with their defaults).
+ *
+ * vpc-cni: enforce NetworkPolicies. Without it the objects Flux's bootstrap writes (network_policy)
+ * and the namespaces' policies exist but nothing enforces them. `enableNetworkPolicy` is a string,
+ * "true", as the add-on's configuration schema wants (`{"format": "boolean", "type": "string"}`,
+ * `aws eks describe-addon-configuration --addon-name vpc-cni`); the add-on's chart
+ * (aws/amazon-vpc-cni-k8s charts/aws-vpc-cni, values.yaml and templates/) turns it into
+ * `enable-network-policy-controller` in the amazon-vpc-cni ConfigMap (EKS's network policy
+ * controller) and `--enable-network-policy` of the node agent, which runs by default
+ * (`nodeAgent.enabled: true`), so nothing else is needed (EKS User Guide, cni-network-policy-configure).
+ * Enforcing mode stays "standard" (the CNI's README, NETWORK_POLICY_ENFORCING_MODE): a pod no policy
+ * selects accepts all traffic, and a new pod is open for the moment until its policies are set;
+ * "strict" closes that moment but needs a policy for every pod, kube-system's add-ons included.
+ */
+export const ADDON_CONFIGURATION: { readonly [name in AddonName]?: { readonly [key: string]: AddonConfigurationValue } } = {
+  "vpc-cni": { enableNetworkPolicy: "true" },
+};
 
 /** Where the single app's ECR repository was before apps became a list (cdktf logical ids). */
 export const LEGACY_ECR_ADDRESSES = {
@@ -146,12 +167,13 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       callerArn: caller.arn,
     });
 
-    const addon = (name: string, dependsOn: ITerraformDependable[] = [], podIdentityAssociations?: EksAddonProps["podIdentityAssociations"]) =>
+    const addon = (name: AddonName, dependsOn: ITerraformDependable[] = [], podIdentityAssociations?: EksAddonProps["podIdentityAssociations"]) =>
       new EksAddon(this, `addon-${name}`, {
         version: (cluster.eks.addonVersions as Record<string, string | undefined>)[name],
         clusterName,
         kubernetesVersion: cluster.eks.kubernetesVersion,
         addonName: name,
+        configurationValues: ADDON_CONFIGURATION[name],
         dependsOn,
         podIdentityAssociations,
       });

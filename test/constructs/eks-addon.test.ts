@@ -78,4 +78,26 @@ describe("EksAddon", () => {
       expect(findData(json, "aws_eks_addon_version")[1].kubernetes_version).toBe("1.35");
     });
   });
+
+  describe("GIVEN configuration values", () => {
+    test("WHEN synthesized THEN configuration_values is their JSON, nested values and key order as given", () => {
+      const json = synthConstruct((scope) => {
+        new EksAddon(scope, "vpc-cni", {
+          clusterName: "demo",
+          kubernetesVersion: "1.35",
+          addonName: "vpc-cni",
+          configurationValues: { enableNetworkPolicy: "true", nodeAgent: { enablePolicyEventLogs: "false" }, env: { WARM_IP_TARGET: "2" } },
+        });
+      });
+      const values = findResource(json, "aws_eks_addon")[1].configuration_values as string;
+      expect(values).toBe('{"enableNetworkPolicy":"true","nodeAgent":{"enablePolicyEventLogs":"false"},"env":{"WARM_IP_TARGET":"2"}}');
+    });
+
+    test("WHEN none are given THEN the add-on has no configuration_values (its own defaults)", () => {
+      const json = synthConstruct((scope) => {
+        new EksAddon(scope, "coredns", { clusterName: "demo", kubernetesVersion: "1.35", addonName: "coredns" });
+      });
+      expect(findResource(json, "aws_eks_addon")[1]).not.toHaveProperty("configuration_values");
+    });
+  });
 });

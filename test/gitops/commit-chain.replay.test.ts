@@ -128,6 +128,9 @@ if (!kustomize) {
       expect(appsLayerObjects(tree, "test-cluster")).toEqual([
         "Deployment/apps/nginx",
         "Namespace//apps",
+        "NetworkPolicy/apps/allow-egress",
+        "NetworkPolicy/apps/allow-same-namespace",
+        "NetworkPolicy/apps/default-deny-ingress",
         "PodDisruptionBudget/apps/nginx",
         "Service/apps/nginx",
       ]);
@@ -158,12 +161,23 @@ if (!kustomize) {
           "Deployment/apps/nginx",
           "HorizontalPodAutoscaler/apps/api",
           "Namespace//apps",
+          "NetworkPolicy/apps/allow-egress",
+          "NetworkPolicy/apps/allow-same-namespace",
+          "NetworkPolicy/apps/default-deny-ingress",
           "PodDisruptionBudget/apps/api",
           "PodDisruptionBudget/apps/nginx",
           "Service/apps/api",
           "Service/apps/nginx",
         ]);
-        expect(appsLayerObjects(tree, "eu")).toEqual(["Deployment/jobs/worker", "Namespace//jobs", "PodDisruptionBudget/jobs/worker", "Service/jobs/worker"]);
+        expect(appsLayerObjects(tree, "eu")).toEqual([
+          "Deployment/jobs/worker",
+          "Namespace//jobs",
+          "NetworkPolicy/jobs/allow-egress",
+          "NetworkPolicy/jobs/allow-same-namespace",
+          "NetworkPolicy/jobs/default-deny-ingress",
+          "PodDisruptionBudget/jobs/worker",
+          "Service/jobs/worker",
+        ]);
         const root = writeTree(tree);
         try {
           const built = buildLikeFlux(kustomize, root, repositoryPaths.appsLayer("test-cluster"));
@@ -233,6 +247,15 @@ if (!kustomize) {
             "Namespace//payments",
             "Namespace//search",
             "Namespace//search-jobs",
+            "NetworkPolicy/payments/allow-egress",
+            "NetworkPolicy/payments/allow-same-team",
+            "NetworkPolicy/payments/default-deny-ingress",
+            "NetworkPolicy/search-jobs/allow-egress",
+            "NetworkPolicy/search-jobs/allow-same-team",
+            "NetworkPolicy/search-jobs/default-deny-ingress",
+            "NetworkPolicy/search/allow-egress",
+            "NetworkPolicy/search/allow-same-team",
+            "NetworkPolicy/search/default-deny-ingress",
             "RoleBinding/payments/flux-tenant-payments",
             "RoleBinding/search-jobs/flux-tenant-search",
             "RoleBinding/search/flux-tenant-search",

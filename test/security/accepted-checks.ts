@@ -67,10 +67,4 @@ export const ACCEPTED_CHECKS: readonly AcceptedCheck[] = [
     reason: "nginx-unprivileged runs as uid 101",
     setting: "`apps[].runAsUser` (10000 or more, for an image that allows it)",
   },
-  {
-    id: "CKV2_K8S_6",
-    on: ["Pod"],
-    reason: "no NetworkPolicy for the app's namespace yet (Flux's own namespace has them)",
-    setting: "none yet (apps and hardening issues)",
-  },
 ];

@@ -3,6 +3,10 @@ import type { ITerraformDependable } from "cdktf";
 import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
 import { EksAddon as EksAddonResource } from "@cdktf/provider-aws/lib/eks-addon";
 
+/** A JSON value, as an add-on's configuration holds them. */
+export type AddonConfigurationValue =
+  string | number | boolean | null | readonly AddonConfigurationValue[] | { readonly [key: string]: AddonConfigurationValue };
+
 export interface EksAddonProps {
   /** Cluster the add-on is installed into. */
   readonly clusterName: string;
@@ -20,6 +24,13 @@ export interface EksAddonProps {
    * @default - none: the add-on runs with the permissions of the node, if it needs any
    */
   readonly podIdentityAssociations?: readonly { readonly serviceAccount: string; readonly roleArn: string }[];
+  /**
+   * The add-on's configuration (`configuration_values`), as data: EKS validates it against the
+   * add-on version's schema (`aws eks describe-addon-configuration`) and passes it to the add-on's
+   * chart as values. Written as JSON with its keys in the given order, so the plan stays stable.
+   * @default - none: the add-on runs with its own defaults
+   */
+  readonly configurationValues?: { readonly [key: string]: AddonConfigurationValue };
   /**
    * Resources that must exist first (e.g. the node group for add-ons that schedule pods).
    * @default []
@@ -55,6 +66,7 @@ export class EksAddon extends Construct {
       preserve: true,
       resolveConflictsOnCreate: "OVERWRITE",
       resolveConflictsOnUpdate: "OVERWRITE",
+      ...(props.configurationValues ? { configurationValues: JSON.stringify(props.configurationValues) } : {}),
       ...(props.podIdentityAssociations ? { podIdentityAssociation: props.podIdentityAssociations.map((a) => ({ ...a })) } : {}),
       dependsOn: props.dependsOn,
     });
