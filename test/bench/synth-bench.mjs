@@ -2,6 +2,11 @@
 // Times `cdktf synth` over several runs and reports wall time and peak memory.
 //
 //   node test/bench/synth-bench.mjs [--runs N] [--warmup N] [--app "<command>"] [--cwd DIR] [--json]
+//   node test/bench/synth-bench.mjs --fleet [--runs N] [--warmup N] [--json]
+//
+// --fleet synthesizes two scratch projects side by side, alternating run by run: one cluster (the
+// committed settings) and a fleet of 10 clusters with 10 apps each (test/bench/fleet-settings.mjs),
+// each a cdktf.json beside the same app, and prints both medians and the fleet's ratio to one cluster.
 //
 // Each run executes the project's local `node_modules/.bin/cdktf synth --output <fresh temp dir>`
 // (with CHECKPOINT_DISABLE=1, so the CLI does not call its telemetry host, and CI=1 unless CI is
@@ -35,6 +40,7 @@ const USAGE = `Usage: node test/bench/synth-bench.mjs [options]
   --cwd DIR       project directory to synthesize (default: the current directory)
   --cdktf PATH    cdktf CLI to run (default: <cwd>/node_modules/.bin/cdktf, else this repo's)
   --sample-ms N   /proc sampling interval for the tree RSS (default 50)
+  --fleet         one cluster and a 10 x 10 fleet side by side, alternating; prints the ratio
   --json          print the results as JSON on stdout (progress goes to stderr)
   -h, --help      this text`;
 
@@ -44,7 +50,7 @@ function fail(message, code = 2) {
 }
 
 function parseArgs(argv) {
-  const opts = { runs: 5, warmup: 1, app: undefined, cwd: process.cwd(), cdktf: undefined, sampleMs: 50, json: false };
+  const opts = { runs: 5, warmup: 1, app: undefined, cwd: process.cwd(), cdktf: undefined, sampleMs: 50, json: false, fleet: false };
   const intOpt = (name, value, min) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) fail(`${name} needs an integer >= ${min}, got ${JSON.stringify(value)}`);
@@ -84,6 +90,9 @@ function parseArgs(argv) {
         break;
       case "--json":
         opts.json = true;
+        break;
+      case "--fleet":
+        opts.fleet = true;
         break;
       case "-h":
       case "--help":
@@ -295,8 +304,66 @@ function summarize(values) {
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/**
+ * A scratch project whose cdktf.json is the repository's with `settings`, running the repository's
+ * app by absolute path (the app finds config_files/ beside its own code), so the CLI, the app and
+ * the work are the same as in the repository and only the settings differ.
+ */
+function scratchProject(name, settings) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `synth-bench-${name}-`));
+  const cdktfJson = JSON.parse(fs.readFileSync(path.join(REPO, "cdktf.json"), "utf8"));
+  cdktfJson.app = `node --enable-source-maps --require ${path.join(REPO, "stacks", "tooling", "swc-register.js")} ${path.join(REPO, "main.ts")}`;
+  cdktfJson.context = { ...cdktfJson.context, settings };
+  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify(cdktfJson, null, 2));
+  return dir;
+}
+
+/** One cluster and the fleet, alternating run by run so that a change of machine load hits both alike. */
+async function compareFleet(opts) {
+  const { fleetSettings } = await import("./fleet-settings.mjs");
+  const committed = JSON.parse(fs.readFileSync(path.join(REPO, "cdktf.json"), "utf8")).context.settings;
+  const projects = { one: scratchProject("one", committed), fleet: scratchProject("fleet", fleetSettings(committed)) };
+  const log = (line) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const cdktf = resolveCdktf({ ...opts, cwd: REPO });
+  const gnuTime = findGnuTime();
+  const procReason = procUnavailableReason();
+  log(`synth-bench --fleet: ${opts.warmup} warm-up + ${opts.runs} measured run(s) of each, alternating; cli ${cdktf}`);
+  const walls = { one: [], fleet: [] };
+  const stacks = {};
+  try {
+    for (let i = 0; i < opts.warmup + opts.runs; i++) {
+      const warm = i < opts.warmup;
+      for (const name of ["one", "fleet"]) {
+        const r = await runOnce({ cdktf, opts: { ...opts, cwd: projects[name], app: undefined }, gnuTime, procReason });
+        if (!r.ok) fail(`${name} run ${i + 1} failed (${r.error ?? `exit code ${r.code ?? r.signal}`}); last output:\n${r.output.slice(-4000)}`, 1);
+        stacks[name] = r.stacks.length;
+        log(`  ${`${name} ${warm ? "warm-up" : `run ${i - opts.warmup + 1}`}`.padEnd(16)} ${sec(r.wallMs).padStart(9)}${warm ? "  (not counted)" : ""}`);
+        if (!warm) walls[name].push(r.wallMs);
+      }
+    }
+  } finally {
+    for (const dir of Object.values(projects)) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const one = summarize(walls.one);
+  const fleet = summarize(walls.fleet);
+  const ratio = fleet.median / one.median;
+  if (opts.json) {
+    process.stdout.write(
+      `${JSON.stringify({ runs: opts.runs, one: { stacks: stacks.one, wallMs: one }, fleet: { stacks: stacks.fleet, wallMs: fleet }, ratio, node: process.version, cpus: os.cpus().length }, null, 2)}\n`,
+    );
+    return;
+  }
+  log("");
+  log(`  one cluster   ${stacks.one} stacks   median ${sec(one.median)}   min ${sec(one.min)}   max ${sec(one.max)}`);
+  log(`  10 x 10 fleet ${stacks.fleet} stacks  median ${sec(fleet.median)}   min ${sec(fleet.min)}   max ${sec(fleet.max)}`);
+  log(`  fleet / one cluster: ${ratio.toFixed(2)}x`);
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.fleet) return compareFleet(opts);
   if (!fs.existsSync(path.join(opts.cwd, "cdktf.json"))) fail(`no cdktf.json in ${opts.cwd} (use --cwd)`);
   const cdktf = resolveCdktf(opts);
   const procReason = procUnavailableReason();
