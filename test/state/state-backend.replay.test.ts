@@ -92,9 +92,13 @@ describe("GIVEN a GitLab CI job's environment with credentials in it (CI_JOB_TOK
     expect(hits).toEqual([]);
   });
 
-  test("THEN every stack and every remote-state read uses the job project's GitLab-managed state", () => {
+  test("THEN every stack and every remote-state read uses the job project's GitLab-managed state, the stacks holding credentials the committed credentials project's", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
-    const state = (stack: string) => `https://gitlab.example.com/api/v4/projects/4242/terraform/state/${stack}`;
+    // The committed settings name the credentials project on gitlab.baseUrl's instance.
+    const state = (stack: string) =>
+      stack.endsWith("-eks")
+        ? `https://gitlab.example.com/api/v4/projects/4242/terraform/state/${stack}`
+        : `https://gitlab.com/api/v4/projects/example-group%2Fflux-gitops-state/terraform/state/${stack}`;
     for (const stack of Object.keys(manifest.stacks)) {
       const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as SynthesizedJson & {
         terraform: { backend: { http: Record<string, string> } };
