@@ -42,6 +42,8 @@ export interface ClusterOutputs {
   readonly clusterCaData: string;
   /** Each app's ECR repository, by app name. */
   readonly ecrRepositories: Readonly<Record<string, EcrRepositoryRef>>;
+  /** ARN of each team's image reader role (IRSA), by team name: teams with ECR repositories only. */
+  readonly teamImageReaderRoleArns: Readonly<Record<string, string>>;
 }
 
 export interface GitOpsStackProps extends ProjectStackProps {
