@@ -201,7 +201,7 @@ if (!kustomize) {
       });
     });
 
-    describe("GIVEN a cluster with two teams (one with two namespaces)", () => {
+    describe("GIVEN a cluster with two teams (one with two namespaces, one with an ECR repository)", () => {
       const teams = (which: string[]) =>
         parseSettings({
           ...MINIMAL_SETTINGS,
@@ -209,14 +209,14 @@ if (!kustomize) {
             {
               name: "test-cluster",
               tenants: [
-                { name: "payments", gitlabProject: "teams/payments" },
+                { name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] },
                 { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"] },
               ].filter((t) => which.includes(t.name)),
             },
           ],
         });
 
-      test("WHEN deployed THEN every commit builds, and the tenants layer holds each team's namespaces, rights and sync", () => {
+      test("WHEN deployed THEN every commit builds, and the tenants layer holds each team's namespaces, rights, ECR reader and sync", () => {
         const commits = deployOf(teams(["payments", "search"]));
         expect(replay(commits, 0)).toEqual([]);
         const root = writeTree(treeAfter(commits));
@@ -236,6 +236,7 @@ if (!kustomize) {
             "RoleBinding/payments/flux-tenant-payments",
             "RoleBinding/search-jobs/flux-tenant-search",
             "RoleBinding/search/flux-tenant-search",
+            "ServiceAccount/payments/flux-ecr-reader",
             "ServiceAccount/payments/payments",
             "ServiceAccount/search/search",
           ]);
