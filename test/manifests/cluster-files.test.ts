@@ -177,7 +177,7 @@ describe("renderClusterFiles: what each layer lists", () => {
   });
 
   test("GIVEN a team with ECR repositories THEN its ECR reader comes right after its service account, in the commit order and in its kustomization", () => {
-    const withImages = filesOf({ tenants: [{ ...TEAMS![1], ecrRepositories: ["pay/api"] }] }, URLS, {
+    const withImages = filesOf({ tenants: [{ ...TEAMS[1], ecrRepositories: ["pay/api"] }] }, URLS, {
       ...OPTIONS,
       teamImageReaderRoleArns: { pay: "arn:aws:iam::111122223333:role/prod-team-pay-ro" },
     });
@@ -205,7 +205,7 @@ describe("renderClusterFiles: what each layer lists", () => {
   });
 
   test("GIVEN a team with ECR repositories but no image reader role passed THEN rendering refuses (the stack always passes one)", () => {
-    expect(() => filesOf({ tenants: [{ ...TEAMS![1], ecrRepositories: ["pay/api"] }] })).toThrow("cluster prod: no image reader role for team pay");
+    expect(() => filesOf({ tenants: [{ ...TEAMS[1], ecrRepositories: ["pay/api"] }] })).toThrow("cluster prod: no image reader role for team pay");
   });
 
   test("GIVEN two apps sharing a namespace THEN the namespace file names both, in the settings' order", () => {
