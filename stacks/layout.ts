@@ -13,7 +13,8 @@
  *     notifications.yaml                 Provider and Alert: commit statuses to GitLab (flux.commitStatuses),
  *                                          committed last, after Terraform created the token's Secret
  *   infrastructure/<cluster>/          the infrastructure layer: what makes the cluster usable
- *     kustomization.yaml, cluster-autoscaler.yaml
+ *     kustomization.yaml, cluster-autoscaler.yaml,
+ *     image-repository-identity.yaml      the admission policy that keeps teams off the reflector's identity
  *   tenants/<cluster>/                 the tenants layer (when the cluster has teams)
  *     kustomization.yaml                 lists the team folders
  *     <team>/namespaces/<ns>.yaml        a team namespace and the team's admin RoleBinding in it
@@ -63,6 +64,7 @@ export const INDEX_FILE = "kustomization.yaml";
 export const INFRASTRUCTURE_LAYER: TemplateLayer = {
   templateDir: "infrastructure",
   files: [
+    { path: "image-repository-identity.yaml", owner: "terraform" },
     { path: "cluster-autoscaler.yaml", owner: "terraform" },
     { path: INDEX_FILE, owner: "terraform" },
   ],
