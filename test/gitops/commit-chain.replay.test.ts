@@ -121,6 +121,9 @@ if (!kustomize) {
         expect(infrastructure.objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
           "HelmRelease/flux-system/cluster-autoscaler",
           "HelmRepository/flux-system/autoscaler",
+          // cluster-scoped: the admission policy for ImageRepositories and its binding
+          "ValidatingAdmissionPolicy/undefined/flux-image-repository-identity",
+          "ValidatingAdmissionPolicyBinding/undefined/flux-image-repository-identity",
         ]);
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
