@@ -8,14 +8,16 @@ import { ClusterAccess } from "./constructs/aws/cluster-access";
 import { EcrRepository } from "./constructs/aws/ecr-repository";
 import { type AddonConfigurationValue, EksAddon, type EksAddonProps } from "./constructs/aws/eks-addon";
 import { EksCluster } from "./constructs/aws/eks-cluster";
+import { EksOidcProvider } from "./constructs/aws/eks-oidc-provider";
 import { GitLabOidcProvider } from "./constructs/aws/gitlab-oidc-provider";
-import { clusterAutoscalerPolicy, managedPolicyArn } from "./constructs/aws/iam";
+import { clusterAutoscalerPolicy, ecrReadOnlyPolicy, managedPolicyArn } from "./constructs/aws/iam";
+import { IrsaRole } from "./constructs/aws/irsa-role";
 import { ManagedNodeGroup } from "./constructs/aws/managed-node-group";
 import { Network } from "./constructs/aws/network";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
 import { TeamCiRole } from "./constructs/aws/team-ci-role";
 import type { ClusterOutputs, EcrRepositoryRef } from "./gitops-stack";
-import { CLUSTER_AUTOSCALER, controllerRoleNames, flowLogsRoleName, nodeGroupName, teamCiRoleName } from "./naming";
+import { CLUSTER_AUTOSCALER, controllerRoleNames, flowLogsRoleName, nodeGroupName, TEAM_ECR_READER, teamCiRoleName, teamImageReaderRoleName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import { awsDefaultTags } from "./tags";
 import { ecrSchema, type ClusterSettings, type GitLabSettings } from "./settings/schema";
@@ -111,6 +113,8 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
   readonly teamEcrRepositories: Readonly<Record<string, Readonly<Record<string, EcrRepositoryRef>>>>;
   /** ARN of each team's CI role, by team name; only teams with ECR repositories have one. */
   readonly teamCiRoleArns: Readonly<Record<string, string>>;
+  /** ARN of each team's image reader role (IRSA), by team name; only teams with ECR repositories have one. */
+  readonly teamImageReaderRoleArns: Readonly<Record<string, string>>;
   /**
    * ARN of the GitLab OIDC provider the teams' CI roles trust (created here, passed in or read);
    * undefined when no team of the cluster has ECR repositories.
@@ -287,8 +291,10 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
           return [team.name, ci.role.arn];
         }),
       );
+      this.teamImageReaderRoleArns = this.teamImageReaders(cluster, pushingTeams, eks.cluster.identity.get(0).oidc.get(0).issuer);
     } else {
       this.teamCiRoleArns = {};
+      this.teamImageReaderRoleArns = {};
     }
 
     this.clusterName = clusterName;
@@ -320,11 +326,44 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
         value: this.teamCiRoleArns,
         description: "The role each team's GitLab CI assumes (AWS_ROLE_ARN) to push to its repositories, by team name",
       });
+      new TerraformOutput(this, "team_image_reader_role_arns", {
+        value: this.teamImageReaderRoleArns,
+        description: `The role Flux's image reflector reads each team's repositories with (IRSA, through the team's ${TEAM_ECR_READER.serviceAccount} service account), by team name`,
+      });
     }
     new TerraformOutput(this, "kubeconfig_command", {
       value: `aws eks update-kubeconfig --name ${clusterName} --region ${cluster.region}`,
       description: "Adds this cluster to your kubeconfig",
     });
+  }
+
+  /**
+   * Flux's image automation for each team, on the team's own identity: the cluster's IAM OIDC
+   * provider, and for each team a role that only the token of the team's ECR reader service
+   * account (in its first namespace) may assume, reading only the team's repositories.
+   *
+   * Not EKS Pod Identity, which the platform's own image scanning uses: Flux 2.9 can act for one
+   * object with that object's identity (object-level workload identity, `spec.serviceAccountName`)
+   * only through IRSA. It requests a token for the named service account and exchanges it with
+   * STS itself (fluxcd/pkg auth/access_token.go and auth/aws/provider.go); EKS Pod Identity hands
+   * credentials only to a pod running as the service account (fluxcd/flux2 RFC-0010 dropped it
+   * for that reason; fluxcd/flux2#6003 asks for it).
+   */
+  private teamImageReaders(cluster: ClusterSettings, teams: ClusterSettings["tenants"], issuerUrl: string): Record<string, string> {
+    const oidc = new EksOidcProvider(this, "eks-oidc-provider", { issuerUrl });
+    return Object.fromEntries(
+      teams.map((team) => {
+        const reader = new IrsaRole(this, `team-${team.name}-image-reader`, {
+          roleName: teamImageReaderRoleName(cluster.name, team.name),
+          oidcProviderArn: oidc.arn,
+          conditionIssuer: oidc.conditionIssuer,
+          serviceAccounts: [{ namespace: team.namespaces[0], name: TEAM_ECR_READER.serviceAccount }],
+          inlinePolicy: ecrReadOnlyPolicy(Object.values(this.teamEcrRepositories[team.name]).map((repository) => repository.arn)),
+          description: `Flux's image reflector reads the ECR repositories of team ${team.name} in cluster ${cluster.name} (IRSA: ${team.namespaces[0]}/${TEAM_ECR_READER.serviceAccount} only)`,
+        });
+        return [team.name, reader.role.arn];
+      }),
+    );
   }
 
   /**

@@ -43,6 +43,8 @@ export interface ClusterOutputs {
   readonly clusterCaData: string;
   /** Each app's ECR repository, by app name. */
   readonly ecrRepositories: Readonly<Record<string, EcrRepositoryRef>>;
+  /** ARN of each team's image reader role (IRSA), by team name: teams with ECR repositories only. */
+  readonly teamImageReaderRoleArns: Readonly<Record<string, string>>;
 }
 
 export interface GitOpsStackProps extends ProjectStackProps {
@@ -140,7 +142,12 @@ export class GitOpsStack extends ProjectStack {
         gitlab,
         Object.fromEntries(cluster.apps.map((app) => [app.name, clusterOutputs.ecrRepositories[app.name].url])),
         // The numeric id, known at plan time: the data source reads it.
-        { gitlabProjectAddress: gitlabProjectAddress(gitlab, project.id), awsAccountId: cluster.tenants.length > 0 ? accountId : undefined },
+        {
+          gitlabProjectAddress: gitlabProjectAddress(gitlab, project.id),
+          awsAccountId: cluster.tenants.length > 0 ? accountId : undefined,
+          // Each team's ECR reader names its image reader role, from the cluster stack.
+          teamImageReaderRoleArns: clusterOutputs.teamImageReaderRoleArns,
+        },
       ),
       label: cluster.name,
       // The whole chain waits for the Secret, so notifications.yaml (its last file) never names a

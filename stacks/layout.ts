@@ -13,11 +13,13 @@
  *     notifications.yaml                 Provider and Alert: commit statuses to GitLab (flux.commitStatuses),
  *                                          committed last, after Terraform created the token's Secret
  *   infrastructure/<cluster>/          the infrastructure layer: what makes the cluster usable
- *     kustomization.yaml, cluster-autoscaler.yaml
+ *     kustomization.yaml, cluster-autoscaler.yaml,
+ *     image-repository-identity.yaml      the admission policy that keeps teams off the reflector's identity
  *   tenants/<cluster>/                 the tenants layer (when the cluster has teams)
  *     kustomization.yaml                 lists the team folders
  *     <team>/namespaces/<ns>.yaml        a team namespace and the team's admin RoleBinding in it
  *     <team>/service-account.yaml, cluster-vars.yaml, sync.yaml, kustomization.yaml
+ *     <team>/ecr-reader.yaml             the team's ECR reader service account (teams with ECR repositories)
  *   apps/<cluster>/                    the apps layer, applied after infrastructure is Ready
  *     kustomization.yaml                 lists the namespaces and the app folders
  *     namespaces/<namespace>.yaml        one per namespace (apps may share one)
@@ -62,6 +64,7 @@ export const INDEX_FILE = "kustomization.yaml";
 export const INFRASTRUCTURE_LAYER: TemplateLayer = {
   templateDir: "infrastructure",
   files: [
+    { path: "image-repository-identity.yaml", owner: "terraform" },
     { path: "cluster-autoscaler.yaml", owner: "terraform" },
     { path: INDEX_FILE, owner: "terraform" },
   ],
@@ -150,6 +153,16 @@ export const TENANT_LAYER: TemplateLayer = {
   ],
 };
 
+/**
+ * The service account a team's ImageRepositories scan its ECR repositories with (IRSA), for a team
+ * with ECR repositories: tenants/<cluster>/<team>/ecr-reader.yaml, after the team's
+ * service-account.yaml and before its sync.
+ */
+export const TENANT_IMAGE_READER_LAYER: TemplateLayer = {
+  templateDir: "tenant-image-reader",
+  files: [{ path: "service-account.yaml", owner: "terraform" }],
+};
+
 /** The tenants layer's own kustomization.yaml, listing the team folders. */
 export const TENANTS_INDEX_LAYER: TemplateLayer = {
   templateDir: "tenants",
@@ -174,6 +187,7 @@ export const ALL_LAYERS: readonly TemplateLayer[] = [
   NOTIFICATIONS_LAYER,
   TENANT_NAMESPACE_LAYER,
   TENANT_LAYER,
+  TENANT_IMAGE_READER_LAYER,
   TENANTS_INDEX_LAYER,
   TENANTS_SYNC_LAYER,
 ];
@@ -199,6 +213,8 @@ export const repositoryPaths = {
   tenantsLayer: (cluster: string) => `tenants/${cluster}`,
   tenant: (cluster: string, team: string) => `tenants/${cluster}/${team}`,
   tenantNamespace: (cluster: string, team: string, namespace: string) => `tenants/${cluster}/${team}/namespaces/${namespace}.yaml`,
+  /** A team's ECR reader service account (teams with ECR repositories). */
+  tenantImageReader: (cluster: string, team: string) => `tenants/${cluster}/${team}/ecr-reader.yaml`,
   tenantsSync: (cluster: string) => `clusters/${cluster}/tenants.yaml`,
   /** Where image automation looks for setter markers: the whole apps layer of the cluster. */
   imageUpdates: (cluster: string) => `apps/${cluster}`,

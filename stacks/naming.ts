@@ -22,6 +22,22 @@ export function teamCiRoleName(clusterName: string, teamName: string): string {
   return `${clusterName}-team-${teamName}-ci`;
 }
 
+/**
+ * The IAM role Flux's image reflector reads a team's ECR repositories with, through the team's
+ * {@link TEAM_ECR_READER} service account: "<cluster>-team-<team>-ro" (read-only), no longer than
+ * the team's CI role, so the one length limit of the settings covers both.
+ */
+export function teamImageReaderRoleName(clusterName: string, teamName: string): string {
+  return `${clusterName}-team-${teamName}-ro`;
+}
+
+/**
+ * The service account a team's ImageRepositories name (spec.serviceAccountName) to scan the team's
+ * ECR repositories: in the team's first namespace (where its GitRepository, and so its image
+ * automation, live), annotated with the team's image reader role. It has no Kubernetes rights.
+ */
+export const TEAM_ECR_READER = { serviceAccount: "flux-ecr-reader" } as const;
+
 /** The stacks of the app: one GitLab stack for the repository, two per cluster. */
 export const stackNames = {
   /** Deploy keys and branch protection of the GitOps repository, shared by every cluster. */
@@ -112,6 +128,9 @@ export function accountWideRoleNames(cluster: {
     ...cluster.tenants
       .map((t, i) => ({ t, i }))
       .filter(({ t }) => t.ecrRepositories.length > 0)
-      .map(({ t, i }) => ({ name: teamCiRoleName(cluster.name, t.name), from: ["tenants", i, "name"] })),
+      .flatMap(({ t, i }) => [
+        { name: teamCiRoleName(cluster.name, t.name), from: ["tenants", i, "name"] },
+        { name: teamImageReaderRoleName(cluster.name, t.name), from: ["tenants", i, "name"] },
+      ]),
   ];
 }

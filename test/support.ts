@@ -64,6 +64,7 @@ export interface SynthesizedJson {
   output?: Record<string, { value: unknown; description?: string }>;
   provider?: Record<string, Record<string, unknown>[]>;
   terraform?: Record<string, unknown>;
+  locals?: Record<string, unknown>;
 }
 
 /**

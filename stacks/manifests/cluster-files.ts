@@ -9,6 +9,7 @@ import {
   NAMESPACE_LAYER,
   NOTIFICATIONS_LAYER,
   repositoryPaths,
+  TENANT_IMAGE_READER_LAYER,
   TENANT_LAYER,
   TENANT_NAMESPACE_LAYER,
   TENANTS_INDEX_LAYER,
@@ -46,6 +47,12 @@ export interface ClusterFilesOptions extends RenderOptions {
    * Required when the cluster has teams, unused otherwise.
    */
   readonly awsAccountId?: string;
+  /**
+   * ARN of each team's image reader role, by team name (usually cross-stack references): what its
+   * ECR reader service account is annotated with. Required for every team with ECR repositories.
+   * @default {} (no team has ECR repositories)
+   */
+  readonly teamImageReaderRoleArns?: Readonly<Record<string, string>>;
 }
 
 /** Rendered files placed under a folder of the repository. */
@@ -56,8 +63,9 @@ const renamed = (target: string, files: RenderedFile[]) => files.map((f) => ({ .
 /**
  * Every file Terraform commits for one cluster, rendered and checked, in commit order:
  * 1. the infrastructure layer (objects, then its kustomization.yaml);
- * 2. the tenants layer, when the cluster has teams: each team's namespace files, its own files,
- *    its kustomization.yaml, then the layer's kustomization.yaml listing the teams;
+ * 2. the tenants layer, when the cluster has teams: each team's namespace files, its own files
+ *    (with ECR repositories, its ECR reader after its service account), its kustomization.yaml,
+ *    then the layer's kustomization.yaml listing the teams;
  * 3. the apps layer: the namespaces first (so that moving a Namespace between files never leaves
  *    it out of a build, which would make Flux prune it), then each app's folder, its
  *    kustomization.yaml last, then the layer's kustomization.yaml listing them;
@@ -132,22 +140,28 @@ function notifications(cluster: ClusterSettings, options: ClusterFilesOptions): 
  */
 function tenants(cluster: ClusterSettings, gitlab: GitLabSettings, options: ClusterFilesOptions): { layer: RepositoryFileSpec[]; sync: RepositoryFileSpec[] } {
   if (cluster.tenants.length === 0) return { layer: [], sync: [] };
-  const { awsAccountId, gitlabProjectAddress: _unused, ...renderOptions } = options;
+  const { awsAccountId, gitlabProjectAddress: _unused, teamImageReaderRoleArns = {}, ...renderOptions } = options;
   // A caller's mistake, not the user's: the stack always passes it.
   if (awsAccountId === undefined) throw new Error(`cluster ${cluster.name}: teams need the AWS account id`);
   const layer = cluster.tenants.flatMap((tenant) => {
     const folder = repositoryPaths.tenant(cluster.name, tenant.name);
+    const readerArn = tenant.ecrRepositories.length > 0 ? teamImageReaderRoleArns[tenant.name] : undefined;
+    // Likewise: the cluster stack creates a role for every team with repositories.
+    if (tenant.ecrRepositories.length > 0 && readerArn === undefined) throw new Error(`cluster ${cluster.name}: no image reader role for team ${tenant.name}`);
+    const values = (ns?: string) => tenantTemplateValues(cluster, gitlab, tenant, awsAccountId, readerArn, ns);
     const namespaces = tenant.namespaces.flatMap((ns) =>
-      renamed(
-        repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns),
-        renderLayer(TENANT_NAMESPACE_LAYER, tenantTemplateValues(cluster, gitlab, tenant, awsAccountId, ns), renderOptions),
-      ),
+      renamed(repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns), renderLayer(TENANT_NAMESPACE_LAYER, values(ns), renderOptions)),
     );
     // A team with several namespaces has no targetNamespace: its manifests say where they go.
-    const own = under(folder, renderLayer(TENANT_LAYER, tenantTemplateValues(cluster, gitlab, tenant, awsAccountId), renderOptions)).map((f) =>
+    const own = under(folder, renderLayer(TENANT_LAYER, values(), renderOptions)).map((f) =>
       tenant.namespaces.length > 1 && f.path === `${folder}/sync.yaml` ? { ...f, content: withoutTargetNamespace(f.content) } : f,
     );
-    return [...namespaces, ...own];
+    const reader = readerArn
+      ? renamed(repositoryPaths.tenantImageReader(cluster.name, tenant.name), renderLayer(TENANT_IMAGE_READER_LAYER, values(), renderOptions))
+      : [];
+    // Its ECR reader right after the team's service account, as its kustomization.yaml lists them.
+    const at = own.findIndex((f) => f.path === `${folder}/service-account.yaml`) + 1;
+    return [...namespaces, ...own.slice(0, at), ...reader, ...own.slice(at)];
   });
   const values = tenantsTemplateValues(cluster);
   return {

@@ -1,6 +1,6 @@
 import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
 import { INDEX_FILE, repositoryPaths, TENANT_LAYER } from "../layout";
-import { CLUSTER_AUTOSCALER, COMMIT_STATUS_TOKEN_SECRET, logicalImageName, sshGitUrl, tenantGitSecretName } from "../naming";
+import { CLUSTER_AUTOSCALER, COMMIT_STATUS_TOKEN_SECRET, logicalImageName, sshGitUrl, TEAM_ECR_READER, tenantGitSecretName } from "../naming";
 import type { AppSettings, ClusterSettings, GitLabSettings, TenantSettings } from "../settings/schema";
 
 /*
@@ -238,17 +238,34 @@ export interface TenantTemplateValues extends Values {
   readonly LAYER_TIMEOUT: string;
   /** The team folder's resources, as a flow sequence: its namespace files, then its own files. */
   readonly TENANT_RESOURCES: string;
+  /** The service account the team's ImageRepositories name for ECR (config_files/tenant-image-reader/). */
+  readonly ECR_READER_SERVICE_ACCOUNT: string;
+  /**
+   * ARN of the team's image reader role (usually a cross-stack reference); "none" for a team
+   * without ECR repositories, whose folder has no ECR reader (no template uses it then).
+   */
+  readonly TENANT_IMAGE_READER_ROLE_ARN: string;
 }
 
+/**
+ * The values of one team's files. `imageReaderRoleArn` is the team's image reader role, for a team
+ * with ECR repositories (its folder then also lists ecr-reader.yaml); undefined for one without.
+ */
 export function tenantTemplateValues(
   cluster: ClusterSettings,
   gitlab: GitLabSettings,
   tenant: TenantSettings,
   awsAccountId: string,
+  imageReaderRoleArn: string | undefined,
   namespace = tenant.namespaces[0],
 ): TenantTemplateValues {
   const folder = repositoryPaths.tenant(cluster.name, tenant.name);
-  const own = TENANT_LAYER.files.map((f) => f.path).filter((p) => p !== INDEX_FILE);
+  const relative = (p: string) => p.slice(folder.length + 1);
+  // The ECR reader right after the team's own service account, before the sync that starts the team's objects.
+  const own = TENANT_LAYER.files
+    .map((f) => f.path)
+    .filter((p) => p !== INDEX_FILE)
+    .flatMap((p) => (p === "service-account.yaml" && imageReaderRoleArn ? [p, relative(repositoryPaths.tenantImageReader(cluster.name, tenant.name))] : [p]));
   return {
     CLUSTER_NAME: cluster.name,
     REGION: cluster.region,
@@ -266,10 +283,9 @@ export function tenantTemplateValues(
     SOURCE_INTERVAL: cluster.flux.interval,
     LAYER_INTERVAL: cluster.flux.layerInterval,
     LAYER_TIMEOUT: cluster.flux.layerTimeout,
-    TENANT_RESOURCES: flowList([
-      ...tenant.namespaces.map((ns) => repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns).slice(folder.length + 1)),
-      ...own,
-    ]),
+    TENANT_RESOURCES: flowList([...tenant.namespaces.map((ns) => relative(repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns))), ...own]),
+    ECR_READER_SERVICE_ACCOUNT: TEAM_ECR_READER.serviceAccount,
+    TENANT_IMAGE_READER_ROLE_ARN: imageReaderRoleArn ?? "none",
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
-import { accountWideRoleNames, nodeGroupName, nodeRoleName, teamCiRoleName } from "../naming";
+import { accountWideRoleNames, nodeGroupName, nodeRoleName, teamCiRoleName, teamImageReaderRoleName } from "../naming";
 import { ACCEPTABLE_RULE_IDS } from "../policy/rule-ids";
 import { cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 import { AWS_REGIONS } from "./aws-regions";
@@ -591,8 +591,10 @@ export const clusterSchema = z
       const project = projects.get(t.gitlabProject.toLowerCase());
       if (project !== undefined) fail(["tenants", i, "gitlabProject"], t.gitlabProject, `a project no other team uses (tenants[${project}] has it)`);
       else projects.set(t.gitlabProject.toLowerCase(), i);
-      // Only a team with ECR repositories gets a CI role (without one it has nothing to push).
-      if (validName && t.ecrRepositories.length > 0 && teamCiRoleName(c.name, t.name).length > IAM_ROLE_NAME_MAX) {
+      // Only a team with ECR repositories gets a CI role (without one it has nothing to push) and
+      // an image reader role, whose name is no longer than the CI role's.
+      const longestTeamRole = Math.max(teamCiRoleName(c.name, t.name).length, teamImageReaderRoleName(c.name, t.name).length);
+      if (validName && t.ecrRepositories.length > 0 && longestTeamRole > IAM_ROLE_NAME_MAX) {
         const max = IAM_ROLE_NAME_MAX - teamCiRoleName(c.name, "").length;
         fail(
           ["tenants", i, "name"],

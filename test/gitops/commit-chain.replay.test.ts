@@ -121,6 +121,9 @@ if (!kustomize) {
         expect(infrastructure.objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
           "HelmRelease/flux-system/cluster-autoscaler",
           "HelmRepository/flux-system/autoscaler",
+          // cluster-scoped: the admission policy for ImageRepositories and its binding
+          "ValidatingAdmissionPolicy/undefined/flux-image-repository-identity",
+          "ValidatingAdmissionPolicyBinding/undefined/flux-image-repository-identity",
         ]);
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
@@ -215,7 +218,7 @@ if (!kustomize) {
       });
     });
 
-    describe("GIVEN a cluster with two teams (one with two namespaces)", () => {
+    describe("GIVEN a cluster with two teams (one with two namespaces, one with an ECR repository)", () => {
       const teams = (which: string[]) =>
         parseSettings({
           ...MINIMAL_SETTINGS,
@@ -223,14 +226,14 @@ if (!kustomize) {
             {
               name: "test-cluster",
               tenants: [
-                { name: "payments", gitlabProject: "teams/payments" },
+                { name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] },
                 { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"] },
               ].filter((t) => which.includes(t.name)),
             },
           ],
         });
 
-      test("WHEN deployed THEN every commit builds, and the tenants layer holds each team's namespaces, rights and sync", () => {
+      test("WHEN deployed THEN every commit builds, and the tenants layer holds each team's namespaces, rights, ECR reader and sync", () => {
         const commits = deployOf(teams(["payments", "search"]));
         expect(replay(commits, 0)).toEqual([]);
         const root = writeTree(treeAfter(commits));
@@ -259,6 +262,7 @@ if (!kustomize) {
             "RoleBinding/payments/flux-tenant-payments",
             "RoleBinding/search-jobs/flux-tenant-search",
             "RoleBinding/search/flux-tenant-search",
+            "ServiceAccount/payments/flux-ecr-reader",
             "ServiceAccount/payments/payments",
             "ServiceAccount/search/search",
           ]);

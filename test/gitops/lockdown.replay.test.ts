@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { fluxSystemKustomization } from "../../stacks/constructs/gitops/flux-bootstrap";
+import { fluxSystemKustomization, OBJECT_LEVEL_WORKLOAD_IDENTITY_GATE } from "../../stacks/constructs/gitops/flux-bootstrap";
 import { repositoryPaths } from "../../stacks/layout";
 import { documentsOf, exampleSettings, renderedFiles } from "../manifests/fixtures";
 import { buildLikeFlux, findKustomize, writeTree } from "./kustomize-controller";
@@ -80,6 +80,21 @@ if (!kustomize) {
       expect(argsOf("kustomize-controller")).toEqual(expect.arrayContaining(["--default-service-account=default", "--no-remote-bases=true"]));
       expect(argsOf("helm-controller")).toEqual(expect.arrayContaining(["--default-service-account=default"]));
       expect(argsOf("notification-controller")).not.toContain("--default-service-account=default");
+    });
+
+    test("THEN image-reflector-controller, and only it, has object-level workload identity on, and no default service account", () => {
+      expect(argsOf("image-reflector-controller")).toEqual([
+        "--events-addr=http://notification-controller.flux-system.svc.cluster.local./",
+        "--no-cross-namespace-refs=true",
+        "--feature-gates=ObjectLevelWorkloadIdentity=true",
+      ]);
+      expect(OBJECT_LEVEL_WORKLOAD_IDENTITY_GATE).toBe("--feature-gates=ObjectLevelWorkloadIdentity=true");
+      for (const name of CONTROLLERS.filter((c) => c !== "image-reflector-controller")) {
+        expect({ name, gates: argsOf(name).filter((a) => a.startsWith("--feature-gates")) }).toEqual({ name, gates: [] });
+      }
+      // With a default service account every ImageRepository naming none, flux-system's too, would
+      // leave the controller's Pod Identity (fluxcd/pkg auth/access_token.go).
+      expect(argsOf("image-reflector-controller").filter((a) => a.startsWith("--default-"))).toEqual([]);
     });
 
     test("THEN the flux-system Kustomization keeps working: it names kustomize-controller", () => {

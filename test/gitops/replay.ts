@@ -31,6 +31,8 @@ export function exampleReferences(region = "us-west-2"): (ref: string) => string
     if (app) return `111122223333.dkr.ecr.${region}.amazonaws.com/${app}-repo`;
     if (/^data\.gitlab_project\.[^.]+\.id$/.test(ref)) return "12345678";
     if (/^data\.aws_caller_identity\.[^.]+\.account_id$/.test(ref)) return "111122223333";
+    const reader = /aws_iam_roleteam-([a-z0-9-]+)-image-reader_role_[A-Za-z0-9]+arn$/.exec(ref)?.[1];
+    if (reader) return `arn:aws:iam::111122223333:role/example-team-${reader}-ro`;
     return undefined;
   };
 }

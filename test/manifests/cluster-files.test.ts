@@ -37,6 +37,7 @@ const pathsOf = (cluster: Partial<ClusterInput>) => filesOf(cluster).map((f) => 
 describe("renderClusterFiles: commit order", () => {
   test("GIVEN apps, teams and commit statuses THEN infrastructure, teams, namespaces, apps, then the cluster's Flux objects, notifications last", () => {
     expect(pathsOf({ tenants: TEAMS, flux: { commitStatuses: true } })).toEqual([
+      "infrastructure/prod/image-repository-identity.yaml",
       "infrastructure/prod/cluster-autoscaler.yaml",
       "infrastructure/prod/kustomization.yaml",
       // each team: its namespaces, its own files, its kustomization.yaml last
@@ -174,6 +175,38 @@ describe("renderClusterFiles: what each layer lists", () => {
       "cluster-vars.yaml",
       "sync.yaml",
     ]);
+  });
+
+  test("GIVEN a team with ECR repositories THEN its ECR reader comes right after its service account, in the commit order and in its kustomization", () => {
+    const withImages = filesOf({ tenants: [{ ...TEAMS[1], ecrRepositories: ["pay/api"] }] }, URLS, {
+      ...OPTIONS,
+      teamImageReaderRoleArns: { pay: "arn:aws:iam::111122223333:role/prod-team-pay-ro" },
+    });
+    expect(withImages.map((f) => f.path).filter((p) => p.startsWith("tenants/prod/pay/"))).toEqual([
+      "tenants/prod/pay/namespaces/pay.yaml",
+      "tenants/prod/pay/service-account.yaml",
+      "tenants/prod/pay/ecr-reader.yaml",
+      "tenants/prod/pay/cluster-vars.yaml",
+      "tenants/prod/pay/sync.yaml",
+      "tenants/prod/pay/kustomization.yaml",
+    ]);
+    expect(documentsOf(withImages.filter((f) => f.path === "tenants/prod/pay/kustomization.yaml"))[0].doc.resources).toEqual([
+      "namespaces/pay.yaml",
+      "service-account.yaml",
+      "ecr-reader.yaml",
+      "cluster-vars.yaml",
+      "sync.yaml",
+    ]);
+    const [{ doc: reader }] = documentsOf(withImages.filter((f) => f.path === "tenants/prod/pay/ecr-reader.yaml"));
+    expect(reader.metadata).toMatchObject({
+      name: "flux-ecr-reader",
+      namespace: "pay",
+      annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/prod-team-pay-ro" },
+    });
+  });
+
+  test("GIVEN a team with ECR repositories but no image reader role passed THEN rendering refuses (the stack always passes one)", () => {
+    expect(() => filesOf({ tenants: [{ ...TEAMS[1], ecrRepositories: ["pay/api"] }] })).toThrow("cluster prod: no image reader role for team pay");
   });
 
   test("GIVEN two apps sharing a namespace THEN the namespace file names both, in the settings' order", () => {

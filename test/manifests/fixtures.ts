@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import type { RepositoryFileSpec } from "../../stacks/constructs/gitops/repository-files";
+import { repositoryPaths } from "../../stacks/layout";
 import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
 import { gitlabProjectAddress } from "../../stacks/manifests/values";
 import { parseSettings } from "../../stacks/settings/load";
@@ -56,4 +57,14 @@ export function onlyDocument(files: readonly { path: string; content: string }[]
   const found = documentsOf(files).filter(({ doc }) => doc?.kind === kind && String(doc.apiVersion).startsWith(apiGroup));
   if (found.length !== 1) throw new Error(`expected one ${apiGroup} ${kind}, found ${found.length}`);
   return found[0].doc;
+}
+
+/** The policy and its binding as committed for the first cluster of `settings`. */
+export function imageRepositoryIdentityPolicy(settings = exampleSettings()): { policy: Json; binding: Json; path: string } {
+  const cluster = settings.clusters[0].name;
+  const file = `${repositoryPaths.infrastructureLayer(cluster)}/image-repository-identity.yaml`;
+  const docs = documentsOf(renderedFiles(settings).filter((f) => f.path === file)).map((d) => d.doc);
+  const policy = docs.find((d) => d.kind === "ValidatingAdmissionPolicy")!;
+  const binding = docs.find((d) => d.kind === "ValidatingAdmissionPolicyBinding")!;
+  return { policy, binding, path: file };
 }

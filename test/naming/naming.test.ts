@@ -7,6 +7,9 @@ import {
   logicalImageName,
   sshGitUrl,
   stackNames,
+  TEAM_ECR_READER,
+  teamCiRoleName,
+  teamImageReaderRoleName,
   tenantDeployKeyTitle,
   tenantGitSecretName,
 } from "../../stacks/naming";
@@ -27,14 +30,21 @@ describe("accountWideRoleNames", () => {
     ]);
   });
 
-  test("GIVEN teams THEN only those with ECR repositories add a CI role, named by their own index", () => {
+  test("GIVEN teams THEN only those with ECR repositories add a CI role and an image reader role, named by their own index", () => {
     const names = accountWideRoleNames(
       cluster([
         { name: "search", ecrRepositories: [] },
         { name: "payments", ecrRepositories: ["payments/api"] },
       ]),
     );
-    expect(names.slice(6)).toEqual([{ name: "prod-team-payments-ci", from: ["tenants", 1, "name"] }]);
+    expect(names.slice(6)).toEqual([
+      { name: "prod-team-payments-ci", from: ["tenants", 1, "name"] },
+      { name: "prod-team-payments-ro", from: ["tenants", 1, "name"] },
+    ]);
+  });
+
+  test("GIVEN a team THEN its image reader role's name is no longer than its CI role's (one length limit in the settings covers both)", () => {
+    expect(teamImageReaderRoleName("prod", "payments").length).toBeLessThanOrEqual(teamCiRoleName("prod", "payments").length);
   });
 
   test("GIVEN the role name helpers THEN they match what the list says", () => {
@@ -63,6 +73,8 @@ describe("names shown in GitLab and the cluster", () => {
     ["a team's deploy key", tenantDeployKeyTitle("prod", "payments"), "Flux (cluster prod, team payments)"],
     ["the commit-status access token", commitStatusTokenName("prod"), "flux-commit-status-prod"],
     ["a team's Git Secret", tenantGitSecretName("payments"), "flux-git-payments"],
+    ["a team's image reader role", teamImageReaderRoleName("prod", "payments"), "prod-team-payments-ro"],
+    ["a team's ECR reader service account", TEAM_ECR_READER.serviceAccount, "flux-ecr-reader"],
     ["an app's logical image", logicalImageName("web"), "image.invalid/web"],
     ["the repository stack", stackNames.repository, "gitops-repository"],
     ["a cluster's AWS stack", stackNames.cluster("prod"), "prod-eks"],

@@ -17,7 +17,8 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { policyDocument, trustPolicy } from "../../stacks/constructs/aws/iam";
+import { EksOidcProvider } from "../../stacks/constructs/aws/eks-oidc-provider";
+import { policyDocument, serviceAccountOidcTrustPolicy, trustPolicy } from "../../stacks/constructs/aws/iam";
 import { POLICY_RULES } from "../../stacks/policy/rules";
 import { ACCEPTABLE_RULE_IDS, HARD_RULE_IDS } from "../../stacks/policy/rule-ids";
 import { exampleSettings } from "../manifests/fixtures";
@@ -152,6 +153,26 @@ const BAD: Record<string, { build: (scope: Construct) => void; says: RegExp }> =
     },
     says: /no StringEquals condition on aws:SourceAccount or aws:RequestTag\/eks-cluster-arn/,
   },
+  EFG_SERVICE_ACCOUNT_TRUST: {
+    build: (s) => {
+      const eks = cluster(s);
+      const oidc = new EksOidcProvider(s, "oidc", { issuerUrl: eks.identity.get(0).oidc.get(0).issuer });
+      const trust = JSON.parse(
+        serviceAccountOidcTrustPolicy({
+          providerArn: oidc.arn,
+          conditionIssuer: oidc.conditionIssuer,
+          serviceAccounts: [{ namespace: "team", name: "reader" }],
+        }),
+      ) as { Statement: { Condition: Record<string, Record<string, string>> }[] };
+      // A wildcard namespace: any namespace's "reader" could assume the role.
+      const equals = trust.Statement[0].Condition.StringEquals;
+      const subKey = Object.keys(equals).find((k) => k.endsWith(":sub"))!;
+      delete equals[subKey];
+      trust.Statement[0].Condition.StringLike = { [subKey]: "system:serviceaccount:*:reader" };
+      new IamRole(s, "role", { name: "r", assumeRolePolicy: JSON.stringify(trust) });
+    },
+    says: /matches the token's sub or aud with StringLike, not StringEquals/,
+  },
   EFG_NODE_ECR_PULL_ONLY: {
     build: (s) => nodes(s, { policies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"] }),
     says: /AmazonEC2ContainerRegistryReadOnly/,
@@ -206,6 +227,61 @@ describe("policy rules", () => {
     test("WHEN a Pod Identity role trusts EKS for the account and cluster THEN EFG_POD_IDENTITY_TRUST is quiet", () => {
       const notes = checkConstructs((s) => new IamRole(s, "role", { name: "r", assumeRolePolicy: POD_TRUST }));
       expect(ofRule(notes, "EFG_POD_IDENTITY_TRUST")).toEqual([]);
+    });
+
+    describe("a role for a cluster's service accounts (IRSA)", () => {
+      /** A role trusted through the cluster's OIDC provider, its trust statement changed by `edit`. */
+      const irsa = (edit: (condition: Record<string, Record<string, unknown>>, subKey: string) => void = () => undefined) =>
+        checkConstructs((s) => {
+          const eks = cluster(s);
+          const oidc = new EksOidcProvider(s, "oidc", { issuerUrl: eks.identity.get(0).oidc.get(0).issuer });
+          const trust = JSON.parse(
+            serviceAccountOidcTrustPolicy({
+              providerArn: oidc.arn,
+              conditionIssuer: oidc.conditionIssuer,
+              serviceAccounts: [{ namespace: "team", name: "reader" }],
+            }),
+          ) as { Statement: { Condition: Record<string, Record<string, unknown>> }[] };
+          const condition = trust.Statement[0].Condition;
+          edit(
+            condition,
+            Object.keys(condition.StringEquals).find((k) => k.endsWith(":sub"))!,
+          );
+          new IamRole(s, "role", { name: "r", assumeRolePolicy: JSON.stringify(trust) });
+        });
+      const says = (notes: readonly PolicyNote[]) =>
+        ofRule(notes, "EFG_SERVICE_ACCOUNT_TRUST")
+          .map((n) => n.message)
+          .join();
+
+      test("WHEN it names one service account with StringEquals on sub and aud THEN EFG_SERVICE_ACCOUNT_TRUST is quiet", () => {
+        expect(ofRule(irsa(), "EFG_SERVICE_ACCOUNT_TRUST")).toEqual([]);
+      });
+
+      test.each([
+        [
+          "no sub condition",
+          (c: Record<string, Record<string, unknown>>, k: string) => delete c.StringEquals[k],
+          /no StringEquals condition on the token's sub/,
+        ],
+        [
+          "a wildcard in a StringEquals sub",
+          (c: Record<string, Record<string, unknown>>, k: string) => (c.StringEquals[k] = "system:serviceaccount:team:*"),
+          /does not name one service account exactly/,
+        ],
+        [
+          "an extra StringLike on sub",
+          (c: Record<string, Record<string, unknown>>, k: string) => (c.StringLike = { [k]: "system:serviceaccount:*" }),
+          /with StringLike/,
+        ],
+        [
+          "another audience",
+          (c: Record<string, Record<string, unknown>>, k: string) => (c.StringEquals[k.replace(/sub$/, "aud")] = "https://kubernetes.default.svc"),
+          /aud = sts\.amazonaws\.com/,
+        ],
+      ])("WHEN it has %s THEN EFG_SERVICE_ACCOUNT_TRUST fires", (_what, edit, message) => {
+        expect(says(irsa(edit))).toMatch(message);
+      });
     });
 
     test("WHEN a Pod Identity role also trusts another principal THEN EFG_POD_IDENTITY_TRUST fires", () => {

@@ -46,13 +46,21 @@ function permissionsOf(json: SynthesizedJson, roleName: string): Statement[] {
   const [, policy] = findResource(json, "aws_iam_role_policy", (p) => p.role === ref("aws_iam_role", roleId, "id"));
   return JSON.parse(policy.policy).Statement;
 }
+/** The teams' CI roles (their image reader roles, "-ro", are test/stacks/team-images.test.ts's). */
 const teamRoleNames = (json: SynthesizedJson) =>
   resourcesOf(json, "aws_iam_role")
     .map(([, r]) => r.name as string)
-    .filter((name) => name.includes("-team-"))
+    .filter((name) => /-team-.*-ci$/.test(name))
     .sort();
+/** The GitLab instance's OIDC provider, not a cluster's own (whose URL is its EKS issuer). */
+const isGitLabProvider = (provider: Json) => !String(provider.url).includes("aws_eks_cluster.");
+const gitlabProvider = (json: SynthesizedJson) => findResource(json, "aws_iam_openid_connect_provider", isGitLabProvider);
 const oidcProviders = (stacks: Record<string, SynthesizedJson>) =>
-  Object.entries(stacks).flatMap(([stack, json]) => resourcesOf(json, "aws_iam_openid_connect_provider").map(([id, p]) => ({ stack, id, ...p })));
+  Object.entries(stacks).flatMap(([stack, json]) =>
+    resourcesOf(json, "aws_iam_openid_connect_provider")
+      .filter(([, p]) => isGitLabProvider(p))
+      .map(([id, p]) => ({ stack, id, ...p })),
+  );
 
 describe("GIVEN a cluster with teams payments (two repositories, main and release), search (any ref) and docs (no repository)", () => {
   let json: SynthesizedJson;
@@ -61,7 +69,7 @@ describe("GIVEN a cluster with teams payments (two repositories, main and releas
   beforeAll(() => {
     // WHEN the app is synthesized
     json = synthApp(settingsWith([{ tenants: [PAYMENTS, SEARCH, DOCS] }]))["test-cluster-eks"];
-    providerArn = ref("aws_iam_openid_connect_provider", findResource(json, "aws_iam_openid_connect_provider")[0], "arn");
+    providerArn = ref("aws_iam_openid_connect_provider", gitlabProvider(json)[0], "arn");
   });
 
   describe("ECR", () => {
@@ -169,7 +177,7 @@ describe("GIVEN a cluster with teams payments (two repositories, main and releas
 
   describe("OIDC provider", () => {
     test("THEN the stack creates the provider for https://gitlab.com with client ID sts.amazonaws.com", () => {
-      const [, provider] = findResource(json, "aws_iam_openid_connect_provider");
+      const [, provider] = gitlabProvider(json);
       expect(provider.url).toBe("https://gitlab.com");
       expect(provider.client_id_list).toEqual(["sts.amazonaws.com"]);
       expect(json.data?.aws_iam_openid_connect_provider).toBeUndefined();
@@ -294,7 +302,7 @@ describe("GIVEN a self-managed GitLab served under a path (commit statuses off)"
       "test-cluster-eks"
     ];
     // THEN
-    expect(findResource(json, "aws_iam_openid_connect_provider")[1].url).toBe("https://gitlab.example.com/gitlab");
+    expect(gitlabProvider(json)[1].url).toBe("https://gitlab.example.com/gitlab");
     const [statement] = trustOf(json, "test-cluster-team-payments-ci");
     expect(Object.keys(statement.Condition!.StringEquals).sort()).toEqual(["gitlab.example.com/gitlab:aud", "gitlab.example.com/gitlab:sub"]);
   });

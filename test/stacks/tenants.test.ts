@@ -70,6 +70,40 @@ describe("GIVEN a cluster with two teams", () => {
     expect(find(search, "Kustomization", "search", "search")!.spec.targetNamespace).toBeUndefined();
   });
 
+  test("THEN payments (ECR repositories) gets its ECR reader service account in its namespace, annotated with its image reader role from the cluster stack; search (none) gets none", () => {
+    const readers = [...payments, ...search].filter((d) => d.kind === "ServiceAccount" && d.metadata.name === "flux-ecr-reader");
+    expect(readers).toEqual([
+      {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: {
+          name: "flux-ecr-reader",
+          namespace: "payments",
+          labels: { "toolkit.fluxcd.io/tenant": "payments" },
+          annotations: {
+            "eks.amazonaws.com/role-arn": expect.stringMatching(
+              /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-test-cluster-eks\.outputs\.[^}]+\}$/,
+            ),
+          },
+        },
+        automountServiceAccountToken: false,
+      },
+    ]);
+    // The output it reads is the payments image reader role's ARN.
+    const output = /outputs\.([^}]+)\}/.exec(readers[0].metadata.annotations["eks.amazonaws.com/role-arn"] as string)![1];
+    const eks = stacks["test-cluster-eks"];
+    const [roleId] = Object.entries(eks.resource!.aws_iam_role).find(([, r]) => r.name === "test-cluster-team-payments-ro")!;
+    expect(eks.output![output].value).toBe(`\${aws_iam_role.${roleId}.arn}`);
+    expect(docsOf("tenants/test-cluster/payments/kustomization.yaml")[0].resources).toEqual([
+      "namespaces/payments.yaml",
+      "service-account.yaml",
+      "ecr-reader.yaml",
+      "cluster-vars.yaml",
+      "sync.yaml",
+    ]);
+    expect(committed.some((f) => f.path === "tenants/test-cluster/search/ecr-reader.yaml")).toBe(false);
+  });
+
   test("THEN the cluster variables name the cluster, region, account, registry and environment", () => {
     const vars = find(payments, "ConfigMap", "payments", "cluster-vars")!;
     expect(vars.data).toEqual({

@@ -158,6 +158,51 @@ export function gitlabOidcTrustPolicy(props: GitLabOidcTrustProps): string {
   });
 }
 
+/** The subject of a Kubernetes service account token: what IAM compares `<issuer>:sub` with. */
+export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
+  return `system:serviceaccount:${namespace}:${serviceAccount}`;
+}
+
+export interface ServiceAccountOidcTrustProps {
+  /** ARN of the account's IAM OIDC provider for the cluster's service account issuer. */
+  readonly providerArn: string;
+  /**
+   * The issuer as IAM names it in condition keys: its URL without `https://`, e.g.
+   * oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE (usually a reference to the cluster's issuer).
+   */
+  readonly conditionIssuer: string;
+  /** The service accounts whose tokens may assume the role, each by namespace and name. */
+  readonly serviceAccounts: readonly { readonly namespace: string; readonly name: string }[];
+}
+
+/**
+ * A trust policy letting Kubernetes service accounts of one cluster assume the role with a token
+ * the cluster issued for them (IAM roles for service accounts, IRSA: `sts:AssumeRoleWithWebIdentity`).
+ * StringEquals on `sub`, never StringLike: each service account is named exactly, so a token for
+ * any other service account, in any other namespace, is refused; and on `aud`, so only a token
+ * requested for STS is taken (Flux asks for sts.amazonaws.com, fluxcd/pkg auth/aws GetAudiences).
+ */
+export function serviceAccountOidcTrustPolicy(props: ServiceAccountOidcTrustProps): string {
+  if (props.serviceAccounts.length === 0) throw new Error("serviceAccountOidcTrustPolicy: at least one service account");
+  const subjects = [...new Set(props.serviceAccounts.map((sa) => serviceAccountSubject(sa.namespace, sa.name)))];
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: props.providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${props.conditionIssuer}:aud`]: STS_AUDIENCE,
+            [`${props.conditionIssuer}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
+          },
+        },
+      },
+    ],
+  });
+}
+
 /**
  * What the Cluster Autoscaler needs on AWS, for one cluster: the read calls it makes on "*"
  * (they have no resource-level permissions), its node groups described by ARN, and the two

@@ -78,9 +78,36 @@ export const LOCKDOWN_PATCHES: readonly string[] = [
   '      name: "flux-system"',
 ];
 
+/** The feature gate of Flux's object-level workload identity (fluxcd/pkg auth/feature_gates.go; opt-in since Flux 2.6, still off by default in 2.9). */
+export const OBJECT_LEVEL_WORKLOAD_IDENTITY_GATE = "--feature-gates=ObjectLevelWorkloadIdentity=true";
+
+/**
+ * Teams scan their own ECR repositories with their own identity: image-reflector-controller may
+ * use an ImageRepository's `spec.serviceAccountName` to authenticate (object-level workload
+ * identity). Without the gate, such an ImageRepository stalls with FeatureGateDisabled
+ * (image-reflector-controller v1.2, internal/controller/imagerepository_controller.go). With it,
+ * the reflector requests a token of that service account in the object's own namespace (audience
+ * sts.amazonaws.com) and exchanges it with STS for the role the service account's
+ * eks.amazonaws.com/role-arn annotation names: IRSA, which is the only AWS identity Flux 2.9
+ * supports per object (EKS Pod Identity per object is fluxcd/flux2#6003). Flux's own RBAC already
+ * lets the controllers get service accounts and create their tokens (ClusterRole crd-controller,
+ * since Flux 2.6).
+ *
+ * An object that names no service account still uses the controller's own identity, the Pod
+ * Identity of the platform's image scanning: that is how the platform's ImageRepositories (in
+ * flux-system) keep working. `--default-service-account` is deliberately not set here, although
+ * Flux's multi-tenancy guide lists it for this controller: with it, every ImageRepository naming
+ * none, the platform's included, would use object-level identity through that service account
+ * (fluxcd/pkg auth/access_token.go, getServiceAccountAndProviderInfo), which has no Pod Identity
+ * form. The teams are kept off the controller's identity by an admission policy instead
+ * (config_files/infrastructure/image-repository-identity.yaml). Cross-tenant token reuse is ruled
+ * out by Flux itself: its token cache keys name the role and the service account.
+ */
+export const OBJECT_LEVEL_IDENTITY_PATCHES: readonly string[] = addArgument(OBJECT_LEVEL_WORKLOAD_IDENTITY_GATE, "image-reflector-controller");
+
 /**
  * clusters/<cluster>/flux-system/kustomization.yaml: the bootstrap's own resources, the
- * multi-tenancy lock-down, and the fingerprint of the key the cluster pulls with. Changing the
+ * multi-tenancy lock-down, object-level identity for the image reflector, and the fingerprint of the key the cluster pulls with. Changing the
  * key changes this file, which makes the next apply update the bootstrap; the update re-runs it
  * and rewrites the flux-system Secret.
  */
@@ -95,6 +122,7 @@ export function fluxSystemKustomization(deployKeyFingerprint: string): string {
     "  - gotk-sync.yaml",
     "patches:",
     ...LOCKDOWN_PATCHES,
+    ...OBJECT_LEVEL_IDENTITY_PATCHES,
     "",
   ].join("\n");
 }

@@ -61,6 +61,31 @@ function podIdentityTrustProblem(trust: unknown): string | undefined {
   return undefined;
 }
 
+/** IAM OIDC providers of a cluster's service account issuer (their URL refers to an EKS cluster). */
+function clusterOidcProviders(ctx: PolicyContext): ResourceView[] {
+  return ctx.ofType("aws_iam_openid_connect_provider").filter((p) => ctx.referenced(p.config.url, "aws_eks_cluster").length > 0);
+}
+
+/** A service account's subject, named exactly: no IAM wildcard can hide in it. */
+const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+
+/** What is wrong with a statement that trusts a cluster's service account tokens, if anything. */
+function serviceAccountTrustProblem(statement: Record<string, unknown>): string | undefined {
+  const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const loose = Object.entries(condition).filter(([operator, keys]) => operator !== "StringEquals" && Object.keys(keys).some((k) => /:(sub|aud)$/.test(k)));
+  if (loose.length > 0) return `its trust matches the token's sub or aud with ${loose.map(([operator]) => operator).join(", ")}, not StringEquals`;
+  const equals = condition.StringEquals ?? {};
+  const sub = Object.entries(equals).filter(([k]) => k.endsWith(":sub"));
+  const aud = Object.entries(equals).filter(([k]) => k.endsWith(":aud"));
+  if (sub.length !== 1) return "its trust has no StringEquals condition on the token's sub (any service account of the cluster could assume it)";
+  const subjects = asList<string>(sub[0][1]).map(String);
+  const loosely = subjects.filter((subject) => !SERVICE_ACCOUNT_SUBJECT.test(subject));
+  if (subjects.length === 0 || loosely.length > 0) return `its trust's sub ${JSON.stringify(loosely)} does not name one service account exactly`;
+  if (aud.length !== 1 || textOf(aud[0][1]) !== "sts.amazonaws.com") return "its trust has no StringEquals condition aud = sts.amazonaws.com";
+  if (sub[0][0].slice(0, -":sub".length) !== aud[0][0].slice(0, -":aud".length)) return "its trust's sub and aud conditions name different issuers";
+  return undefined;
+}
+
 export const IAM_RULES: readonly PolicyRule[] = [
   {
     id: "CKV_AWS_62",
@@ -89,6 +114,24 @@ export const IAM_RULES: readonly PolicyRule[] = [
         const problem = podIdentityTrustProblem(role.config.assume_role_policy);
         return problem ? [{ node: role.construct, detail: problem }] : [];
       }),
+  },
+  {
+    id: "EFG_SERVICE_ACCOUNT_TRUST",
+    title: "roles for a cluster's service accounts (IRSA) trusted only by named service accounts",
+    fix: "trust the cluster's OIDC provider with StringEquals on <issuer>:sub = system:serviceaccount:<namespace>:<name> and <issuer>:aud = sts.amazonaws.com (IrsaRole does)",
+    check: (ctx) => {
+      const providers = clusterOidcProviders(ctx);
+      if (providers.length === 0) return [];
+      return ctx.ofType("aws_iam_role").flatMap((role) => {
+        const trusting = statements(parsePolicy(role.config.assume_role_policy)).filter(
+          (s) => s.Effect === "Allow" && providers.some((p) => ctx.refersTo(textOf((s.Principal as Record<string, unknown> | undefined)?.Federated), p)),
+        );
+        return trusting.flatMap((s) => {
+          const problem = serviceAccountTrustProblem(s);
+          return problem ? [{ node: role.construct, detail: problem }] : [];
+        });
+      });
+    },
   },
   {
     id: "EFG_NODE_ECR_PULL_ONLY",

@@ -97,7 +97,18 @@ describe("FluxBootstrap", () => {
       resources: ["gotk-components.yaml", "gotk-sync.yaml"],
     });
     expect(Object.keys(parsed).sort()).toEqual(["apiVersion", "kind", "patches", "resources"]);
-    expect(parsed.patches.map((p: { target: { kind: string } }) => p.target.kind)).toEqual(["Deployment", "Deployment", "Deployment", "Kustomization"]);
+    expect(parsed.patches.map((p: { target: { kind: string } }) => p.target.kind)).toEqual([
+      "Deployment",
+      "Deployment",
+      "Deployment",
+      "Kustomization",
+      "Deployment",
+    ]);
+    // The last one turns on object-level workload identity, on image-reflector-controller alone.
+    expect(parsed.patches[4]).toEqual({
+      patch: "- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --feature-gates=ObjectLevelWorkloadIdentity=true\n",
+      target: { kind: "Deployment", name: "image-reflector-controller" },
+    });
     expect(fluxSystemKustomization("SHA256:bbbb")).not.toBe(a);
   });
 });
