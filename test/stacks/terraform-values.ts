@@ -67,6 +67,13 @@ export class AppliedApp {
     }
     if (/^data\.aws_caller_identity\.[\w-]+\.account_id$/.test(expression)) return ACCOUNT_ID;
     if (/^data\.aws_partition\.[\w-]+\.partition$/.test(expression)) return PARTITION;
+    // An existing OIDC provider, looked up by its URL (gitlab.awsOidcProvider "existing", the default).
+    const provider = /^data\.aws_iam_openid_connect_provider\.([\w-]+)\.arn$/.exec(expression);
+    if (provider) {
+      const url: unknown = this.stacks[stack]?.data?.aws_iam_openid_connect_provider?.[provider[1]]?.url;
+      if (typeof url !== "string") throw new Error(`terraform-values: data.aws_iam_openid_connect_provider.${provider[1]} has no url in stack ${stack}`);
+      return `arn:${PARTITION}:iam::${ACCOUNT_ID}:oidc-provider/${this.resolve(stack, url).replace(/^https:\/\//, "")}`;
+    }
 
     const attribute = /^(aws_[a-z0-9_]+)\.([\w-]+)\.(.+)$/.exec(expression);
     if (attribute) return this.attribute(stack, attribute[1], attribute[2], attribute[3]);
