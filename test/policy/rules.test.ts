@@ -88,6 +88,24 @@ const flowLogFor = (scope: Construct, vpc: Vpc) =>
     iamRoleArn: "arn:aws:iam::111122223333:role/x",
   });
 
+/** Changes a trust statement's Condition; `subKey` is its `<issuer>:sub` key. */
+type TrustEdit = (condition: Record<string, Record<string, unknown>>, subKey: string) => void;
+
+/** A cluster, its OIDC provider and a role trusting team/reader through it, the trust changed by `edit`. */
+function irsaRole(scope: Construct, edit: TrustEdit = () => undefined): void {
+  const eks = cluster(scope);
+  const oidc = new EksOidcProvider(scope, "oidc", { issuerUrl: eks.identity.get(0).oidc.get(0).issuer });
+  const trust = JSON.parse(
+    serviceAccountOidcTrustPolicy({ providerArn: oidc.arn, conditionIssuer: oidc.conditionIssuer, serviceAccounts: [{ namespace: "team", name: "reader" }] }),
+  ) as { Statement: { Condition: Record<string, Record<string, unknown>> }[] };
+  const condition = trust.Statement[0].Condition;
+  edit(
+    condition,
+    Object.keys(condition.StringEquals).find((k) => k.endsWith(":sub"))!,
+  );
+  new IamRole(scope, "role", { name: "r", assumeRolePolicy: JSON.stringify(trust) });
+}
+
 const ecr = (scope: Construct, config: { mutable?: boolean; scan?: boolean; encryption?: string } = {}) =>
   new EcrRepositoryResource(scope, "repository", {
     name: "app",
@@ -154,23 +172,12 @@ const BAD: Record<string, { build: (scope: Construct) => void; says: RegExp }> =
     says: /no StringEquals condition on aws:SourceAccount or aws:RequestTag\/eks-cluster-arn/,
   },
   EFG_SERVICE_ACCOUNT_TRUST: {
-    build: (s) => {
-      const eks = cluster(s);
-      const oidc = new EksOidcProvider(s, "oidc", { issuerUrl: eks.identity.get(0).oidc.get(0).issuer });
-      const trust = JSON.parse(
-        serviceAccountOidcTrustPolicy({
-          providerArn: oidc.arn,
-          conditionIssuer: oidc.conditionIssuer,
-          serviceAccounts: [{ namespace: "team", name: "reader" }],
-        }),
-      ) as { Statement: { Condition: Record<string, Record<string, string>> }[] };
+    build: (s) =>
       // A wildcard namespace: any namespace's "reader" could assume the role.
-      const equals = trust.Statement[0].Condition.StringEquals;
-      const subKey = Object.keys(equals).find((k) => k.endsWith(":sub"))!;
-      delete equals[subKey];
-      trust.Statement[0].Condition.StringLike = { [subKey]: "system:serviceaccount:*:reader" };
-      new IamRole(s, "role", { name: "r", assumeRolePolicy: JSON.stringify(trust) });
-    },
+      irsaRole(s, (condition, subKey) => {
+        delete condition.StringEquals[subKey];
+        condition.StringLike = { [subKey]: "system:serviceaccount:*:reader" };
+      }),
     says: /matches the token's sub or aud with StringLike, not StringEquals/,
   },
   EFG_NODE_ECR_PULL_ONLY: {
@@ -231,24 +238,7 @@ describe("policy rules", () => {
 
     describe("a role for a cluster's service accounts (IRSA)", () => {
       /** A role trusted through the cluster's OIDC provider, its trust statement changed by `edit`. */
-      const irsa = (edit: (condition: Record<string, Record<string, unknown>>, subKey: string) => void = () => undefined) =>
-        checkConstructs((s) => {
-          const eks = cluster(s);
-          const oidc = new EksOidcProvider(s, "oidc", { issuerUrl: eks.identity.get(0).oidc.get(0).issuer });
-          const trust = JSON.parse(
-            serviceAccountOidcTrustPolicy({
-              providerArn: oidc.arn,
-              conditionIssuer: oidc.conditionIssuer,
-              serviceAccounts: [{ namespace: "team", name: "reader" }],
-            }),
-          ) as { Statement: { Condition: Record<string, Record<string, unknown>> }[] };
-          const condition = trust.Statement[0].Condition;
-          edit(
-            condition,
-            Object.keys(condition.StringEquals).find((k) => k.endsWith(":sub"))!,
-          );
-          new IamRole(s, "role", { name: "r", assumeRolePolicy: JSON.stringify(trust) });
-        });
+      const irsa = (edit?: TrustEdit) => checkConstructs((s) => irsaRole(s, edit));
       const says = (notes: readonly PolicyNote[]) =>
         ofRule(notes, "EFG_SERVICE_ACCOUNT_TRUST")
           .map((n) => n.message)
