@@ -9,6 +9,7 @@ import { RepositoryStack } from "./stacks/repository-stack";
 import { removeSynthOutput } from "./stacks/synth-output";
 import { LOCAL_STATE, resolveStateBackend, type StateBackend } from "./stacks/state/resolve";
 import { parseSettings, readRawSettings } from "./stacks/settings/load";
+import { skipTokenCreationStacks } from "./stacks/tooling/token-creation-stacks";
 import type { Settings } from "./stacks/settings/schema";
 
 /**
@@ -60,6 +61,7 @@ function whereInProject(err: Error): string {
 }
 
 function main(): void {
+  skipTokenCreationStacks();
   const app = new App();
   try {
     const settings = parseSettings(readRawSettings(app.node.getAllContext() as Record<string, unknown>));

@@ -79,13 +79,13 @@ export class PolicyContext {
   constructor(readonly stack: TerraformStack) {}
 
   get resources(): ResourceView[] {
-    this.resourceViews ??= this.stack.node
-      .findAll()
-      .filter((c): c is TerraformResource => c instanceof TerraformResource)
-      .map((construct) => {
+    // From the elements' JSON: each element is resolved once, for every rule.
+    this.resourceViews ??= this.elements
+      .filter((e): e is { node: TerraformResource; json: unknown } => e.node instanceof TerraformResource)
+      .map(({ node: construct, json }) => {
         // toTerraform: { resource: { <type>: { <id>: config } } }
-        const json = this.resolve(construct.toTerraform()) as { resource?: Record<string, Record<string, JsonObject>> };
-        const config = json.resource?.[construct.terraformResourceType]?.[construct.friendlyUniqueId] ?? {};
+        const config =
+          (json as { resource?: Record<string, Record<string, JsonObject>> }).resource?.[construct.terraformResourceType]?.[construct.friendlyUniqueId] ?? {};
         return { construct, type: construct.terraformResourceType, address: terraformAddress(construct), config };
       });
     return this.resourceViews;

@@ -13,6 +13,7 @@ import {
   renderTemplate,
   TemplateError,
   type TemplateValues,
+  withTokensNumberedInOrder,
 } from "../../stacks/manifests/render";
 import { appTemplateValues, clusterTemplateValues, imagePolicyTemplateValues } from "../../stacks/manifests/values";
 import { evaluateTerraformTemplate } from "../terraform-template";
@@ -181,6 +182,32 @@ describe("renderLayer refuses, naming the template, line and column", () => {
     ]);
     // An empty document after a trailing --- is what kustomize ignores too.
     expect(() => checkManifests("apiVersion: v1\nkind: X\n---\n", "d.yaml")).not.toThrow();
+  });
+
+  describe("each text is parsed once (the same app in every cluster of a fleet)", () => {
+    const token = (n: number) => `\${TfToken[TOKEN.${n}]}`;
+
+    test("GIVEN cdktf string tokens WHEN renumbered THEN in order of first appearance, equal ones equal and distinct ones distinct", () => {
+      expect(withTokensNumberedInOrder(`a: ${token(907)}\nb: ${token(12)}\nc: ${token(907)} ${token(3)}\n`)).toBe(
+        `a: ${token(0)}\nb: ${token(1)}\nc: ${token(0)} ${token(2)}\n`,
+      );
+      expect(withTokensNumberedInOrder("no tokens: $${x}\n")).toBe("no tokens: $${x}\n");
+    });
+
+    test("GIVEN a text with two distinct tokens as keys passed WHEN a text with one token twice as a key is checked THEN it is still refused", () => {
+      const head = "apiVersion: v1\nkind: ConfigMap\ndata:\n";
+      expect(() => checkManifests(`${head}  ${token(41)}: a\n  ${token(42)}: b\n`, "distinct.yaml")).not.toThrow();
+      // The duplicate key differs from the text that passed only in which tokens are equal.
+      expect(templateErrorOf(() => checkManifests(`${head}  ${token(43)}: a\n  ${token(43)}: b\n`, "same.yaml"))[0]).toMatch(
+        /^same\.yaml:5:\d+: not valid YAML: .*[Dd]uplicate|unique/,
+      );
+    });
+
+    test("GIVEN a text that was refused WHEN checked again under another name THEN it is refused again, naming that file", () => {
+      const broken = 'apiVersion: v1\nkind: "X\n';
+      expect(templateErrorOf(() => checkManifests(broken, "first.yaml"))[0]).toMatch(/^first\.yaml:/);
+      expect(templateErrorOf(() => checkManifests(broken, "second.yaml"))[0]).toMatch(/^second\.yaml:/);
+    });
   });
 
   test("GIVEN a template the layout does not declare, or a declared one that is missing THEN both are named", () => {
