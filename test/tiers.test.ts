@@ -83,3 +83,29 @@ describe("the test tiers", () => {
     expect(idle).toEqual([]);
   });
 });
+
+describe("the tools' environment (jest's globalSetup, test/tool-env.js)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS module jest loads by path
+  const toolEnv = require("./tool-env.js") as () => void;
+  const saved = process.env.GOGC;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.GOGC;
+    else process.env.GOGC = saved;
+  });
+
+  test("GIVEN package.json's jest config THEN test/tool-env.js is its globalSetup, which runs before the workers start", () => {
+    expect(jestConfig.globalSetup).toBe("<rootDir>/test/tool-env.js");
+  });
+
+  test("GIVEN no GOGC WHEN the global setup runs THEN the Go tools collect garbage at 400", () => {
+    delete process.env.GOGC;
+    toolEnv();
+    expect(process.env.GOGC).toBe("400");
+  });
+
+  test("GIVEN a GOGC set by whoever runs the tests WHEN the global setup runs THEN it is kept", () => {
+    process.env.GOGC = "100";
+    toolEnv();
+    expect(process.env.GOGC).toBe("100");
+  });
+});
