@@ -341,7 +341,7 @@ if (missingTools.length > 0) {
         }
       });
 
-      test("THEN nothing in either job wrote below node_modules (hard links to this checkout's files), but tsc's build info and ESLint's cache in the copy's own .cache", () => {
+      test("THEN nothing in either job wrote below node_modules (hard links to this checkout's files), but tsc's build info, ESLint's and Prettier's caches in the copy's own .cache", () => {
         for (const job of ["test", "synth"] as const) {
           expect(before[job]!.size).toBeGreaterThan(1000);
           expect({ job, changed: changedEntries(before[job]!, after[job]!).slice(0, 20) }).toEqual({ job, changed: [] });
@@ -356,6 +356,7 @@ if (missingTools.length > 0) {
         ]);
         expect(written).toEqual([
           ["eslint/.cache_<hash>", 1],
+          ["prettier/cache.json", 1],
           ["tsbuildinfo", 1],
         ]);
       });
