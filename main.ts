@@ -4,16 +4,16 @@ import { ClusterStack } from "./stacks/cluster-stack";
 import { UserInputError } from "./stacks/errors";
 import { GitOpsStack } from "./stacks/gitops-stack";
 import { applyPolicy, policyErrorLines } from "./stacks/policy/aspect";
-import { stackNames } from "./stacks/naming";
 import { RepositoryStack } from "./stacks/repository-stack";
 import { removeSynthOutput } from "./stacks/synth-output";
 import { LOCAL_STATE, resolveStateBackend, type StateBackend } from "./stacks/state/resolve";
 import { parseSettings, readRawSettings } from "./stacks/settings/load";
+import { stackSet } from "./stacks/stack-set";
 import { skipTokenCreationStacks } from "./stacks/tooling/token-creation-stacks";
 import type { Settings } from "./stacks/settings/schema";
 
 /**
- * Builds every stack the settings declare: `gitops-repository` (deploy keys and branch
+ * Builds every stack of stacks/stack-set.ts: `gitops-repository` (deploy keys and branch
  * protection, shared by every cluster) and, per cluster, `<name>-eks` (AWS) and `<name>-gitops`
  * (Flux), which reads the other two through cross-stack references.
  *
@@ -30,26 +30,46 @@ import type { Settings } from "./stacks/settings/schema";
  */
 export function buildApp(app: App, settings: Settings, state: StateBackend = LOCAL_STATE): App {
   const stacks: TerraformStack[] = [];
-  const repository = new RepositoryStack(app, stackNames.repository, { gitlab: settings.gitlab, clusters: settings.clusters, state });
+  let repository: RepositoryStack | undefined;
+  const clusterStacks = new Map<string, ClusterStack>();
   let previousGitOps: GitOpsStack | undefined;
   let gitlabOidcProviderArn: string | undefined;
-  for (const cluster of settings.clusters) {
-    const clusterStack = new ClusterStack(app, stackNames.cluster(cluster.name), { cluster, gitlab: settings.gitlab, gitlabOidcProviderArn, state });
-    if (settings.gitlab.awsOidcProvider === "create") gitlabOidcProviderArn ??= clusterStack.gitlabOidcProviderArn;
-    const gitops = new GitOpsStack(app, stackNames.gitops(cluster.name), {
-      cluster,
-      gitlab: settings.gitlab,
-      clusterOutputs: clusterStack,
-      gitAccess: repository.gitAccess(cluster.name),
-      tenantGitAccess: Object.fromEntries(cluster.tenants.map((t) => [t.name, repository.tenantGitAccess(cluster.name, t.name)])),
-      state,
-    });
-    if (previousGitOps) gitops.addDependency(previousGitOps);
-    previousGitOps = gitops;
-    stacks.push(clusterStack, gitops);
+  // stackSet lists a stack after the stacks it reads, so each one finds them built.
+  for (const declared of stackSet(settings)) {
+    switch (declared.kind) {
+      case "repository":
+        repository = new RepositoryStack(app, declared.name, { gitlab: settings.gitlab, clusters: settings.clusters, state });
+        stacks.push(repository);
+        break;
+      case "cluster": {
+        const { cluster } = declared;
+        const clusterStack = new ClusterStack(app, declared.name, { cluster, gitlab: settings.gitlab, gitlabOidcProviderArn, state });
+        if (settings.gitlab.awsOidcProvider === "create") gitlabOidcProviderArn ??= clusterStack.gitlabOidcProviderArn;
+        clusterStacks.set(cluster.name, clusterStack);
+        stacks.push(clusterStack);
+        break;
+      }
+      case "gitops": {
+        const { cluster } = declared;
+        const [gitRepository, clusterStack] = [repository, clusterStacks.get(cluster.name)];
+        if (!gitRepository || !clusterStack) throw new Error(`buildApp: ${declared.name} is declared before the stacks it reads (stacks/stack-set.ts)`);
+        const gitops = new GitOpsStack(app, declared.name, {
+          cluster,
+          gitlab: settings.gitlab,
+          clusterOutputs: clusterStack,
+          gitAccess: gitRepository.gitAccess(cluster.name),
+          tenantGitAccess: Object.fromEntries(cluster.tenants.map((t) => [t.name, gitRepository.tenantGitAccess(cluster.name, t.name)])),
+          state,
+        });
+        if (previousGitOps) gitops.addDependency(previousGitOps);
+        previousGitOps = gitops;
+        stacks.push(gitops);
+        break;
+      }
+    }
   }
   // Every stack is checked against the policy when it is synthesized (stacks/policy/).
-  applyPolicy([repository, ...stacks], settings.policy.acceptedRisks);
+  applyPolicy(stacks, settings.policy.acceptedRisks);
   return app;
 }
 

@@ -16,7 +16,6 @@ import { ManagedNodeGroup } from "./constructs/aws/managed-node-group";
 import { Network } from "./constructs/aws/network";
 import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
 import { TeamCiRole } from "./constructs/aws/team-ci-role";
-import type { ClusterOutputs, EcrRepositoryRef } from "./gitops-stack";
 import { CLUSTER_AUTOSCALER, controllerRoleNames, flowLogsRoleName, nodeGroupName, TEAM_ECR_READER, teamCiRoleName, teamImageReaderRoleName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import { awsDefaultTags } from "./tags";
@@ -97,6 +96,25 @@ export interface ClusterStackProps extends ProjectStackProps {
    * @default - created here (awsOidcProvider "create") or read by URL ("existing"), when a team has ECR repositories
    */
   readonly gitlabOidcProviderArn?: string;
+}
+
+/** One app's ECR repository (cross-stack references). */
+export interface EcrRepositoryRef {
+  readonly url: string;
+  readonly arn: string;
+}
+
+/** What a cluster's AWS stack gives its GitOps stack (cross-stack references); ClusterStack implements it. */
+export interface ClusterOutputs {
+  readonly clusterName: string;
+  /** Kubernetes API endpoint (https URL). */
+  readonly clusterEndpoint: string;
+  /** Base64-encoded PEM of the cluster CA, as EKS returns it. */
+  readonly clusterCaData: string;
+  /** Each app's ECR repository, by app name. */
+  readonly ecrRepositories: Readonly<Record<string, EcrRepositoryRef>>;
+  /** ARN of each team's image reader role (IRSA), by team name: teams with ECR repositories only. */
+  readonly teamImageReaderRoleArns: Readonly<Record<string, string>>;
 }
 
 /**

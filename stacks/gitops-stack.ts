@@ -21,31 +21,13 @@ import { renderClusterFiles } from "./manifests/cluster-files";
 import { gitlabProjectAddress } from "./manifests/values";
 import { commitStatusTokenName, controllerRoleNames, sshGitUrl, stackNames, tenantGitSecretName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
+import type { ClusterOutputs } from "./cluster-stack";
 import type { FluxGitAccess, TenantGitAccess } from "./repository-stack";
 import { awsDefaultTags } from "./tags";
 import type { ClusterSettings, GitLabSettings } from "./settings/schema";
 
 /** Namespace and service account of Flux's image reflector (fixed by the Flux install). */
 export const IMAGE_REFLECTOR = { namespace: "flux-system", serviceAccount: "image-reflector-controller" } as const;
-
-/** One app's ECR repository (cross-stack references). */
-export interface EcrRepositoryRef {
-  readonly url: string;
-  readonly arn: string;
-}
-
-/** What the GitOps stack reads from a cluster's AWS stack (cross-stack references). */
-export interface ClusterOutputs {
-  readonly clusterName: string;
-  /** Kubernetes API endpoint (https URL). */
-  readonly clusterEndpoint: string;
-  /** Base64-encoded PEM of the cluster CA, as EKS returns it. */
-  readonly clusterCaData: string;
-  /** Each app's ECR repository, by app name. */
-  readonly ecrRepositories: Readonly<Record<string, EcrRepositoryRef>>;
-  /** ARN of each team's image reader role (IRSA), by team name: teams with ECR repositories only. */
-  readonly teamImageReaderRoleArns: Readonly<Record<string, string>>;
-}
 
 export interface GitOpsStackProps extends ProjectStackProps {
   /** One validated cluster entry of the settings. */

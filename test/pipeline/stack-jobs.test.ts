@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { STACK_JOBS_FILE, stackJobsYaml } from "../../stacks/pipeline/generate";
-import { gitopsResourceGroup } from "../../stacks/pipeline/stack-graph";
 import { parseSettings, readRawSettings } from "../../stacks/settings/load";
+import { gitopsResourceGroup } from "../../stacks/stack-set";
 import { MINIMAL_SETTINGS, twoClusters } from "../support";
 
 /*
