@@ -97,17 +97,9 @@ export function renderLayer(layer: TemplateLayer, values: TemplateValues, option
   });
 }
 
-/**
- * The templates that passed {@link checkTemplate} in this process, by file, owner and text: a
- * layer rendered once per app (or per cluster) checks each template once, not once per render.
- * Keyed by the text itself, so a template that changes on disk is checked again.
- */
-const checkedTemplates = new Set<string>();
-
 /** A template, before any value is filled in: Kubernetes YAML, with a setter marker exactly when Flux owns it. */
 function checkTemplate(template: string, file: string, owner: string): void {
-  const key = `${file}\0${owner}\0${template}`;
-  if (checkedTemplates.has(key)) return;
+  // checkManifests parses a text once per process: a layer rendered per app checks its templates once.
   checkManifests(template, file, "");
   const hasMarker = IMAGE_POLICY_MARKER.test(template);
   if (hasMarker !== (owner === "flux")) {
@@ -117,7 +109,6 @@ function checkTemplate(template: string, file: string, owner: string): void {
         : `${file}: declared owned by Flux in stacks/layout.ts, but has no image policy setter marker (Flux would never write it)`,
     ]);
   }
-  checkedTemplates.add(key);
 }
 
 /**
