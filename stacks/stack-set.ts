@@ -5,7 +5,7 @@ import type { ClusterSettings, Settings } from "./settings/schema";
 export type PipelineStage = "infrastructure" | "gitops";
 
 /** Where a stack's deploys land in the pipeline. */
-interface PipelineFacts {
+export interface PipelineFacts {
   /** The stack's name: its construct id, its directory in cdktf.out/stacks and its state's name. */
   readonly name: string;
   /** The GitLab environment its deploys are recorded in. */

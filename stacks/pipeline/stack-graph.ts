@@ -2,20 +2,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { rotationTargets, stacksHoldingCredentials, type SynthesizedStack } from "../security/credentials";
 import type { Settings } from "../settings/schema";
-import { stackSet, type PipelineStage } from "../stack-set";
+import { stackSet, type PipelineFacts } from "../stack-set";
 
 /** One stack as the pipeline sees it: its declaration's pipeline facts (stacks/stack-set.ts) and what its synthesized Terraform reads. */
-export interface PipelineStack {
-  /** The stack's name: its directory in cdktf.out/stacks and its state's name. */
-  readonly name: string;
+export interface PipelineStack extends PipelineFacts {
   /** Stacks whose state this one reads through `terraform_remote_state`: they must be applied first. */
   readonly reads: readonly string[];
-  /** The GitLab environment its deploys are recorded in. */
-  readonly environment: string;
-  /** The resource group that serializes its deploys and destroys. */
-  readonly resourceGroup: string;
-  /** The pipeline stage of its plan and deploy: AWS and GitLab stacks first, then the GitOps stacks. */
-  readonly stage: PipelineStage;
   /**
    * Its state holds credentials (stacks/security/credentials.ts): it is planned on the default
    * branch only, by the deploy identity, and its plan file is nobody's download.
