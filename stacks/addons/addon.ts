@@ -86,6 +86,7 @@ export interface EksAddonUnit extends AddonBase {
    */
   readonly providesPodIdentity?: boolean;
   /**
+   * The role its service account assumes; before the nodes it waits for the Pod Identity agent too.
    * @default - none: the add-on runs with the node's permissions, if it needs any
    */
   readonly identity?: EksAddonIdentity;
@@ -122,7 +123,10 @@ export interface FluxAddonUnit extends AddonBase {
    * are its own, no other add-on's.
    */
   readonly templateValues: (cluster: ClusterSettings) => AddonTemplateValues;
-  /** @default - none */
+  /**
+   * The role its service account assumes, created by the cluster stack with an association of its own.
+   * @default - none
+   */
   readonly identity?: AddonIdentity;
 }
 
