@@ -34,6 +34,7 @@
  * single commit, up and down: Terraform creates and updates files in the order given and deletes
  * removed files afterwards, newest first.
  */
+import { fluxAddons } from "./addons";
 
 /** Who writes a file after Terraform created it. */
 export type FileOwner =
@@ -65,7 +66,8 @@ export const INFRASTRUCTURE_LAYER: TemplateLayer = {
   templateDir: "infrastructure",
   files: [
     { path: "image-repository-identity.yaml", owner: "terraform" },
-    { path: "cluster-autoscaler.yaml", owner: "terraform" },
+    // Each add-on Flux installs (stacks/addons/), in the registry's order.
+    ...fluxAddons().map((addon): LayerFile => ({ path: addon.templateFile, owner: "terraform" })),
     { path: INDEX_FILE, owner: "terraform" },
   ],
 };

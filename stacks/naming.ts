@@ -2,6 +2,7 @@
  * Names built from settings in more than one place: the constructs create resources with them and
  * the settings schema checks them against AWS length limits, so both must build them the same way.
  */
+import { ADDONS } from "./addons";
 
 /** The EKS node group of a cluster: "<cluster>-<node group>". */
 export function nodeGroupName(clusterName: string, groupName: string): string {
@@ -61,12 +62,6 @@ export function logicalImageName(appName: string): string {
 }
 
 /**
- * The Cluster Autoscaler's service account: the cluster stack's Pod Identity association and the
- * infrastructure layer's HelmRelease must name the same one.
- */
-export const CLUSTER_AUTOSCALER = { namespace: "kube-system", serviceAccount: "cluster-autoscaler" } as const;
-
-/**
  * The Secret holding the GitLab token for Flux's commit statuses: the GitOps stack creates it and
  * the notifications layer's Provider names it. It lives beside the Provider (a Provider's
  * secretRef reads its own namespace only); the token itself never goes to Git.
@@ -97,12 +92,12 @@ export function tenantDeployKeyTitle(clusterName: string, team: string): string 
   return `Flux (cluster ${clusterName}, team ${team})`;
 }
 
-/** The Pod Identity roles of a cluster's controllers, by purpose (IAM names are account-wide). */
+/**
+ * The Pod Identity roles of a cluster's controllers that are no add-on, by purpose (IAM names are
+ * account-wide); each add-on names its own (stacks/addons/).
+ */
 export const controllerRoleNames = {
-  ebsCsiDriver: (cluster: string) => `${cluster}-ebs-csi-driver`,
-  clusterAutoscaler: (cluster: string) => `${cluster}-cluster-autoscaler`,
   imageReflector: (cluster: string) => `${cluster}-flux-image-reflector`,
-  vpcCni: (cluster: string) => `${cluster}-vpc-cni`,
 } as const;
 
 /** The role VPC flow logs deliver to CloudWatch Logs with. */
@@ -120,10 +115,8 @@ export function accountWideRoleNames(cluster: {
 }): { readonly name: string; readonly from: readonly (string | number)[] }[] {
   return [
     { name: nodeRoleName(nodeGroupName(cluster.name, cluster.nodeGroup.name)), from: ["nodeGroup", "name"] },
-    { name: controllerRoleNames.ebsCsiDriver(cluster.name), from: ["name"] },
-    { name: controllerRoleNames.clusterAutoscaler(cluster.name), from: ["name"] },
+    ...ADDONS.flatMap((addon) => (addon.identity ? [{ name: addon.identity.roleName(cluster.name), from: ["name"] }] : [])),
     { name: controllerRoleNames.imageReflector(cluster.name), from: ["name"] },
-    { name: controllerRoleNames.vpcCni(cluster.name), from: ["name"] },
     { name: flowLogsRoleName(cluster.name), from: ["name"] },
     ...cluster.tenants
       .map((t, i) => ({ t, i }))

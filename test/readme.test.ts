@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { ADDONS, type Addon, eksAddons, fluxAddons } from "../stacks/addons";
 import { POLICY_RULES } from "../stacks/policy/rules";
 import { ACCEPTABLE_RULE_IDS } from "../stacks/policy/rule-ids";
 import { settingLeaves } from "../stacks/settings/introspect";
@@ -282,5 +283,61 @@ describe("README policy at synth", () => {
       if ((ACCEPTABLE_RULE_IDS as readonly string[]).includes(id)) expect([id, accept]).toEqual([id, `\`policy.acceptedRisks\` \`${id}\``]);
       else expect([id, accept]).toEqual([id, "no"]);
     }
+  });
+});
+
+/** The rows of the README's "## Versions" table: first cell -> [version, where, how to move it]. */
+function versionRows(readme: string): Map<string, string[]> {
+  const section = readme.split(/^## Versions$/m)[1]?.split(/^## /m)[0] ?? "";
+  return new Map(
+    [...section.matchAll(/^\| (.+) \|$/gm)]
+      .map((m) => m[1].split(" | "))
+      .filter((cells) => cells.length === 4 && cells[0] !== "what" && !/^-+$/.test(cells[0]))
+      .map(([what, ...rest]) => [what, rest]),
+  );
+}
+
+/** What the versions table must say of the add-ons, row by row, as problems. */
+function addonVersionProblems(readme: string, addons: readonly Addon[]): string[] {
+  const rows = versionRows(readme);
+  const problems: string[] = [];
+  const eksRow = `EKS add-ons ${eksAddons(addons)
+    .map((a) => `\`${a.name}\``)
+    .join(", ")}`;
+  if (!rows.has(eksRow)) problems.push(`no row "${eksRow}" (the EKS add-ons of stacks/addons/index.ts, in its order)`);
+  for (const addon of fluxAddons(addons)) {
+    const file = `\`stacks/addons/${addon.name}.ts\``;
+    const chart = `\`${addon.chart.name}\` ${addon.chart.version} from \`${addon.chart.repository}\``;
+    const images = Object.entries(addon.imageTags)
+      .map(([minor, tag], i) => (i === 0 ? `${tag} (Kubernetes ${minor})` : `${tag} (${minor})`))
+      .join(", ");
+    for (const [what, version] of [
+      [`${addon.title} chart`, chart],
+      [`${addon.title} image`, images],
+    ]) {
+      const row = rows.get(what);
+      if (row?.[0] !== version || row[1] !== file) problems.push(`${what}: the row should say ${version} in ${file}, not ${JSON.stringify(row?.slice(0, 2))}`);
+    }
+  }
+  return problems;
+}
+
+describe("README versions of the add-ons", () => {
+  test("GIVEN the add-on registry WHEN the versions table is read THEN it names every EKS add-on, and each Flux add-on's chart and images where they are pinned", () => {
+    expect(versionRows(README).size).toBeGreaterThan(8);
+    expect(addonVersionProblems(README, ADDONS)).toEqual([]);
+  });
+
+  test("GIVEN a chart moved in its unit alone, or an add-on the table lacks WHEN checked THEN each is named", () => {
+    const [autoscaler] = fluxAddons();
+    const moved = { ...autoscaler, chart: { ...autoscaler.chart, version: "9.60.0" } };
+    expect(
+      addonVersionProblems(
+        README,
+        ADDONS.map((a) => (a === autoscaler ? moved : a)),
+      ),
+    ).toEqual([expect.stringMatching(/^Cluster Autoscaler chart: the row should say `cluster-autoscaler` 9\.60\.0 /)]);
+    const extra: Addon = { name: "example-agent", title: "Example agent", installedBy: "eks", phase: "after-nodes" };
+    expect(addonVersionProblems(README, [...ADDONS, extra])).toEqual([expect.stringContaining("`metrics-server`, `example-agent`")]);
   });
 });

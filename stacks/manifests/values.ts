@@ -1,6 +1,6 @@
-import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../infrastructure-versions";
+import { ADDONS, type Addon, fluxAddons } from "../addons";
 import { INDEX_FILE, repositoryPaths, TENANT_LAYER } from "../layout";
-import { CLUSTER_AUTOSCALER, COMMIT_STATUS_TOKEN_SECRET, logicalImageName, sshGitUrl, TEAM_ECR_READER, tenantGitSecretName } from "../naming";
+import { COMMIT_STATUS_TOKEN_SECRET, logicalImageName, sshGitUrl, TEAM_ECR_READER, tenantGitSecretName } from "../naming";
 import type { AppSettings, ClusterSettings, GitLabSettings, TenantSettings } from "../settings/schema";
 
 /*
@@ -50,17 +50,13 @@ export interface AppsIndexTemplateValues extends Values {
   readonly APPS_RESOURCES: string;
 }
 
-/** Values of config_files/infrastructure/, rendered once per cluster into infrastructure/<cluster>/. */
+/**
+ * Values of config_files/infrastructure/, rendered once per cluster into infrastructure/<cluster>/:
+ * the layer's own, and each Flux add-on's (its templateValues, stacks/addons/).
+ */
 export interface InfrastructureTemplateValues extends Values {
   readonly CLUSTER_NAME: string;
   readonly REGION: string;
-  readonly CLUSTER_AUTOSCALER_REPOSITORY: string;
-  readonly CLUSTER_AUTOSCALER_CHART: string;
-  readonly CLUSTER_AUTOSCALER_CHART_VERSION: string;
-  /** The autoscaler release for the cluster's Kubernetes minor version. */
-  readonly CLUSTER_AUTOSCALER_IMAGE_TAG: string;
-  /** Must match the Pod Identity association of the cluster stack. */
-  readonly CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: string;
 }
 
 /** Values of config_files/cluster/, rendered once per cluster into clusters/<cluster>/. */
@@ -151,19 +147,16 @@ export function appsIndexTemplateValues(cluster: ClusterSettings): AppsIndexTemp
   };
 }
 
-export function infrastructureTemplateValues(cluster: ClusterSettings): InfrastructureTemplateValues {
-  const imageTag = CLUSTER_AUTOSCALER_IMAGE_TAGS[cluster.eks.kubernetesVersion];
-  // The settings schema accepts only Kubernetes versions this table has.
-  if (!imageTag) throw new Error(`no Cluster Autoscaler image for Kubernetes ${cluster.eks.kubernetesVersion}`);
-  return {
-    CLUSTER_NAME: cluster.name,
-    REGION: cluster.region,
-    CLUSTER_AUTOSCALER_REPOSITORY: CLUSTER_AUTOSCALER_CHART.repository,
-    CLUSTER_AUTOSCALER_CHART: CLUSTER_AUTOSCALER_CHART.name,
-    CLUSTER_AUTOSCALER_CHART_VERSION: CLUSTER_AUTOSCALER_CHART.version,
-    CLUSTER_AUTOSCALER_IMAGE_TAG: imageTag,
-    CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: CLUSTER_AUTOSCALER.serviceAccount,
-  };
+export function infrastructureTemplateValues(cluster: ClusterSettings, addons: readonly Addon[] = ADDONS): InfrastructureTemplateValues {
+  const values: Record<string, string> = { CLUSTER_NAME: cluster.name, REGION: cluster.region };
+  for (const addon of fluxAddons(addons)) {
+    for (const [placeholder, value] of Object.entries(addon.templateValues(cluster))) {
+      // Every template of the layer gets every value: one add-on must not change another's.
+      if (placeholder in values) throw new Error(`add-on ${addon.name}: placeholder ${placeholder} is the layer's or another add-on's`);
+      values[placeholder] = value;
+    }
+  }
+  return values as InfrastructureTemplateValues;
 }
 
 /** The values of a cluster's Flux objects. */

@@ -22,10 +22,10 @@ describe("accountWideRoleNames", () => {
   test("GIVEN a cluster without teams THEN its node, controller and flow-log roles, each with the setting it comes from", () => {
     expect(accountWideRoleNames(cluster([]))).toEqual([
       { name: "prod-default-node", from: ["nodeGroup", "name"] },
+      { name: "prod-vpc-cni", from: ["name"] },
       { name: "prod-ebs-csi-driver", from: ["name"] },
       { name: "prod-cluster-autoscaler", from: ["name"] },
       { name: "prod-flux-image-reflector", from: ["name"] },
-      { name: "prod-vpc-cni", from: ["name"] },
       { name: "prod-vpc-flow-logs", from: ["name"] },
     ]);
   });
@@ -48,7 +48,7 @@ describe("accountWideRoleNames", () => {
   });
 
   test("GIVEN the role name helpers THEN they match what the list says", () => {
-    expect(controllerRoleNames.vpcCni("a")).toBe("a-vpc-cni");
+    expect(controllerRoleNames.imageReflector("a")).toBe("a-flux-image-reflector");
     expect(flowLogsRoleName("a")).toBe("a-vpc-flow-logs");
   });
 });

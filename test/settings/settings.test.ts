@@ -331,7 +331,7 @@ describe("settings", () => {
         "a Kubernetes version with no pinned Cluster Autoscaler",
         (s) => (s.clusters[0].eks.kubernetesVersion = "1.40"),
         [
-          'settings.clusters[0].eks.kubernetesVersion: "1.40" is not allowed; allowed: one of 1.33, 1.34, 1.35 (the versions stacks/infrastructure-versions.ts pins a Cluster Autoscaler for)',
+          'settings.clusters[0].eks.kubernetesVersion: "1.40" is not allowed; allowed: one of 1.33, 1.34, 1.35 (the versions stacks/addons/cluster-autoscaler.ts pins a Cluster Autoscaler image for)',
         ],
       ],
       [

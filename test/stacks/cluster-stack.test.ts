@@ -5,7 +5,8 @@ import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { buildApp } from "../../main";
-import { ADDONS_AFTER_NODES, ADDONS_BEFORE_NODES, ClusterStack, LEGACY_ECR_ADDRESSES } from "../../stacks/cluster-stack";
+import { ADDONS, eksAddons } from "../../stacks/addons";
+import { ClusterStack, LEGACY_ECR_ADDRESSES } from "../../stacks/cluster-stack";
 import { address, findResource, ref } from "../constructs/find";
 import { EXAMPLE_ADMIN_ARN, MINIMAL_SETTINGS, type SynthesizedJson, testCluster, testSettings } from "../support";
 import { parseSettings } from "../../stacks/settings/load";
@@ -71,15 +72,20 @@ describe("ClusterStack", () => {
     describe("add-on ordering", () => {
       test("THEN the five add-ons are installed, each pinned for Kubernetes 1.35", () => {
         const names = Object.values(json.resource?.aws_eks_addon ?? {}).map((a) => a.addon_name);
-        expect(names.sort()).toEqual([...ADDONS_BEFORE_NODES, ...ADDONS_AFTER_NODES].sort());
+        expect(names.sort()).toEqual(
+          eksAddons()
+            .map((a) => a.name)
+            .sort(),
+        );
         for (const name of names) {
           expect(raw).toHaveDataSourceWithProperties(DataAwsEksAddonVersion, { addon_name: name, kubernetes_version: "1.35", most_recent: false });
         }
       });
 
       test("THEN the DaemonSet add-ons the first nodes need go before them, the Deployments after", () => {
-        expect([...ADDONS_BEFORE_NODES]).toEqual(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]);
-        expect([...ADDONS_AFTER_NODES]).toEqual(["coredns", "aws-ebs-csi-driver", "metrics-server"]);
+        const phase = (p: string) => ADDONS.filter((a) => a.phase === p).map((a) => a.name);
+        expect(phase("before-nodes")).toEqual(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]);
+        expect(phase("after-nodes")).toEqual(["coredns", "aws-ebs-csi-driver", "metrics-server"]);
       });
 
       test.each(["kube-proxy", "eks-pod-identity-agent"])("THEN %s does not depend on the node group", (name) => {

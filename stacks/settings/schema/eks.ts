@@ -3,7 +3,7 @@
  * entries, add-ons; and the rule that a principal gets one access entry.
  */
 import { z } from "zod";
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../../infrastructure-versions";
+import { EKS_ADDON_NAMES, kubernetesVersionPinners, supportedKubernetesVersions } from "../../addons";
 import { cidr, LOG_RETENTION_DAYS } from "./common";
 import { refuse, type RuleContext } from "./rules";
 
@@ -11,6 +11,12 @@ import { refuse, type RuleContext } from "./rules";
 export const MIN_KUBERNETES_MINOR = 33;
 /** Newest version verified in standard support (until 2027-03-27) when this default was chosen. */
 export const DEFAULT_KUBERNETES_VERSION = "1.35";
+
+/** The Kubernetes versions the add-ons pin images for (stacks/addons/): undefined when none pins any. */
+const PINNED_KUBERNETES_VERSIONS = supportedKubernetesVersions();
+
+/** The EKS add-ons' names, as the description lists them. */
+const addonList = EKS_ADDON_NAMES.map((name) => `\`${name}\``).join(", ");
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
@@ -46,8 +52,8 @@ export const eksSchema = z
       .regex(/^1\.\d+$/, `a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`)
       .refine((v) => Number(v.split(".")[1]) >= MIN_KUBERNETES_MINOR, `1.${MIN_KUBERNETES_MINOR} or newer (Flux 2.9 needs 1.${MIN_KUBERNETES_MINOR})`)
       .refine(
-        (v) => v in CLUSTER_AUTOSCALER_IMAGE_TAGS,
-        `one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")} (the versions stacks/infrastructure-versions.ts pins a Cluster Autoscaler for)`,
+        (v) => PINNED_KUBERNETES_VERSIONS?.includes(v) ?? true,
+        `one of ${PINNED_KUBERNETES_VERSIONS?.join(", ")} (the versions ${kubernetesVersionPinners()} for)`,
       )
       .default(DEFAULT_KUBERNETES_VERSION)
       .describe(
@@ -88,12 +94,12 @@ export const eksSchema = z
     addonVersions: z
       .partialRecord(
         // An unknown add-on is reported by zod as an unrecognized key (load.ts lists the allowed ones), never with an enum message.
-        z.enum(["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver", "metrics-server"]),
+        z.enum(EKS_ADDON_NAMES),
         z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.2"),
       )
       .default({})
       .describe(
-        'Explicit add-on versions by name (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`, `metrics-server`), e.g. `{"vpc-cni": "v1.20.4-eksbuild.2"}` (see [Operating the cluster](#operating-the-cluster)).',
+        `Explicit add-on versions by name (${addonList}), e.g. \`{"vpc-cni": "v1.20.4-eksbuild.2"}\` (see [Operating the cluster](#operating-the-cluster)).`,
       ),
     deletionProtection: z.boolean().default(false).describe("EKS refuses to delete the cluster while on: turn it on in production (off for trials)."),
     grantDeployerAdmin: z
