@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from "child_process";
-import { randomBytes } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -12,9 +12,10 @@ import type { Json } from "../support";
  * .gitlab-ci.yml through gitlab-ci-local 4.73.0 (the newest that runs on Node 20; it bundles GitLab's
  * CI JSON schema and validates against it on every run): the jobs of a merge-request pipeline and of
  * a default-branch pipeline with rules evaluated, their needs, and the test and synth jobs run for
- * real with the shell executor, each in its own copy of the project. What gitlab-ci-local does not
- * honour (workflow:rules, id_tokens, resource_group, reports:terraform, artifacts:access) is asserted
- * on the YAML it expands (--preview).
+ * real with the shell executor, each in its own copy of the project (kept between runs with the
+ * caches its tools wrote: see reusableJobCopy). What gitlab-ci-local does not honour
+ * (workflow:rules, id_tokens, resource_group, reports:terraform, artifacts:access) is asserted on
+ * the YAML it expands (--preview).
  *
  * The jobs install nothing: each copy gets this checkout's node_modules as hard links, which the
  * .npm template's check (.ci/gitlab/node-modules-current) finds current, so its `npm ci` is skipped
@@ -46,7 +47,11 @@ const missingTools = ["rsync", "git"].filter((tool) => spawnSync(tool, ["--versi
 
 /** The project's files as a fresh Git repository (gitlab-ci-local reads Git), without node_modules and caches. */
 function pipelineCopy(prefix: string): string {
-  const copy = tempDir(prefix);
+  return copyProjectInto(tempDir(prefix));
+}
+
+/** Copies the project's files into the empty folder `copy` and commits them there; returns `copy`. */
+function copyProjectInto(copy: string): string {
   const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" });
   const present = files.stdout.split("\0").filter((file) => file && fs.existsSync(path.join(ROOT, file)));
   const rsync = spawnSync("rsync", ["-a", "--from0", "--files-from=-", ".", copy], { cwd: ROOT, input: present.join("\0"), encoding: "utf8" });
@@ -74,6 +79,79 @@ function linkNodeModules(copy: string): void {
   const entries = fs.readdirSync(source).filter((entry) => entry !== ".cache");
   const cp = spawnSync("cp", ["-al", ...entries.map((entry) => path.join(source, entry)), target], { encoding: "utf8" });
   if (cp.status !== 0) throw new Error(`cp -al node_modules failed: ${cp.stderr}`);
+}
+
+/**
+ * Where the jobs' copies are kept between runs: the project's tool cache (.ci/run links .cache to
+ * the machine's), one folder per checkout path. Not below node_modules: jest ignores test files
+ * whose path has a node_modules in it.
+ */
+const JOB_COPIES = path.join(ROOT, ".cache", "pipeline-replay", createHash("sha256").update(fs.realpathSync(ROOT)).digest("hex").slice(0, 12));
+
+/**
+ * A job's copy at the same path on every run, made afresh but for its node_modules/.cache: the test
+ * job's tsc, ESLint and Prettier then find their caches of the last run, which hold only at the
+ * same path (ESLint and Prettier key files by absolute path, and ESLint's config, which it hashes,
+ * has the absolute tsconfigRootDir). The commands still run in full on every file they find
+ * changed. One run at a time owns the folder (a lock with its pid); a run that cannot take the
+ * lock gets a temporary copy and starts cold. After the file, only the copy's node_modules/.cache
+ * and the project's files stay: its hard links would otherwise keep this checkout's node_modules
+ * on disk after the checkout is gone.
+ */
+function reusableJobCopy(job: string): string {
+  const copy = path.join(JOB_COPIES, job);
+  fs.mkdirSync(JOB_COPIES, { recursive: true });
+  if (!takeLock(`${copy}.lock`)) {
+    const fresh = pipelineCopy(`pipeline-${job}-`);
+    linkNodeModules(fresh);
+    return fresh;
+  }
+  const caches = path.join(copy, "node_modules", ".cache");
+  const kept = `${copy}.caches`;
+  fs.rmSync(kept, { recursive: true, force: true });
+  if (fs.existsSync(caches)) fs.renameSync(caches, kept);
+  // rmSync removes the hard links, never the files of this checkout they share.
+  fs.rmSync(copy, { recursive: true, force: true });
+  fs.mkdirSync(copy);
+  copyProjectInto(copy);
+  linkNodeModules(copy);
+  if (fs.existsSync(kept)) {
+    fs.rmSync(caches, { recursive: true, force: true });
+    fs.renameSync(kept, caches);
+  }
+  reusedCopies.push(copy);
+  return copy;
+}
+
+const locks: string[] = [];
+const reusedCopies: string[] = [];
+afterAll(() => {
+  for (const copy of reusedCopies.splice(0)) {
+    const nodeModules = path.join(copy, "node_modules");
+    for (const entry of fs.readdirSync(nodeModules)) if (entry !== ".cache") fs.rmSync(path.join(nodeModules, entry), { recursive: true, force: true });
+  }
+  for (const lock of locks.splice(0)) fs.rmSync(lock, { force: true });
+});
+
+/** Takes `lock` for this process unless a live process holds it. */
+function takeLock(lock: string): boolean {
+  try {
+    fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+  } catch {
+    if (isAlive(Number(fs.readFileSync(lock, "utf8")))) return false;
+    fs.writeFileSync(lock, String(process.pid)); // its holder is gone
+  }
+  locks.push(lock);
+  return true;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Every entry below `copy`'s node_modules but .cache, with its inode, size and modification time. */
@@ -298,10 +376,7 @@ if (missingTools.length > 0) {
         const current = spawnSync(NODE_MODULES_CURRENT, [], { cwd: ROOT, encoding: "utf8" });
         if (current.status !== 0)
           throw new Error(`this checkout's node_modules is not what package-lock.json installs; run npm ci first. ${current.stdout}${current.stderr}`);
-        for (const job of ["test", "synth"] as const) {
-          copies[job] = pipelineCopy(`pipeline-${job}-`);
-          linkNodeModules(copies[job]);
-        }
+        for (const job of ["test", "synth"] as const) copies[job] = reusableJobCopy(job);
         for (const job of ["test", "synth"] as const) before[job] = nodeModulesState(copies[job]);
         // No --shell-isolation: it would rsync the job's Git files into a build folder and leave
         // node_modules (untracked) behind. Each job has a copy of its own instead, as a runner's checkout.
