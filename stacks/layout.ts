@@ -33,7 +33,13 @@
  * commit order (see stacks/manifests/cluster-files.ts) keeps every path buildable after every
  * single commit, up and down: Terraform creates and updates files in the order given and deletes
  * removed files afterwards, newest first.
+ *
+ * Every file is declared once, by its role ("app.image-kustomization", "team.sync"): its template,
+ * its owner and its path. Each layer lists its files in commit order; cluster-files.ts orders the
+ * layers. Code finds a file by its role (fileWithRole, pathOf), never by position or path, so a
+ * new file (an add-on's, say) is one more declaration in its layer.
  */
+import * as path from "path";
 import { fluxAddons } from "./addons";
 
 /** Who writes a file after Terraform created it. */
@@ -43,14 +49,32 @@ export type FileOwner =
   /** Flux image automation: Terraform creates the file once and then never reverts Flux's commits. */
   | "flux";
 
-/** One file of a template layer: config_files/<layer>/<path> is committed to <layer base>/<path>. */
-export interface LayerFile {
-  /** POSIX path relative to the layer's template folder and to its folder in the repository. */
-  readonly path: string;
-  readonly owner: FileOwner;
+/**
+ * Which instance of a layer a file belongs to: the cluster, and for the layers rendered once per
+ * app, team or namespace, that app, team or namespace.
+ */
+export interface Place {
+  readonly cluster: string;
+  /** The app, for the app layers and an app's image objects. */
+  readonly app?: string;
+  /** The team, for the tenant layers. */
+  readonly team?: string;
+  /** The namespace, for a namespace file (of the apps or of a team). */
+  readonly namespace?: string;
 }
 
-/** A folder of templates rendered into one folder of the repository. */
+/** One file of a template layer. */
+export interface LayerFile {
+  /** What the file is, e.g. "app.image-kustomization": the name the code looks it up by (unique in the layout). */
+  readonly role: string;
+  /** The template that renders it: a POSIX path relative to the layer's folder under config_files/. */
+  readonly template: string;
+  readonly owner: FileOwner;
+  /** Where it is committed, relative to the repository root. */
+  path(at: Place): string;
+}
+
+/** A folder of templates rendered together, with one set of values, once per place. */
 export interface TemplateLayer {
   /** Folder under config_files/. */
   readonly templateDir: string;
@@ -61,124 +85,190 @@ export interface TemplateLayer {
 /** The file of a folder that lists the others: committed after them, removed before them. */
 export const INDEX_FILE = "kustomization.yaml";
 
+/** `name` of `at`, which a layer rendered once per app, team or namespace needs. */
+function nameOf(at: Place, key: "app" | "team" | "namespace"): string {
+  const name = at[key];
+  // A caller's mistake, not the user's: cluster-files.ts passes the place each layer needs.
+  if (name === undefined) throw new Error(`stacks/layout.ts: a file of cluster ${at.cluster} needs the ${key} it belongs to`);
+  return name;
+}
+
+/** A file named `name` in the folder `folder(at)`. */
+const inFolder =
+  (folder: (at: Place) => string, name: string) =>
+  (at: Place): string =>
+    `${folder(at)}/${name}`;
+const infrastructureFolder = (at: Place) => repositoryPaths.infrastructureLayer(at.cluster);
+const appFolder = (at: Place) => repositoryPaths.app(at.cluster, nameOf(at, "app"));
+const appAutoscalingFolder = (at: Place) => repositoryPaths.appAutoscaling(at.cluster, nameOf(at, "app"));
+const clusterFolder = (at: Place) => repositoryPaths.cluster(at.cluster);
+const tenantFolder = (at: Place) => repositoryPaths.tenant(at.cluster, nameOf(at, "team"));
+
 /** The infrastructure layer of a cluster, rendered into infrastructure/<cluster>/. */
-export const INFRASTRUCTURE_LAYER: TemplateLayer = {
+export const INFRASTRUCTURE_LAYER = {
   templateDir: "infrastructure",
   files: [
-    { path: "image-repository-identity.yaml", owner: "terraform" },
+    {
+      role: "infrastructure.image-repository-identity",
+      template: "image-repository-identity.yaml",
+      owner: "terraform",
+      path: inFolder(infrastructureFolder, "image-repository-identity.yaml"),
+    },
     // Each add-on Flux installs (stacks/addons/), in the registry's order.
-    ...fluxAddons().map((addon): LayerFile => ({ path: addon.templateFile, owner: "terraform" })),
-    { path: INDEX_FILE, owner: "terraform" },
+    ...fluxAddons().map((addon) => ({
+      role: `infrastructure.${addon.name}` as const,
+      template: addon.templateFile,
+      owner: "terraform" as const,
+      path: inFolder(infrastructureFolder, addon.templateFile),
+    })),
+    { role: "infrastructure.index", template: INDEX_FILE, owner: "terraform", path: inFolder(infrastructureFolder, INDEX_FILE) },
   ],
-};
+} as const satisfies TemplateLayer;
 
 /** One namespace of the apps layer, rendered into apps/<cluster>/namespaces/<namespace>.yaml. */
-export const NAMESPACE_LAYER: TemplateLayer = {
+export const NAMESPACE_LAYER = {
   templateDir: "namespace",
-  files: [{ path: "namespace.yaml", owner: "terraform" }],
-};
+  files: [
+    {
+      role: "apps.namespace",
+      template: "namespace.yaml",
+      owner: "terraform",
+      path: (at: Place) => repositoryPaths.namespace(at.cluster, nameOf(at, "namespace")),
+    },
+  ],
+} as const satisfies TemplateLayer;
 
 /**
  * One app, rendered into apps/<cluster>/<app>/. The objects come first and the kustomization.yaml
  * that lists them last, so the folder builds as soon as it has a kustomization.yaml.
  */
-export const APP_LAYER: TemplateLayer = {
+export const APP_LAYER = {
   templateDir: "app",
   files: [
-    { path: "service.yaml", owner: "terraform" },
-    { path: "deployment.yaml", owner: "terraform" },
-    { path: "pdb.yaml", owner: "terraform" },
-    { path: "image/kustomization.yaml", owner: "flux" },
-    { path: INDEX_FILE, owner: "terraform" },
+    { role: "app.service", template: "service.yaml", owner: "terraform", path: inFolder(appFolder, "service.yaml") },
+    { role: "app.deployment", template: "deployment.yaml", owner: "terraform", path: inFolder(appFolder, "deployment.yaml") },
+    { role: "app.pdb", template: "pdb.yaml", owner: "terraform", path: inFolder(appFolder, "pdb.yaml") },
+    // The image component: the only file Flux rewrites.
+    { role: "app.image-kustomization", template: "image/kustomization.yaml", owner: "flux", path: inFolder(appFolder, "image/kustomization.yaml") },
+    { role: "app.index", template: INDEX_FILE, owner: "terraform", path: inFolder(appFolder, INDEX_FILE) },
   ],
-};
+} as const satisfies TemplateLayer;
 
 /** An app's HorizontalPodAutoscaler component, rendered into apps/<cluster>/<app>/autoscaling/ before the app's kustomization.yaml. */
-export const APP_AUTOSCALING_LAYER: TemplateLayer = {
+export const APP_AUTOSCALING_LAYER = {
   templateDir: "app-autoscaling",
   files: [
-    { path: "hpa.yaml", owner: "terraform" },
-    { path: INDEX_FILE, owner: "terraform" },
+    { role: "app.autoscaling.hpa", template: "hpa.yaml", owner: "terraform", path: inFolder(appAutoscalingFolder, "hpa.yaml") },
+    { role: "app.autoscaling.index", template: INDEX_FILE, owner: "terraform", path: inFolder(appAutoscalingFolder, INDEX_FILE) },
   ],
-};
+} as const satisfies TemplateLayer;
 
 /** The apps layer's own kustomization.yaml, listing the namespaces and the app folders. */
-export const APPS_INDEX_LAYER: TemplateLayer = {
+export const APPS_INDEX_LAYER = {
   templateDir: "apps",
-  files: [{ path: INDEX_FILE, owner: "terraform" }],
-};
+  files: [{ role: "apps.index", template: INDEX_FILE, owner: "terraform", path: (at: Place) => `${repositoryPaths.appsLayer(at.cluster)}/${INDEX_FILE}` }],
+} as const satisfies TemplateLayer;
 
 /**
  * The Flux objects of a cluster, rendered into clusters/<cluster>/ after both layers' folders are
  * complete: the layer Kustomizations first, image automation last (after the apps' image
  * policies), so Flux starts committing to the branch only once Terraform's own commits are done.
  */
-export const CLUSTER_LAYER: TemplateLayer = {
+export const CLUSTER_LAYER = {
   templateDir: "cluster",
   files: [
-    { path: "infrastructure.yaml", owner: "terraform" },
-    { path: "apps.yaml", owner: "terraform" },
-    { path: "image-automation.yaml", owner: "terraform" },
+    { role: "cluster.infrastructure-sync", template: "infrastructure.yaml", owner: "terraform", path: inFolder(clusterFolder, "infrastructure.yaml") },
+    { role: "cluster.apps-sync", template: "apps.yaml", owner: "terraform", path: inFolder(clusterFolder, "apps.yaml") },
+    { role: "cluster.image-automation", template: "image-automation.yaml", owner: "terraform", path: inFolder(clusterFolder, "image-automation.yaml") },
   ],
-};
+} as const satisfies TemplateLayer;
 
 /** The ImageRepository and ImagePolicy of one app, rendered into clusters/<cluster>/images/<app>.yaml. */
-export const IMAGE_POLICY_LAYER: TemplateLayer = {
+export const IMAGE_POLICY_LAYER = {
   templateDir: "image-policy",
-  files: [{ path: "image-policy.yaml", owner: "terraform" }],
-};
+  files: [
+    {
+      role: "app.image-policy",
+      template: "image-policy.yaml",
+      owner: "terraform",
+      path: (at: Place) => repositoryPaths.imagePolicy(at.cluster, nameOf(at, "app")),
+    },
+  ],
+} as const satisfies TemplateLayer;
 
 /**
  * The cluster's GitLab commit statuses (flux.commitStatuses), rendered into
  * clusters/<cluster>/notifications.yaml after everything else: the Secret it names exists by then
  * (Terraform creates it first), and it reports on Kustomizations that are all in place.
  */
-export const NOTIFICATIONS_LAYER: TemplateLayer = {
+export const NOTIFICATIONS_LAYER = {
   templateDir: "notifications",
-  files: [{ path: "notifications.yaml", owner: "terraform" }],
-};
+  files: [
+    { role: "cluster.notifications", template: "notifications.yaml", owner: "terraform", path: (at: Place) => repositoryPaths.notifications(at.cluster) },
+  ],
+} as const satisfies TemplateLayer;
 
 /** One namespace of a team, with the team's rights there: tenants/<cluster>/<team>/namespaces/<namespace>.yaml. */
-export const TENANT_NAMESPACE_LAYER: TemplateLayer = {
+export const TENANT_NAMESPACE_LAYER = {
   templateDir: "tenant-namespace",
-  files: [{ path: "namespace.yaml", owner: "terraform" }],
-};
+  files: [
+    {
+      role: "team.namespace",
+      template: "namespace.yaml",
+      owner: "terraform",
+      path: (at: Place) => repositoryPaths.tenantNamespace(at.cluster, nameOf(at, "team"), nameOf(at, "namespace")),
+    },
+  ],
+} as const satisfies TemplateLayer;
 
-/** One team, rendered into tenants/<cluster>/<team>/ after its namespaces; kustomization.yaml last. */
-export const TENANT_LAYER: TemplateLayer = {
+/**
+ * One team, rendered into tenants/<cluster>/<team>/ after its namespaces; kustomization.yaml last.
+ * The sync has a section for a team with one namespace (its targetNamespace), which a team with
+ * several namespaces goes without.
+ */
+export const TENANT_LAYER = {
   templateDir: "tenant",
   files: [
-    { path: "service-account.yaml", owner: "terraform" },
-    { path: "cluster-vars.yaml", owner: "terraform" },
-    { path: "sync.yaml", owner: "terraform" },
-    { path: INDEX_FILE, owner: "terraform" },
+    { role: "team.service-account", template: "service-account.yaml", owner: "terraform", path: inFolder(tenantFolder, "service-account.yaml") },
+    { role: "team.cluster-vars", template: "cluster-vars.yaml", owner: "terraform", path: inFolder(tenantFolder, "cluster-vars.yaml") },
+    { role: "team.sync", template: "sync.yaml", owner: "terraform", path: inFolder(tenantFolder, "sync.yaml") },
+    { role: "team.index", template: INDEX_FILE, owner: "terraform", path: inFolder(tenantFolder, INDEX_FILE) },
   ],
-};
+} as const satisfies TemplateLayer;
 
 /**
  * The service account a team's ImageRepositories scan its ECR repositories with (IRSA), for a team
  * with ECR repositories: tenants/<cluster>/<team>/ecr-reader.yaml, after the team's
  * service-account.yaml and before its sync.
  */
-export const TENANT_IMAGE_READER_LAYER: TemplateLayer = {
+export const TENANT_IMAGE_READER_LAYER = {
   templateDir: "tenant-image-reader",
-  files: [{ path: "service-account.yaml", owner: "terraform" }],
-};
+  files: [
+    {
+      role: "team.ecr-reader",
+      template: "service-account.yaml",
+      owner: "terraform",
+      path: (at: Place) => repositoryPaths.tenantImageReader(at.cluster, nameOf(at, "team")),
+    },
+  ],
+} as const satisfies TemplateLayer;
 
 /** The tenants layer's own kustomization.yaml, listing the team folders. */
-export const TENANTS_INDEX_LAYER: TemplateLayer = {
+export const TENANTS_INDEX_LAYER = {
   templateDir: "tenants",
-  files: [{ path: INDEX_FILE, owner: "terraform" }],
-};
+  files: [
+    { role: "tenants.index", template: INDEX_FILE, owner: "terraform", path: (at: Place) => `${repositoryPaths.tenantsLayer(at.cluster)}/${INDEX_FILE}` },
+  ],
+} as const satisfies TemplateLayer;
 
 /** The Flux Kustomization of the tenants layer: clusters/<cluster>/tenants.yaml, when the cluster has teams. */
-export const TENANTS_SYNC_LAYER: TemplateLayer = {
+export const TENANTS_SYNC_LAYER = {
   templateDir: "cluster-tenants",
-  files: [{ path: "tenants.yaml", owner: "terraform" }],
-};
+  files: [{ role: "cluster.tenants-sync", template: "tenants.yaml", owner: "terraform", path: (at: Place) => repositoryPaths.tenantsSync(at.cluster) }],
+} as const satisfies TemplateLayer;
 
 /** Every template layer: each folder of config_files/ is one of them. */
-export const ALL_LAYERS: readonly TemplateLayer[] = [
+export const ALL_LAYERS = [
   INFRASTRUCTURE_LAYER,
   NAMESPACE_LAYER,
   APP_LAYER,
@@ -192,7 +282,43 @@ export const ALL_LAYERS: readonly TemplateLayer[] = [
   TENANT_IMAGE_READER_LAYER,
   TENANTS_INDEX_LAYER,
   TENANTS_SYNC_LAYER,
-];
+] as const satisfies readonly TemplateLayer[];
+
+/** Every role the layout declares, e.g. "app.image-kustomization" or "team.sync". */
+export type FileRole = (typeof ALL_LAYERS)[number]["files"][number]["role"];
+
+/** The declaration of `role` and the layer that declares it; throws naming the role when the layout has none. */
+export function declaredFile(role: FileRole): { layer: TemplateLayer; file: LayerFile } {
+  for (const layer of ALL_LAYERS as readonly TemplateLayer[]) {
+    const file = layer.files.find((f) => f.role === role);
+    if (file) return { layer, file };
+  }
+  throw new Error(`stacks/layout.ts declares no file with the role ${JSON.stringify(role)}`);
+}
+
+/** The one file of `files` with `role` (e.g. of a rendered layer); throws naming the role and the roles there are. */
+export function fileWithRole<F extends { readonly role: string }>(files: readonly F[], role: FileRole): F {
+  const found = files.filter((f) => f.role === role);
+  if (found.length !== 1) {
+    throw new Error(
+      `expected one file with the role ${JSON.stringify(role)}, found ${found.length} among ${files.map((f) => f.role).join(", ") || "no files"}`,
+    );
+  }
+  return found[0];
+}
+
+/** Where the file with `role` of `at` is committed, relative to the repository root. */
+export function pathOf(role: FileRole, at: Place): string {
+  return declaredFile(role).file.path(at);
+}
+
+/**
+ * How a repository file names another one (a kustomization.yaml its resources, a component its
+ * folder): `to` relative to the folder of `from`, both relative to the repository root.
+ */
+export function relativePath(from: string, to: string): string {
+  return path.posix.relative(path.posix.dirname(from), to);
+}
 
 /** Paths in the GitOps repository, relative to its root, without leading "./". */
 export const repositoryPaths = {

@@ -3,21 +3,24 @@ import {
   APP_LAYER,
   APPS_INDEX_LAYER,
   CLUSTER_LAYER,
+  declaredFile,
+  fileWithRole,
+  type FileRole,
   IMAGE_POLICY_LAYER,
-  INDEX_FILE,
   INFRASTRUCTURE_LAYER,
   NAMESPACE_LAYER,
   NOTIFICATIONS_LAYER,
-  repositoryPaths,
+  type Place,
   TENANT_IMAGE_READER_LAYER,
   TENANT_LAYER,
   TENANT_NAMESPACE_LAYER,
   TENANTS_INDEX_LAYER,
   TENANTS_SYNC_LAYER,
+  type TemplateLayer,
 } from "../layout";
 import type { RepositoryFileSpec } from "../constructs/gitops/repository-files";
 import type { ClusterSettings, GitLabSettings } from "../settings/schema";
-import { renderLayer, type RenderedFile, type RenderOptions } from "./render";
+import { renderLayer, type RenderOptions, type TemplateValues } from "./render";
 import {
   appNamespaces,
   appTemplateValues,
@@ -27,6 +30,7 @@ import {
   infrastructureTemplateValues,
   namespaceTemplateValues,
   notificationsTemplateValues,
+  tenantFolderRoles,
   tenantsTemplateValues,
   tenantTemplateValues,
 } from "./values";
@@ -55,10 +59,23 @@ export interface ClusterFilesOptions extends RenderOptions {
   readonly teamImageReaderRoleArns?: Readonly<Record<string, string>>;
 }
 
-/** Rendered files placed under a folder of the repository. */
-const under = (base: string, files: RenderedFile[]) => files.map((f) => ({ ...f, path: `${base}/${f.path}` }));
-/** A one-file layer rendered to a path of its own (e.g. namespaces/<namespace>.yaml). */
-const renamed = (target: string, files: RenderedFile[]) => files.map((f) => ({ ...f, path: target }));
+/** A rendered file at its place in the repository, with the role the layout declares it by (for finding it, not committed). */
+export type PlacedFile = RepositoryFileSpec & { readonly role: FileRole };
+
+/** Every file of `layer` for the place `at`, rendered and checked, at its declared path, in the layer's commit order. */
+function renderAt(layer: TemplateLayer, at: Place, values: TemplateValues, options: RenderOptions): PlacedFile[] {
+  // Every layer passed here is one of ALL_LAYERS, so its roles are FileRoles; declaredFile checks it.
+  return renderLayer(layer, values, options).map(({ role, content, owner }) => {
+    const declared = declaredFile(role as FileRole).file;
+    return { role: role as FileRole, path: declared.path(at), content, owner };
+  });
+}
+
+/** `files` with `inserted` right before the file with `role`. */
+function insertBefore(files: readonly PlacedFile[], role: FileRole, inserted: readonly PlacedFile[]): PlacedFile[] {
+  const at = files.indexOf(fileWithRole(files, role));
+  return [...files.slice(0, at), ...inserted, ...files.slice(at)];
+}
 
 /**
  * Every file Terraform commits for one cluster, rendered and checked, in commit order:
@@ -81,98 +98,76 @@ export function renderClusterFiles(
   gitlab: GitLabSettings,
   ecrRepositoryUrls: EcrRepositoryUrls,
   options: ClusterFilesOptions = {},
-): RepositoryFileSpec[] {
+): PlacedFile[] {
   const urlOf = (app: string) => {
     const url = ecrRepositoryUrls[app];
     if (url === undefined) throw new Error(`no ECR repository URL for app ${app}`);
     return url;
   };
 
+  const at: Place = { cluster: cluster.name };
   const apps = cluster.apps.flatMap((app) => {
+    const place = { ...at, app: app.name };
     const values = appTemplateValues(cluster, app, urlOf(app.name));
-    const files = under(repositoryPaths.app(cluster.name, app.name), renderLayer(APP_LAYER, values, options));
-    const index = files.filter((f) => f.path.endsWith(`/${INDEX_FILE}`) && !f.path.includes("/image/"));
-    const autoscaling = app.autoscaling
-      ? under(repositoryPaths.appAutoscaling(cluster.name, app.name), renderLayer(APP_AUTOSCALING_LAYER, values, options))
-      : [];
-    return [...files.filter((f) => !index.includes(f)), ...autoscaling, ...index];
+    const autoscaling = app.autoscaling ? renderAt(APP_AUTOSCALING_LAYER, place, values, options) : [];
+    // The autoscaling component before the app's kustomization.yaml that lists it.
+    return insertBefore(renderAt(APP_LAYER, place, values, options), "app.index", autoscaling);
   });
-  const [infrastructureIndex, appsIndex, imageAutomation] = CLUSTER_LAYER.files.map((f) => f.path);
-  const clusterFiles = under(repositoryPaths.cluster(cluster.name), renderLayer(CLUSTER_LAYER, clusterTemplateValues(cluster, gitlab), options));
-  const clusterFile = (name: string) => clusterFiles.filter((f) => f.path.endsWith(`/${name}`));
+  const clusterFiles = renderAt(CLUSTER_LAYER, at, clusterTemplateValues(cluster, gitlab), options);
   const teams = tenants(cluster, gitlab, options);
 
   return [
-    ...under(repositoryPaths.infrastructureLayer(cluster.name), renderLayer(INFRASTRUCTURE_LAYER, infrastructureTemplateValues(cluster), options)),
+    ...renderAt(INFRASTRUCTURE_LAYER, at, infrastructureTemplateValues(cluster), options),
     ...teams.layer,
-    ...appNamespaces(cluster).flatMap((ns) =>
-      renamed(repositoryPaths.namespace(cluster.name, ns.namespace), renderLayer(NAMESPACE_LAYER, namespaceTemplateValues(cluster, ns), options)),
-    ),
+    ...appNamespaces(cluster).flatMap((ns) => renderAt(NAMESPACE_LAYER, { ...at, namespace: ns.namespace }, namespaceTemplateValues(cluster, ns), options)),
     ...apps,
-    ...under(repositoryPaths.appsLayer(cluster.name), renderLayer(APPS_INDEX_LAYER, appsIndexTemplateValues(cluster), options)),
-    ...clusterFile(infrastructureIndex),
-    ...clusterFile(appsIndex),
+    ...renderAt(APPS_INDEX_LAYER, at, appsIndexTemplateValues(cluster), options),
+    fileWithRole(clusterFiles, "cluster.infrastructure-sync"),
+    fileWithRole(clusterFiles, "cluster.apps-sync"),
     ...teams.sync,
-    ...cluster.apps.flatMap((app) =>
-      renamed(
-        repositoryPaths.imagePolicy(cluster.name, app.name),
-        renderLayer(IMAGE_POLICY_LAYER, imagePolicyTemplateValues(cluster, app, urlOf(app.name)), options),
-      ),
-    ),
-    ...clusterFile(imageAutomation),
+    ...cluster.apps.flatMap((app) => renderAt(IMAGE_POLICY_LAYER, { ...at, app: app.name }, imagePolicyTemplateValues(cluster, app, urlOf(app.name)), options)),
+    fileWithRole(clusterFiles, "cluster.image-automation"),
     ...notifications(cluster, options),
   ];
 }
 
 /** clusters/<cluster>/notifications.yaml when the cluster posts commit statuses, else nothing. */
-function notifications(cluster: ClusterSettings, options: ClusterFilesOptions): RepositoryFileSpec[] {
+function notifications(cluster: ClusterSettings, options: ClusterFilesOptions): PlacedFile[] {
   if (!cluster.flux.commitStatuses) return [];
   const { gitlabProjectAddress, ...renderOptions } = options;
   // A caller's mistake, not the user's: the stack always passes it.
   if (gitlabProjectAddress === undefined) throw new Error(`cluster ${cluster.name}: commit statuses need the GitLab project address`);
   const values = notificationsTemplateValues(cluster, gitlabProjectAddress);
-  return renamed(repositoryPaths.notifications(cluster.name), renderLayer(NOTIFICATIONS_LAYER, values, renderOptions));
+  return renderAt(NOTIFICATIONS_LAYER, { cluster: cluster.name }, values, renderOptions);
 }
 
 /**
  * The tenants layer (each team's folder, then the layer's kustomization.yaml) and its Flux
  * Kustomization, when the cluster has teams; nothing otherwise.
  */
-function tenants(cluster: ClusterSettings, gitlab: GitLabSettings, options: ClusterFilesOptions): { layer: RepositoryFileSpec[]; sync: RepositoryFileSpec[] } {
+function tenants(cluster: ClusterSettings, gitlab: GitLabSettings, options: ClusterFilesOptions): { layer: PlacedFile[]; sync: PlacedFile[] } {
   if (cluster.tenants.length === 0) return { layer: [], sync: [] };
   const { awsAccountId, gitlabProjectAddress: _unused, teamImageReaderRoleArns = {}, ...renderOptions } = options;
   // A caller's mistake, not the user's: the stack always passes it.
   if (awsAccountId === undefined) throw new Error(`cluster ${cluster.name}: teams need the AWS account id`);
+  const at: Place = { cluster: cluster.name };
   const layer = cluster.tenants.flatMap((tenant) => {
-    const folder = repositoryPaths.tenant(cluster.name, tenant.name);
+    const place = { ...at, team: tenant.name };
     const readerArn = tenant.ecrRepositories.length > 0 ? teamImageReaderRoleArns[tenant.name] : undefined;
     // Likewise: the cluster stack creates a role for every team with repositories.
     if (tenant.ecrRepositories.length > 0 && readerArn === undefined) throw new Error(`cluster ${cluster.name}: no image reader role for team ${tenant.name}`);
     const values = (ns?: string) => tenantTemplateValues(cluster, gitlab, tenant, awsAccountId, readerArn, ns);
-    const namespaces = tenant.namespaces.flatMap((ns) =>
-      renamed(repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns), renderLayer(TENANT_NAMESPACE_LAYER, values(ns), renderOptions)),
-    );
-    // A team with several namespaces has no targetNamespace: its manifests say where they go.
-    const own = under(folder, renderLayer(TENANT_LAYER, values(), renderOptions)).map((f) =>
-      tenant.namespaces.length > 1 && f.path === `${folder}/sync.yaml` ? { ...f, content: withoutTargetNamespace(f.content) } : f,
-    );
-    const reader = readerArn
-      ? renamed(repositoryPaths.tenantImageReader(cluster.name, tenant.name), renderLayer(TENANT_IMAGE_READER_LAYER, values(), renderOptions))
-      : [];
-    // Its ECR reader right after the team's service account, as its kustomization.yaml lists them.
-    const at = own.findIndex((f) => f.path === `${folder}/service-account.yaml`) + 1;
-    return [...namespaces, ...own.slice(0, at), ...reader, ...own.slice(at)];
+    const namespaces = tenant.namespaces.flatMap((namespace) => renderAt(TENANT_NAMESPACE_LAYER, { ...place, namespace }, values(namespace), renderOptions));
+    const own = [
+      ...renderAt(TENANT_LAYER, place, values(), renderOptions),
+      ...(readerArn ? renderAt(TENANT_IMAGE_READER_LAYER, place, values(), renderOptions) : []),
+    ];
+    // In the order its kustomization.yaml lists them (the ECR reader right after the team's service account).
+    return [...namespaces, ...tenantFolderRoles(readerArn !== undefined).map((role) => fileWithRole(own, role))];
   });
   const values = tenantsTemplateValues(cluster);
   return {
-    layer: [...layer, ...under(repositoryPaths.tenantsLayer(cluster.name), renderLayer(TENANTS_INDEX_LAYER, values, renderOptions))],
-    sync: renamed(repositoryPaths.tenantsSync(cluster.name), renderLayer(TENANTS_SYNC_LAYER, values, renderOptions)),
+    layer: [...layer, ...renderAt(TENANTS_INDEX_LAYER, at, values, renderOptions)],
+    sync: renderAt(TENANTS_SYNC_LAYER, at, values, renderOptions),
   };
-}
-
-/** The team sync without its targetNamespace line and the two comment lines above it. */
-function withoutTargetNamespace(content: string): string {
-  const out = content.replace(/^( {2}#[^\n]*\n){2} {2}targetNamespace: [^\n]*\n/m, "");
-  if (out === content) throw new Error("config_files/tenant/sync.yaml: no targetNamespace line to drop");
-  return out;
 }

@@ -14,6 +14,12 @@ import type { FileOwner, TemplateLayer } from "../layout";
  *
  * Placeholders are __UPPER_SNAKE__ words: `${...}` is Terraform interpolation and `{{...}}`
  * is Go-template syntax (Flux's commit messageTemplate), so neither can be used to mark a value.
+ *
+ * A section is whole lines kept only when a value says so: between a line `# if __NAME__` and a
+ * line `# end if __NAME__` (each alone on its line, indented freely), kept when NAME is "true",
+ * left out when it is "false"; the two marker lines are always left out. Sections are YAML
+ * comments, so a template with them is still checked as YAML; they do not nest. One template
+ * then serves both variants of a file instead of a second copy that could drift.
  */
 
 /**
@@ -23,8 +29,10 @@ import type { FileOwner, TemplateLayer } from "../layout";
 export type TemplateValues = Readonly<Record<string, string>>;
 
 export interface RenderedFile {
-  /** POSIX path relative to the layer's folder, e.g. "image/kustomization.yaml". */
-  readonly path: string;
+  /** What the file is (declared in the layout), e.g. "app.image-kustomization". */
+  readonly role: string;
+  /** Its template, a POSIX path relative to the layer's folder, e.g. "image/kustomization.yaml". */
+  readonly template: string;
   /** The rendered text. */
   readonly content: string;
   /** Who writes the file after Terraform created it (declared in the layout). */
@@ -60,6 +68,8 @@ const WELL_FORMED_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
 /** Anything that looks like a placeholder but is not well-formed (lower case, stray underscores). */
 const PLACEHOLDER_LOOKALIKE = /__[A-Za-z][A-Za-z0-9_]*?__/g;
 const TEMPLATE_EXTENSIONS = new Set([".yaml", ".yml"]);
+/** The first or last line of a section: `# if __NAME__` or `# end if __NAME__`, with its line break. */
+const SECTION_LINE = new RegExp(`^[ \\t]*# (if|end if) ${PLACEHOLDER.source}[ \\t]*(?:\\n|$)`, "gm");
 
 /** Escapes text so that a Terraform string template reproduces it literally. */
 export function escapeTerraformTemplate(text: string): string {
@@ -77,7 +87,7 @@ export function renderLayer(layer: TemplateLayer, values: TemplateValues, option
   const label = (rel: string) => `${path.basename(root)}/${layer.templateDir}/${rel}`;
 
   const found = listTemplates(dir);
-  const declared = layer.files.map((f) => f.path);
+  const declared = layer.files.map((f) => f.template);
   const problems = [
     ...found
       .filter((f) => !declared.includes(f))
@@ -86,14 +96,14 @@ export function renderLayer(layer: TemplateLayer, values: TemplateValues, option
   ];
   if (problems.length > 0) throw new TemplateError(problems);
 
-  return layer.files.map(({ path: rel, owner }) => {
+  return layer.files.map(({ role, template: rel, owner }) => {
     const file = label(rel);
     const template = fs.readFileSync(path.join(dir, ...rel.split("/")), "utf8");
     checkTemplate(template, file, owner);
     const content = renderTemplate(template, values, { escape: options.escape, file });
     // The values must not break the YAML either (a quote, a colon, a newline in the wrong place).
     checkManifests(renderTemplate(template, values, { escape: "none", file }), file, " after filling in the placeholders");
-    return { path: rel, content, owner };
+    return { role, template: rel, content, owner };
   });
 }
 
@@ -112,8 +122,10 @@ function checkTemplate(template: string, file: string, owner: string): void {
 }
 
 /**
- * Replaces the placeholders of one template. `file` only names the template in error messages.
- * Throws on an unknown or malformed placeholder and on a missing or empty value.
+ * Replaces the placeholders of one template and keeps or leaves out its sections. `file` only
+ * names the template in error messages. Throws on an unknown or malformed placeholder, on a
+ * missing or empty value, and on a section that is not well-formed or whose value is not
+ * "true" or "false".
  */
 export function renderTemplate(template: string, values: TemplateValues, options: RenderOptions & { file?: string } = {}): string {
   const file = options.file ?? "<template>";
@@ -129,6 +141,21 @@ export function renderTemplate(template: string, values: TemplateValues, options
     }
   }
 
+  // Positions stay those of the template (for the errors): what a section leaves out is skipped, not cut.
+  const omitted = omittedRanges(template, values, at);
+  const isOmitted = (index: number) => omitted.some(([start, end]) => index >= start && index < end);
+  /** template.slice(from, to) without what the sections leave out. */
+  const kept = (from: number, to: number) => {
+    let text = "";
+    let cursor = from;
+    for (const [start, end] of omitted) {
+      if (end <= cursor || start >= to) continue;
+      text += template.slice(cursor, start);
+      cursor = end;
+    }
+    return text + template.slice(cursor, Math.max(cursor, to));
+  };
+
   // Literal text and plain values accumulate in `plain` and are escaped together, so that a
   // `$` at the end of one piece and a `{` at the start of the next are escaped as well.
   let out = "";
@@ -140,14 +167,11 @@ export function renderTemplate(template: string, values: TemplateValues, options
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {
     const [whole, name] = match;
-    plain += template.slice(last, match.index);
+    plain += kept(last, match.index);
     last = match.index + whole.length;
-    if (!Object.prototype.hasOwnProperty.call(values, name)) {
-      const known = Object.keys(values)
-        .map((n) => `__${n}__`)
-        .join(", ");
-      throw new TemplateError([`${at(match.index)}: unknown placeholder ${whole} (this layer knows ${known})`]);
-    }
+    if (!Object.prototype.hasOwnProperty.call(values, name)) throw unknownPlaceholder(whole, values, at(match.index));
+    // A placeholder in a section left out must still be known, but needs no value.
+    if (isOmitted(match.index)) continue;
     const value: unknown = values[name];
     if (typeof value !== "string" || value.trim().length === 0) {
       throw new TemplateError([`${at(match.index)}: placeholder ${whole} has no value (got ${JSON.stringify(value) ?? "undefined"})`]);
@@ -166,9 +190,45 @@ export function renderTemplate(template: string, values: TemplateValues, options
       plain += value;
     }
   }
-  plain += template.slice(last);
+  plain += kept(last, template.length);
   flushPlain();
   return out;
+}
+
+function unknownPlaceholder(whole: string, values: TemplateValues, where: string): TemplateError {
+  const known = Object.keys(values)
+    .map((n) => `__${n}__`)
+    .join(", ");
+  return new TemplateError([`${where}: unknown placeholder ${whole} (this layer knows ${known})`]);
+}
+
+/**
+ * The [start, end) ranges of `template` a render leaves out, in order: the marker lines of every
+ * section, and the whole of each section whose value is "false".
+ */
+function omittedRanges(template: string, values: TemplateValues, at: (index: number) => string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let open: { name: string; start: number; end: number; keep: boolean } | undefined;
+  for (const match of template.matchAll(SECTION_LINE)) {
+    const [line, kind, name] = match;
+    const start = match.index;
+    const end = start + line.length;
+    if (kind === "if") {
+      if (open) throw new TemplateError([`${at(start)}: section __${name}__ inside section __${open.name}__ (sections do not nest)`]);
+      if (!Object.prototype.hasOwnProperty.call(values, name)) throw unknownPlaceholder(`__${name}__`, values, at(start));
+      const value: unknown = values[name];
+      if (value !== "true" && value !== "false") {
+        throw new TemplateError([`${at(start)}: section __${name}__ needs the value "true" or "false" (got ${JSON.stringify(value) ?? "undefined"})`]);
+      }
+      open = { name, start, end, keep: value === "true" };
+    } else {
+      if (open?.name !== name) throw new TemplateError([`${at(start)}: end of section __${name}__, which is not open`]);
+      ranges.push(...(open.keep ? [[open.start, open.end] as [number, number], [start, end] as [number, number]] : [[open.start, end] as [number, number]]));
+      open = undefined;
+    }
+  }
+  if (open) throw new TemplateError([`${at(open.start)}: section __${open.name}__ has no line "# end if __${open.name}__"`]);
+  return ranges;
 }
 
 /**

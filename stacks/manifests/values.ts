@@ -1,5 +1,5 @@
 import { ADDONS, type Addon, fluxAddons } from "../addons";
-import { INDEX_FILE, repositoryPaths, TENANT_LAYER } from "../layout";
+import { pathOf, relativePath, repositoryPaths, TENANT_LAYER, type FileRole } from "../layout";
 import { COMMIT_STATUS_TOKEN_SECRET, logicalImageName, sshGitUrl, TEAM_ECR_READER, tenantGitSecretName } from "../naming";
 import type { AppSettings, ClusterSettings, GitLabSettings, TenantSettings } from "../settings/schema";
 
@@ -136,12 +136,12 @@ export function namespaceTemplateValues(cluster: ClusterSettings, namespace: { n
 }
 
 export function appsIndexTemplateValues(cluster: ClusterSettings): AppsIndexTemplateValues {
-  const layer = repositoryPaths.appsLayer(cluster.name);
-  const relative = (p: string) => p.slice(layer.length + 1);
+  const at = { cluster: cluster.name };
+  const relative = (p: string) => relativePath(pathOf("apps.index", at), p);
   return {
     CLUSTER_NAME: cluster.name,
     APPS_RESOURCES: flowList([
-      ...appNamespaces(cluster).map(({ namespace }) => relative(repositoryPaths.namespace(cluster.name, namespace))),
+      ...appNamespaces(cluster).map(({ namespace }) => relative(pathOf("apps.namespace", { ...at, namespace }))),
       ...cluster.apps.map((app) => relative(repositoryPaths.app(cluster.name, app.name))),
     ]),
   };
@@ -221,6 +221,11 @@ export interface TenantTemplateValues extends Values {
   readonly TENANT_HOME: string;
   /** The namespace a tenant-namespace file is rendered for. */
   readonly TENANT_NAMESPACE: string;
+  /**
+   * "true" for a team with one namespace, "false" for one with several: the sync's section with
+   * targetNamespace (a team with several namespaces has none: its manifests name theirs).
+   */
+  readonly TENANT_SINGLE_NAMESPACE: "true" | "false";
   readonly TENANT_PROJECT: string;
   readonly TENANT_GIT_URL: string;
   readonly TENANT_BRANCH: string;
@@ -229,7 +234,7 @@ export interface TenantTemplateValues extends Values {
   readonly SOURCE_INTERVAL: string;
   readonly LAYER_INTERVAL: string;
   readonly LAYER_TIMEOUT: string;
-  /** The team folder's resources, as a flow sequence: its namespace files, then its own files. */
+  /** The team folder's resources, as a flow sequence: its namespace files, then its own files (see tenantFolderRoles). */
   readonly TENANT_RESOURCES: string;
   /** The service account the team's ImageRepositories name for ECR (config_files/tenant-image-reader/). */
   readonly ECR_READER_SERVICE_ACCOUNT: string;
@@ -252,13 +257,11 @@ export function tenantTemplateValues(
   imageReaderRoleArn: string | undefined,
   namespace = tenant.namespaces[0],
 ): TenantTemplateValues {
-  const folder = repositoryPaths.tenant(cluster.name, tenant.name);
-  const relative = (p: string) => p.slice(folder.length + 1);
-  // The ECR reader right after the team's own service account, before the sync that starts the team's objects.
-  const own = TENANT_LAYER.files
-    .map((f) => f.path)
-    .filter((p) => p !== INDEX_FILE)
-    .flatMap((p) => (p === "service-account.yaml" && imageReaderRoleArn ? [p, relative(repositoryPaths.tenantImageReader(cluster.name, tenant.name))] : [p]));
+  const at = { cluster: cluster.name, team: tenant.name };
+  const relative = (p: string) => relativePath(pathOf("team.index", at), p);
+  const own = tenantFolderRoles(imageReaderRoleArn !== undefined)
+    .filter((role) => role !== "team.index")
+    .map((role) => relative(pathOf(role, at)));
   return {
     CLUSTER_NAME: cluster.name,
     REGION: cluster.region,
@@ -268,6 +271,7 @@ export function tenantTemplateValues(
     TENANT_NAME: tenant.name,
     TENANT_HOME: tenant.namespaces[0],
     TENANT_NAMESPACE: namespace,
+    TENANT_SINGLE_NAMESPACE: tenant.namespaces.length === 1 ? "true" : "false",
     TENANT_PROJECT: tenant.gitlabProject,
     TENANT_GIT_URL: sshGitUrl(gitlab, tenant.gitlabProject),
     TENANT_BRANCH: tenant.branch,
@@ -276,10 +280,19 @@ export function tenantTemplateValues(
     SOURCE_INTERVAL: cluster.flux.interval,
     LAYER_INTERVAL: cluster.flux.layerInterval,
     LAYER_TIMEOUT: cluster.flux.layerTimeout,
-    TENANT_RESOURCES: flowList([...tenant.namespaces.map((ns) => relative(repositoryPaths.tenantNamespace(cluster.name, tenant.name, ns))), ...own]),
+    TENANT_RESOURCES: flowList([...tenant.namespaces.map((namespace) => relative(pathOf("team.namespace", { ...at, namespace }))), ...own]),
     ECR_READER_SERVICE_ACCOUNT: TEAM_ECR_READER.serviceAccount,
     TENANT_IMAGE_READER_ROLE_ARN: imageReaderRoleArn ?? "none",
   };
+}
+
+/**
+ * The roles of a team's own files (after its namespace files), in commit order, which is also the
+ * order its kustomization.yaml lists them in: with an ECR reader (`withImageReader`), the reader
+ * right after the team's service account, before the sync that starts the team's objects.
+ */
+export function tenantFolderRoles(withImageReader: boolean): FileRole[] {
+  return TENANT_LAYER.files.flatMap((f): FileRole[] => (f.role === "team.service-account" && withImageReader ? [f.role, "team.ecr-reader"] : [f.role]));
 }
 
 /** Values of config_files/tenants/ and cluster-tenants/: the tenants layer of a cluster. */
@@ -295,7 +308,9 @@ export function tenantsTemplateValues(cluster: ClusterSettings): TenantsTemplate
   return {
     CLUSTER_NAME: cluster.name,
     TENANTS_PATH: repositoryPaths.tenantsLayer(cluster.name),
-    TENANTS_RESOURCES: flowList(cluster.tenants.map((t) => t.name)),
+    TENANTS_RESOURCES: flowList(
+      cluster.tenants.map((t) => relativePath(pathOf("tenants.index", { cluster: cluster.name }), repositoryPaths.tenant(cluster.name, t.name))),
+    ),
     LAYER_INTERVAL: cluster.flux.layerInterval,
     LAYER_TIMEOUT: cluster.flux.layerTimeout,
   };

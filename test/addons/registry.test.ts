@@ -114,7 +114,7 @@ describe("the add-on registry", () => {
 
   test("GIVEN the Flux add-ons THEN each template is in the infrastructure layer, listed by its kustomization.yaml, before it", () => {
     const kustomization = parse(fs.readFileSync(path.join(CONFIG_FILES_DIR, INFRASTRUCTURE_LAYER.templateDir, INDEX_FILE), "utf8")) as { resources: string[] };
-    const layerFiles = INFRASTRUCTURE_LAYER.files.map((f) => f.path);
+    const layerFiles = INFRASTRUCTURE_LAYER.files.map((f) => f.template);
     for (const addon of fluxAddons()) {
       expect(fs.existsSync(path.join(CONFIG_FILES_DIR, INFRASTRUCTURE_LAYER.templateDir, addon.templateFile))).toBe(true);
       expect(kustomization.resources).toContain(addon.templateFile);

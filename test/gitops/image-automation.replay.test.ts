@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { repositoryPaths } from "../../stacks/layout";
+import { pathOf, repositoryPaths } from "../../stacks/layout";
 import { IMAGE_POLICY_MARKER } from "../../stacks/manifests/render";
 import { exampleSettings, onlyDocument, renderedFiles } from "../manifests/fixtures";
 import { buildLikeFlux, findKustomize, writeTree } from "./kustomize-controller";
@@ -102,7 +102,7 @@ if (!kustomize) {
 
     test("GIVEN a tag-only setter (the earlier design) WHEN the repository is renamed THEN Flux could not follow it: the replay shows why both setters are needed", () => {
       const tree = treeOf(renderedFiles(SETTINGS, { [APP.name]: OLD_URL }));
-      const component = `${APP_DIR}/image/kustomization.yaml`;
+      const component = pathOf("app.image-kustomization", { cluster: CLUSTER.name, app: APP.name });
       // Drop the :name marker, as a component with a tag setter only would be.
       tree.set(component, tree.get(component)!.replace(/ # \{"\$imagepolicy": "[^"]+:name"\}/, ""));
       applySetters(tree, updatePath(), { [`flux-system:${APP.name}`]: { name: NEW_URL, tag: "1.0.0" } });

@@ -1,6 +1,6 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { fileWithRole } from "../../stacks/layout";
 import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
 import { CONFIG_FILES_DIR } from "../../stacks/manifests/render";
 import { infrastructureTemplateValues } from "../../stacks/manifests/values";
@@ -220,34 +220,29 @@ describe("renderClusterFiles: what each layer lists", () => {
   });
 });
 
-describe("renderClusterFiles: a team sync template that changed", () => {
-  /** config_files/ copied to a temporary folder, with tenant/sync.yaml edited by `edit`. */
-  function withSyncTemplate(edit: (template: string) => string, run: (templatesRoot: string) => void): void {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cluster-files-"));
-    try {
-      const root = path.join(tmp, "config_files");
-      fs.cpSync(CONFIG_FILES_DIR, root, { recursive: true });
-      const sync = path.join(root, "tenant", "sync.yaml");
-      const edited = edit(fs.readFileSync(sync, "utf8"));
-      fs.writeFileSync(sync, edited);
-      run(root);
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  }
-  const render = (templatesRoot: string) => filesOf({ tenants: TEAMS }, URLS, { ...OPTIONS, templatesRoot });
+describe("renderClusterFiles: the team sync's two variants, from one template", () => {
+  const files = filesOf({ tenants: TEAMS });
+  const sync = (team: string) =>
+    fileWithRole(
+      files.filter((f) => f.path.startsWith(`tenants/prod/${team}/`)),
+      "team.sync",
+    ).content;
+  const template = fs.readFileSync(path.join(CONFIG_FILES_DIR, "tenant", "sync.yaml"), "utf8");
+  const lines = (text: string) => text.split("\n");
 
-  test("GIVEN a template without the targetNamespace line THEN a team with several namespaces stops the synth instead of committing a wrong sync", () => {
-    withSyncTemplate(
-      (t) => t.replace(/^ {2}targetNamespace: .*\n/m, ""),
-      (root) => expect(() => render(root)).toThrow("config_files/tenant/sync.yaml: no targetNamespace line to drop"),
-    );
+  test("GIVEN both variants THEN each renders, and neither keeps a section marker", () => {
+    for (const team of ["pay", "search"]) expect({ team, markers: /# (end )?if __/.test(sync(team)) }).toEqual({ team, markers: false });
+    expect(template).toMatch(/^ {2}# if __TENANT_SINGLE_NAMESPACE__$/m);
   });
 
-  test("GIVEN one comment line above targetNamespace and a comment at the end of the line before THEN it stops, rather than cut into that line", () => {
-    withSyncTemplate(
-      (t) => t.replace(/^( {2}serviceAccountName: .*)\n {2}#.*\n/m, "$1  # the team's own\n"),
-      (root) => expect(() => render(root)).toThrow("config_files/tenant/sync.yaml: no targetNamespace line to drop"),
-    );
+  test("GIVEN a team with one namespace THEN its sync has targetNamespace with the comment on it; with several, the same text without those three lines", () => {
+    const single = lines(sync("pay"));
+    const several = lines(sync("search"));
+    const at = single.findIndex((l) => l.startsWith("  targetNamespace: "));
+    expect(single[at]).toBe('  targetNamespace: "pay"');
+    expect(single[at - 2]).toMatch(/^ {2}# Objects of the team's repository land in its first namespace/);
+    // Apart from the team's name, the variants differ in exactly those three lines.
+    const withoutTarget = [...single.slice(0, at - 2), ...single.slice(at + 1)].join("\n");
+    expect(several.join("\n").replace(/search/g, "pay")).toBe(withoutTarget.replace(/search/g, "pay"));
   });
 });

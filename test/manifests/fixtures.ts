@@ -1,9 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import type { RepositoryFileSpec } from "../../stacks/constructs/gitops/repository-files";
-import { repositoryPaths } from "../../stacks/layout";
-import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
+import { fileWithRole } from "../../stacks/layout";
+import { type PlacedFile, renderClusterFiles } from "../../stacks/manifests/cluster-files";
 import { gitlabProjectAddress } from "../../stacks/manifests/values";
 import { parseSettings } from "../../stacks/settings/load";
 import type { ClusterSettings, Settings, SettingsInput } from "../../stacks/settings/schema";
@@ -36,7 +35,7 @@ export function exampleEcrUrls(cluster: ClusterSettings): Record<string, string>
 export const EXAMPLE_GITLAB_PROJECT_ID = "12345678";
 
 /** Every file Terraform commits for the first cluster, as it will read in Git (concrete ECR URLs and project id). */
-export function renderedFiles(settings: Settings = exampleSettings(), ecrRepositoryUrls?: Record<string, string>): RepositoryFileSpec[] {
+export function renderedFiles(settings: Settings = exampleSettings(), ecrRepositoryUrls?: Record<string, string>): PlacedFile[] {
   const cluster = settings.clusters[0];
   return renderClusterFiles(cluster, settings.gitlab, ecrRepositoryUrls ?? exampleEcrUrls(cluster), {
     escape: "none",
@@ -61,10 +60,9 @@ export function onlyDocument(files: readonly { path: string; content: string }[]
 
 /** The policy and its binding as committed for the first cluster of `settings`. */
 export function imageRepositoryIdentityPolicy(settings = exampleSettings()): { policy: Json; binding: Json; path: string } {
-  const cluster = settings.clusters[0].name;
-  const file = `${repositoryPaths.infrastructureLayer(cluster)}/image-repository-identity.yaml`;
-  const docs = documentsOf(renderedFiles(settings).filter((f) => f.path === file)).map((d) => d.doc);
+  const file = fileWithRole(renderedFiles(settings), "infrastructure.image-repository-identity");
+  const docs = documentsOf([file]).map((d) => d.doc);
   const policy = docs.find((d) => d.kind === "ValidatingAdmissionPolicy")!;
   const binding = docs.find((d) => d.kind === "ValidatingAdmissionPolicyBinding")!;
-  return { policy, binding, path: file };
+  return { policy, binding, path: file.path };
 }

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { Lazy, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { parseAllDocuments } from "yaml";
-import { ALL_LAYERS, APP_LAYER, CLUSTER_LAYER, IMAGE_POLICY_LAYER, type TemplateLayer } from "../../stacks/layout";
+import { ALL_LAYERS, APP_LAYER, CLUSTER_LAYER, type FileOwner, IMAGE_POLICY_LAYER, type LayerFile, type TemplateLayer } from "../../stacks/layout";
 import {
   CONFIG_FILES_DIR,
   checkManifests,
@@ -26,6 +26,9 @@ const APP_VALUES = appTemplateValues(CLUSTER, CLUSTER.apps[0], ECR_URL);
 const CLUSTER_VALUES = clusterTemplateValues(CLUSTER, SETTINGS.gitlab);
 const IMAGE_POLICY_VALUES = imagePolicyTemplateValues(CLUSTER, CLUSTER.apps[0], ECR_URL);
 
+/** A declaration of the template `template` of a test layer, committed at the same path. */
+const declared = (template: string, owner: FileOwner = "terraform"): LayerFile => ({ role: template, template, owner, path: () => template });
+
 /** A temporary config_files/ with one layer "t" declaring `files` (all Terraform-owned unless named in `flux`). */
 function withLayer(files: Record<string, string>, test: (layer: TemplateLayer, root: string) => void, flux: string[] = []): void {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
@@ -39,7 +42,7 @@ function withLayer(files: Record<string, string>, test: (layer: TemplateLayer, r
       templateDir: "t",
       files: Object.keys(files)
         .filter((f) => /\.ya?ml$/.test(f))
-        .map((p) => ({ path: p, owner: flux.includes(p) ? "flux" : "terraform" })),
+        .map((p) => declared(p, flux.includes(p) ? "flux" : "terraform")),
     };
     test(layer, root);
   } finally {
@@ -64,8 +67,9 @@ describe("renderLayer with the repository's templates", () => {
   test("GIVEN the app and cluster layers WHEN rendered THEN every declared file comes back in the declared order, fully substituted", () => {
     const app = renderLayer(APP_LAYER, APP_VALUES);
     const cluster = renderLayer(CLUSTER_LAYER, CLUSTER_VALUES);
-    expect(app.map((f) => f.path)).toEqual(APP_LAYER.files.map((f) => f.path));
-    expect(cluster.map((f) => f.path)).toEqual(CLUSTER_LAYER.files.map((f) => f.path));
+    expect(app.map((f) => f.role)).toEqual(APP_LAYER.files.map((f) => f.role));
+    expect(cluster.map((f) => f.role)).toEqual(CLUSTER_LAYER.files.map((f) => f.role));
+    expect(app.map((f) => f.template)).toEqual(APP_LAYER.files.map((f) => f.template));
     for (const f of [...app, ...cluster]) expect(f.content).not.toMatch(/__[A-Z][A-Z0-9_]*__/);
     expect(app.map((f) => f.owner)).toEqual(APP_LAYER.files.map((f) => f.owner));
   });
@@ -111,7 +115,7 @@ describe("renderLayer with the repository's templates", () => {
 describe("renderLayer checks each template once per process, by its text", () => {
   test("GIVEN a template rendered once WHEN its file changes to YAML that is not Kubernetes THEN the next render refuses it (a template is not trusted by its path)", () => {
     withLayer({ "a.yaml": OBJECT }, (layer, root) => {
-      expect(renderLayer(layer, { APP_NAME: "nginx" }, { templatesRoot: root }).map((f) => f.path)).toEqual(["a.yaml"]);
+      expect(renderLayer(layer, { APP_NAME: "nginx" }, { templatesRoot: root }).map((f) => f.template)).toEqual(["a.yaml"]);
       fs.writeFileSync(path.join(root, "t", "a.yaml"), "just: text\n");
       expect(templateErrorOf(() => renderLayer(layer, { APP_NAME: "nginx" }, { templatesRoot: root }))).toEqual([
         "config_files/t/a.yaml:1:1: document without apiVersion",
@@ -214,17 +218,14 @@ describe("renderLayer refuses, naming the template, line and column", () => {
     withLayer({ "a.yaml": OBJECT, "b/c.yml": OBJECT, "README.md": "__NOPE__" }, (layer, root) => {
       const declaredWrongly: TemplateLayer = {
         templateDir: "t",
-        files: [
-          { path: "a.yaml", owner: "terraform" },
-          { path: "gone.yaml", owner: "terraform" },
-        ],
+        files: [declared("a.yaml"), declared("gone.yaml")],
       };
       expect(templateErrorOf(() => renderLayer(declaredWrongly, { APP_NAME: "x" }, { templatesRoot: root }))).toEqual([
         "config_files/t/b/c.yml: not declared in stacks/layout.ts (every template needs an owner and a place in the commit order)",
         "config_files/t/gone.yaml: declared in stacks/layout.ts but missing",
       ]);
       // Only *.yaml and *.yml are templates: README.md is neither declared nor reported.
-      expect(renderLayer(layer, { APP_NAME: "x" }, { templatesRoot: root }).map((f) => f.path)).toEqual(["a.yaml", "b/c.yml"]);
+      expect(renderLayer(layer, { APP_NAME: "x" }, { templatesRoot: root }).map((f) => f.template)).toEqual(["a.yaml", "b/c.yml"]);
     });
   });
 
@@ -293,10 +294,7 @@ describe("renderLayer and its checks, at their edges", () => {
     withLayer({}, (_layer, root) => {
       const layer: TemplateLayer = {
         templateDir: "nope",
-        files: [
-          { path: "a.yaml", owner: "terraform" },
-          { path: "b.yaml", owner: "terraform" },
-        ],
+        files: [declared("a.yaml"), declared("b.yaml")],
       };
       expect(templateErrorOf(() => renderLayer(layer, {}, { templatesRoot: root }))).toEqual([
         "config_files/nope/a.yaml: declared in stacks/layout.ts but missing",
@@ -315,6 +313,42 @@ describe("renderLayer and its checks, at their edges", () => {
         "config_files/t/b.yaml",
       ]);
     });
+  });
+});
+
+describe("sections: lines a value keeps or leaves out", () => {
+  const TEMPLATE = "a: 1\n  # if __ONE__\n  # why\n  b: __B__\n  # end if __ONE__\nc: __C__\n";
+  const render = (one: string, values: Record<string, string> = { B: "2", C: "3" }) =>
+    renderTemplate(TEMPLATE, { ONE: one, ...values }, { escape: "none", file: "s.yaml" });
+
+  test("GIVEN a section WHEN its value is true THEN its lines stay and only the marker lines go", () => {
+    expect(render("true")).toBe("a: 1\n  # why\n  b: 2\nc: 3\n");
+  });
+
+  test("GIVEN a section WHEN its value is false THEN the section goes whole, and its placeholders need no value", () => {
+    expect(render("false")).toBe("a: 1\nc: 3\n");
+    expect(render("false", { B: "", C: "3" })).toBe("a: 1\nc: 3\n");
+    // But an unknown placeholder is refused even there: the template is wrong whatever the values.
+    expect(templateErrorOf(() => render("false", { C: "3" }))[0]).toMatch(/^s\.yaml:4:6: unknown placeholder __B__/);
+  });
+
+  test("GIVEN an error after a section THEN its line and column are the template's", () => {
+    expect(templateErrorOf(() => render("false", { B: "2" }))[0]).toMatch(/^s\.yaml:6:4: unknown placeholder __C__/);
+  });
+
+  test("GIVEN a value that is not true or false, an unknown section, or sections that are not well-formed THEN each is refused where it is", () => {
+    expect(templateErrorOf(() => render("yes"))).toEqual(['s.yaml:2:1: section __ONE__ needs the value "true" or "false" (got "yes")']);
+    expect(templateErrorOf(() => renderTemplate(TEMPLATE, { B: "2", C: "3" }, { file: "s.yaml" }))[0]).toMatch(/^s\.yaml:2:1: unknown placeholder __ONE__/);
+    const values = { ONE: "true", TWO: "true" };
+    expect(templateErrorOf(() => renderTemplate("# if __ONE__\na: 1\n", values, { file: "s.yaml" }))).toEqual([
+      's.yaml:1:1: section __ONE__ has no line "# end if __ONE__"',
+    ]);
+    expect(templateErrorOf(() => renderTemplate("a: 1\n# end if __ONE__\n", values, { file: "s.yaml" }))).toEqual([
+      "s.yaml:2:1: end of section __ONE__, which is not open",
+    ]);
+    expect(templateErrorOf(() => renderTemplate("# if __ONE__\n# if __TWO__\n# end if __TWO__\n# end if __ONE__\n", values, { file: "s.yaml" }))).toEqual([
+      "s.yaml:2:1: section __TWO__ inside section __ONE__ (sections do not nest)",
+    ]);
   });
 });
 
@@ -363,10 +397,10 @@ describe("Terraform escaping", () => {
     const plain = layers.flatMap(({ layer, plain: values }) => renderLayer(layer, values, { escape: "none" }));
     files.forEach((f, i) => {
       const tf = synth.output[`file${i}`].value;
-      expect(plain[i].path).toBe(f.path);
+      expect(plain[i].template).toBe(f.template);
       expect(evaluateTerraformTemplate(tf, { "var.ecr_url": ECR_URL })).toBe(plain[i].content);
     });
-    expect(files.filter((f) => synth.output[`file${files.indexOf(f)}`].value.includes("${var.ecr_url}")).map((f) => f.path)).toEqual([
+    expect(files.filter((f) => synth.output[`file${files.indexOf(f)}`].value.includes("${var.ecr_url}")).map((f) => f.template)).toEqual([
       "image/kustomization.yaml",
       "image-policy.yaml",
     ]);

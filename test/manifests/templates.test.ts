@@ -1,5 +1,5 @@
 import * as path from "path";
-import { fluxPath, repositoryPaths } from "../../stacks/layout";
+import { fluxPath, pathOf, repositoryPaths } from "../../stacks/layout";
 import { IMAGE_POLICY_MARKER } from "../../stacks/manifests/render";
 import { logicalImageName } from "../../stacks/naming";
 import { documentsOf, EXAMPLE_ECR_URL, exampleSettings, onlyDocument, renderedFiles, type Doc } from "./fixtures";
@@ -33,7 +33,7 @@ const layer = (name: string): Doc => {
   if (found.length !== 1) throw new Error(`expected one Flux Kustomization ${name}, found ${found.length}`);
   return found[0].doc;
 };
-const IMAGE_COMPONENT = `${APP_DIR}/image/kustomization.yaml`;
+const IMAGE_COMPONENT = pathOf("app.image-kustomization", { cluster: CLUSTER.name, app: APP.name });
 
 describe("the repository layout", () => {
   test("GIVEN one cluster WHEN rendered THEN the app lives under apps/<cluster>/<app>/ and clusters/<cluster>/ holds Flux objects only", () => {

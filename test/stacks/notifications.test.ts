@@ -123,7 +123,7 @@ describe("commit statuses, with the default settings", () => {
     const chain = commitChain(json);
     expect(chain.map((f) => f.file_path).slice(-2)).toEqual(["clusters/test-cluster/image-automation.yaml", NOTIFICATIONS]);
     expect(chain[0].depends_on).toContain(address("kubernetes_secret_v1", secretId));
-    expect(NOTIFICATIONS_LAYER.files).toEqual([{ path: "notifications.yaml", owner: "terraform" }]);
+    expect(NOTIFICATIONS_LAYER.files).toMatchObject([{ role: "cluster.notifications", template: "notifications.yaml", owner: "terraform" }]);
   });
 
   test("THEN notifications.yaml addresses the project by its numeric id and names the Secret, but holds no token", () => {
