@@ -58,7 +58,7 @@ export function buildApp(app: App, settings: Settings, state: StateBackend = LOC
           gitlab: settings.gitlab,
           clusterOutputs: clusterStack,
           gitAccess: gitRepository.gitAccess(cluster.name),
-          tenantGitAccess: Object.fromEntries(cluster.tenants.map((t) => [t.name, gitRepository.tenantGitAccess(cluster.name, t.name)])),
+          teamGitAccess: Object.fromEntries(cluster.teams.map((t) => [t.name, gitRepository.teamGitAccess(cluster.name, t.name)])),
           state,
         });
         if (previousGitOps) gitops.addDependency(previousGitOps);

@@ -13,16 +13,16 @@ import { DeployIdentity } from "./constructs/gitlab/deploy-identity";
 import { gitopsProject } from "./constructs/gitlab/gitops-project";
 import { eksClusterConnection, type EksClusterConnectionProps } from "./constructs/gitops/cluster-connection";
 import { CommitStatusToken } from "./constructs/gitops/commit-status-token";
-import { TenantAccess } from "./constructs/gitops/tenant-access";
+import { TeamAccess } from "./constructs/gitops/team-access";
 import { FluxBootstrap } from "./constructs/gitops/flux-bootstrap";
 import { RepositoryFiles } from "./constructs/gitops/repository-files";
 import { repositoryPaths } from "./layout";
 import { renderClusterFiles } from "./manifests/cluster-files";
 import { gitlabProjectAddress } from "./manifests/values";
-import { commitStatusTokenName, controllerRoleNames, sshGitUrl, stackNames, tenantGitSecretName } from "./naming";
+import { commitStatusTokenName, controllerRoleNames, sshGitUrl, stackNames, teamGitSecretName } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import type { ClusterOutputs } from "./cluster-stack";
-import type { FluxGitAccess, TenantGitAccess } from "./repository-stack";
+import type { FluxGitAccess, TeamGitAccess } from "./repository-stack";
 import { awsDefaultTags } from "./tags";
 import type { ClusterSettings, GitLabSettings } from "./settings/schema";
 
@@ -42,7 +42,7 @@ export interface GitOpsStackProps extends ProjectStackProps {
    * Each team's deploy key on its own project, by team name, from the repository stack.
    * @default none (the cluster has no teams)
    */
-  readonly tenantGitAccess?: Readonly<Record<string, TenantGitAccess>>;
+  readonly teamGitAccess?: Readonly<Record<string, TeamGitAccess>>;
 }
 
 export { sshGitUrl } from "./naming";
@@ -111,10 +111,10 @@ export class GitOpsStack extends ProjectStack {
     });
 
     // One Kubernetes provider for everything Terraform writes into the cluster, connected like Flux's.
-    const needsKubernetes = cluster.flux.commitStatuses || cluster.tenants.length > 0;
+    const needsKubernetes = cluster.flux.commitStatuses || cluster.teams.length > 0;
     const kubernetes = needsKubernetes ? kubernetesProvider(this, clusterAt) : undefined;
     const commitStatus = kubernetes && cluster.flux.commitStatuses ? this.commitStatusToken(cluster, kubernetes, project.id, flux) : undefined;
-    const tenantSecrets = kubernetes ? this.tenantAccess(cluster, kubernetes, props.tenantGitAccess ?? {}, flux) : [];
+    const teamSecrets = kubernetes ? this.teamAccess(cluster, kubernetes, props.teamGitAccess ?? {}, flux) : [];
 
     new RepositoryFiles(this, "manifests", {
       projectId: project.id,
@@ -126,7 +126,7 @@ export class GitOpsStack extends ProjectStack {
         // The numeric id, known at plan time: the data source reads it.
         {
           gitlabProjectAddress: gitlabProjectAddress(gitlab, project.id),
-          awsAccountId: cluster.tenants.length > 0 ? accountId : undefined,
+          awsAccountId: cluster.teams.length > 0 ? accountId : undefined,
           // Each team's ECR reader names its image reader role, from the cluster stack.
           teamImageReaderRoleArns: clusterOutputs.teamImageReaderRoleArns,
         },
@@ -135,7 +135,7 @@ export class GitOpsStack extends ProjectStack {
       // The whole chain waits for the Secret, so notifications.yaml (its last file) never names a
       // Secret that is not there yet, and a destroy removes the file before the Secret.
       // Likewise for the teams' Secrets (and namespaces), which their GitRepositories need.
-      dependsOn: [flux.bootstrap, ...(commitStatus ? [commitStatus.secret] : []), ...tenantSecrets],
+      dependsOn: [flux.bootstrap, ...(commitStatus ? [commitStatus.secret] : []), ...teamSecrets],
     });
 
     new TerraformOutput(this, "gitops_path", {
@@ -176,25 +176,25 @@ export class GitOpsStack extends ProjectStack {
    * known_hosts of the GitLab SSH host are the ones the bootstrap scanned into flux-system's own
    * Secret (every team project lives on the same host).
    */
-  private tenantAccess(
+  private teamAccess(
     cluster: ClusterSettings,
     kubernetes: KubernetesProvider,
-    access: Readonly<Record<string, TenantGitAccess>>,
+    access: Readonly<Record<string, TeamGitAccess>>,
     flux: FluxBootstrap,
   ): SecretV1[] {
-    if (cluster.tenants.length === 0) return [];
+    if (cluster.teams.length === 0) return [];
     const fluxSecret = new DataKubernetesSecretV1(this, "flux-system-secret", {
       provider: kubernetes,
       metadata: { name: "flux-system", namespace: "flux-system" },
       dependsOn: [flux.bootstrap],
     });
-    return cluster.tenants.map((tenant) => {
-      const key = access[tenant.name];
-      if (!key) throw new Error(`GitOpsStack: no deploy key for team ${tenant.name} of cluster ${cluster.name}`);
-      return new TenantAccess(this, `team-${tenant.name}`, {
-        tenant: tenant.name,
-        namespaces: tenant.namespaces,
-        secretName: tenantGitSecretName(tenant.name),
+    return cluster.teams.map((team) => {
+      const key = access[team.name];
+      if (!key) throw new Error(`GitOpsStack: no deploy key for team ${team.name} of cluster ${cluster.name}`);
+      return new TeamAccess(this, `team-${team.name}`, {
+        team: team.name,
+        namespaces: team.namespaces,
+        secretName: teamGitSecretName(team.name),
         privateKeyPem: Token.asString(Fn.sensitive(key.privateKeyPem)),
         publicKeyOpenssh: key.publicKeyOpenssh,
         knownHosts: Token.asString(Fn.lookup(fluxSecret.data, "known_hosts", "")),

@@ -7,7 +7,7 @@
  *     flux-system/                       this folder (it has no kustomization.yaml, so
  *     infrastructure.yaml                kustomize-controller generates one listing every YAML file
  *     apps.yaml                          below it and taking flux-system/ as one entry)
- *     tenants.yaml                       the tenants layer's Kustomization (when the cluster has teams)
+ *     tenants.yaml                       the teams layer's Kustomization (when the cluster has teams)
  *     images/<app>.yaml                  ImageRepository and ImagePolicy of one app
  *     image-automation.yaml              one ImageUpdateAutomation for every app
  *     notifications.yaml                 Provider and Alert: commit statuses to GitLab (flux.commitStatuses),
@@ -15,7 +15,8 @@
  *   infrastructure/<cluster>/          the infrastructure layer: what makes the cluster usable
  *     kustomization.yaml, cluster-autoscaler.yaml,
  *     image-repository-identity.yaml      the admission policy that keeps teams off the reflector's identity
- *   tenants/<cluster>/                 the tenants layer (when the cluster has teams)
+ *   tenants/<cluster>/                 the teams layer (when the cluster has teams; the folder keeps
+ *                                      Flux's multi-tenancy name, see repositoryPaths)
  *     kustomization.yaml                 lists the team folders
  *     <team>/namespaces/<ns>.yaml        a team namespace and the team's admin RoleBinding in it
  *     <team>/service-account.yaml, cluster-vars.yaml, sync.yaml, kustomization.yaml
@@ -57,7 +58,7 @@ export interface Place {
   readonly cluster: string;
   /** The app, for the app layers and an app's image objects. */
   readonly app?: string;
-  /** The team, for the tenant layers. */
+  /** The team, for the team layers. */
   readonly team?: string;
   /** The namespace, for a namespace file (of the apps or of a team). */
   readonly namespace?: string;
@@ -102,7 +103,7 @@ const infrastructureFolder = (at: Place) => repositoryPaths.infrastructureLayer(
 const appFolder = (at: Place) => repositoryPaths.app(at.cluster, nameOf(at, "app"));
 const appAutoscalingFolder = (at: Place) => repositoryPaths.appAutoscaling(at.cluster, nameOf(at, "app"));
 const clusterFolder = (at: Place) => repositoryPaths.cluster(at.cluster);
-const tenantFolder = (at: Place) => repositoryPaths.tenant(at.cluster, nameOf(at, "team"));
+const teamFolder = (at: Place) => repositoryPaths.team(at.cluster, nameOf(at, "team"));
 
 /** The infrastructure layer of a cluster, rendered into infrastructure/<cluster>/. */
 export const INFRASTRUCTURE_LAYER = {
@@ -209,14 +210,14 @@ export const NOTIFICATIONS_LAYER = {
 } as const satisfies TemplateLayer;
 
 /** One namespace of a team, with the team's rights there: tenants/<cluster>/<team>/namespaces/<namespace>.yaml. */
-export const TENANT_NAMESPACE_LAYER = {
-  templateDir: "tenant-namespace",
+export const TEAM_NAMESPACE_LAYER = {
+  templateDir: "team-namespace",
   files: [
     {
       role: "team.namespace",
       template: "namespace.yaml",
       owner: "terraform",
-      path: (at: Place) => repositoryPaths.tenantNamespace(at.cluster, nameOf(at, "team"), nameOf(at, "namespace")),
+      path: (at: Place) => repositoryPaths.teamNamespace(at.cluster, nameOf(at, "team"), nameOf(at, "namespace")),
     },
   ],
 } as const satisfies TemplateLayer;
@@ -226,13 +227,13 @@ export const TENANT_NAMESPACE_LAYER = {
  * The sync has a section for a team with one namespace (its targetNamespace), which a team with
  * several namespaces goes without.
  */
-export const TENANT_LAYER = {
-  templateDir: "tenant",
+export const TEAM_LAYER = {
+  templateDir: "team",
   files: [
-    { role: "team.service-account", template: "service-account.yaml", owner: "terraform", path: inFolder(tenantFolder, "service-account.yaml") },
-    { role: "team.cluster-vars", template: "cluster-vars.yaml", owner: "terraform", path: inFolder(tenantFolder, "cluster-vars.yaml") },
-    { role: "team.sync", template: "sync.yaml", owner: "terraform", path: inFolder(tenantFolder, "sync.yaml") },
-    { role: "team.index", template: INDEX_FILE, owner: "terraform", path: inFolder(tenantFolder, INDEX_FILE) },
+    { role: "team.service-account", template: "service-account.yaml", owner: "terraform", path: inFolder(teamFolder, "service-account.yaml") },
+    { role: "team.cluster-vars", template: "cluster-vars.yaml", owner: "terraform", path: inFolder(teamFolder, "cluster-vars.yaml") },
+    { role: "team.sync", template: "sync.yaml", owner: "terraform", path: inFolder(teamFolder, "sync.yaml") },
+    { role: "team.index", template: INDEX_FILE, owner: "terraform", path: inFolder(teamFolder, INDEX_FILE) },
   ],
 } as const satisfies TemplateLayer;
 
@@ -241,30 +242,28 @@ export const TENANT_LAYER = {
  * with ECR repositories: tenants/<cluster>/<team>/ecr-reader.yaml, after the team's
  * service-account.yaml and before its sync.
  */
-export const TENANT_IMAGE_READER_LAYER = {
-  templateDir: "tenant-image-reader",
+export const TEAM_IMAGE_READER_LAYER = {
+  templateDir: "team-image-reader",
   files: [
     {
       role: "team.ecr-reader",
       template: "service-account.yaml",
       owner: "terraform",
-      path: (at: Place) => repositoryPaths.tenantImageReader(at.cluster, nameOf(at, "team")),
+      path: (at: Place) => repositoryPaths.teamImageReader(at.cluster, nameOf(at, "team")),
     },
   ],
 } as const satisfies TemplateLayer;
 
-/** The tenants layer's own kustomization.yaml, listing the team folders. */
-export const TENANTS_INDEX_LAYER = {
-  templateDir: "tenants",
-  files: [
-    { role: "tenants.index", template: INDEX_FILE, owner: "terraform", path: (at: Place) => `${repositoryPaths.tenantsLayer(at.cluster)}/${INDEX_FILE}` },
-  ],
+/** The teams layer's own kustomization.yaml, listing the team folders. */
+export const TEAMS_INDEX_LAYER = {
+  templateDir: "teams",
+  files: [{ role: "teams.index", template: INDEX_FILE, owner: "terraform", path: (at: Place) => `${repositoryPaths.teamsLayer(at.cluster)}/${INDEX_FILE}` }],
 } as const satisfies TemplateLayer;
 
-/** The Flux Kustomization of the tenants layer: clusters/<cluster>/tenants.yaml, when the cluster has teams. */
-export const TENANTS_SYNC_LAYER = {
-  templateDir: "cluster-tenants",
-  files: [{ role: "cluster.tenants-sync", template: "tenants.yaml", owner: "terraform", path: (at: Place) => repositoryPaths.tenantsSync(at.cluster) }],
+/** The Flux Kustomization of the teams layer: clusters/<cluster>/tenants.yaml, when the cluster has teams. */
+export const TEAMS_SYNC_LAYER = {
+  templateDir: "cluster-teams",
+  files: [{ role: "cluster.teams-sync", template: "tenants.yaml", owner: "terraform", path: (at: Place) => repositoryPaths.teamsSync(at.cluster) }],
 } as const satisfies TemplateLayer;
 
 /** Every template layer: each folder of config_files/ is one of them. */
@@ -277,11 +276,11 @@ export const ALL_LAYERS = [
   CLUSTER_LAYER,
   IMAGE_POLICY_LAYER,
   NOTIFICATIONS_LAYER,
-  TENANT_NAMESPACE_LAYER,
-  TENANT_LAYER,
-  TENANT_IMAGE_READER_LAYER,
-  TENANTS_INDEX_LAYER,
-  TENANTS_SYNC_LAYER,
+  TEAM_NAMESPACE_LAYER,
+  TEAM_LAYER,
+  TEAM_IMAGE_READER_LAYER,
+  TEAMS_INDEX_LAYER,
+  TEAMS_SYNC_LAYER,
 ] as const satisfies readonly TemplateLayer[];
 
 /** Every role the layout declares, e.g. "app.image-kustomization" or "team.sync". */
@@ -337,13 +336,18 @@ export const repositoryPaths = {
   namespace: (cluster: string, namespace: string) => `apps/${cluster}/namespaces/${namespace}.yaml`,
   app: (cluster: string, app: string) => `apps/${cluster}/${app}`,
   appAutoscaling: (cluster: string, app: string) => `apps/${cluster}/${app}/autoscaling`,
-  /** The tenants layer of a cluster: one folder per team. */
-  tenantsLayer: (cluster: string) => `tenants/${cluster}`,
-  tenant: (cluster: string, team: string) => `tenants/${cluster}/${team}`,
-  tenantNamespace: (cluster: string, team: string, namespace: string) => `tenants/${cluster}/${team}/namespaces/${namespace}.yaml`,
+  /**
+   * The teams layer of a cluster: one folder per team. The folder (and clusters/<cluster>/tenants.yaml,
+   * the Kustomization `tenants`, the label toolkit.fluxcd.io/tenant) keep the name Flux's
+   * multi-tenancy guides give them: settings and code say "team", but renaming what is in Git
+   * would move every team's files and recreate its Kustomization on the next deploy.
+   */
+  teamsLayer: (cluster: string) => `tenants/${cluster}`,
+  team: (cluster: string, team: string) => `tenants/${cluster}/${team}`,
+  teamNamespace: (cluster: string, team: string, namespace: string) => `tenants/${cluster}/${team}/namespaces/${namespace}.yaml`,
   /** A team's ECR reader service account (teams with ECR repositories). */
-  tenantImageReader: (cluster: string, team: string) => `tenants/${cluster}/${team}/ecr-reader.yaml`,
-  tenantsSync: (cluster: string) => `clusters/${cluster}/tenants.yaml`,
+  teamImageReader: (cluster: string, team: string) => `tenants/${cluster}/${team}/ecr-reader.yaml`,
+  teamsSync: (cluster: string) => `clusters/${cluster}/tenants.yaml`,
   /** Where image automation looks for setter markers: the whole apps layer of the cluster. */
   imageUpdates: (cluster: string) => `apps/${cluster}`,
 } as const;

@@ -83,12 +83,12 @@ export function sshGitUrl(gitlab: { readonly baseUrl: string; readonly project: 
 }
 
 /** The Secret holding a team's deploy key, in the team's first namespace, named by its GitRepository. */
-export function tenantGitSecretName(team: string): string {
+export function teamGitSecretName(team: string): string {
   return `flux-git-${team}`;
 }
 
 /** Title of a team's deploy key on its own project. */
-export function tenantDeployKeyTitle(clusterName: string, team: string): string {
+export function teamDeployKeyTitle(clusterName: string, team: string): string {
   return `Flux (cluster ${clusterName}, team ${team})`;
 }
 
@@ -111,19 +111,19 @@ export const flowLogsRoleName = (cluster: string) => `${cluster}-vpc-flow-logs`;
 export function accountWideRoleNames(cluster: {
   readonly name: string;
   readonly nodeGroup: { readonly name: string };
-  readonly tenants: readonly { readonly name: string; readonly ecrRepositories: readonly string[] }[];
+  readonly teams: readonly { readonly name: string; readonly ecrRepositories: readonly string[] }[];
 }): { readonly name: string; readonly from: readonly (string | number)[] }[] {
   return [
     { name: nodeRoleName(nodeGroupName(cluster.name, cluster.nodeGroup.name)), from: ["nodeGroup", "name"] },
     ...ADDONS.flatMap((addon) => (addon.identity ? [{ name: addon.identity.roleName(cluster.name), from: ["name"] }] : [])),
     { name: controllerRoleNames.imageReflector(cluster.name), from: ["name"] },
     { name: flowLogsRoleName(cluster.name), from: ["name"] },
-    ...cluster.tenants
+    ...cluster.teams
       .map((t, i) => ({ t, i }))
       .filter(({ t }) => t.ecrRepositories.length > 0)
       .flatMap(({ t, i }) => [
-        { name: teamCiRoleName(cluster.name, t.name), from: ["tenants", i, "name"] },
-        { name: teamImageReaderRoleName(cluster.name, t.name), from: ["tenants", i, "name"] },
+        { name: teamCiRoleName(cluster.name, t.name), from: ["teams", i, "name"] },
+        { name: teamImageReaderRoleName(cluster.name, t.name), from: ["teams", i, "name"] },
       ]),
   ];
 }

@@ -7,7 +7,7 @@ import { BranchProtection } from "./constructs/gitlab/branch-protection";
 import { DeployIdentity } from "./constructs/gitlab/deploy-identity";
 import { FluxDeployKey } from "./constructs/gitlab/flux-deploy-key";
 import { gitopsProject } from "./constructs/gitlab/gitops-project";
-import { deployKeyTitle, tenantDeployKeyTitle } from "./naming";
+import { deployKeyTitle, teamDeployKeyTitle } from "./naming";
 import { ProjectStack, type ProjectStackProps } from "./project-stack";
 import type { ClusterSettings, GitLabSettings } from "./settings/schema";
 
@@ -27,7 +27,7 @@ export interface RepositoryStackProps extends ProjectStackProps {
 }
 
 /** What a cluster's GitOps stack needs to reach a team's repository as Flux. */
-export interface TenantGitAccess {
+export interface TeamGitAccess {
   /** PEM private key of the team's deploy key (a Terraform reference; it stays in state). */
   readonly privateKeyPem: string;
   /** Its public key in OpenSSH form. */
@@ -44,7 +44,7 @@ export interface TenantGitAccess {
 export class RepositoryStack extends ProjectStack {
   private readonly keys = new Map<string, FluxDeployKey>();
   /** Deploy keys on the teams' own projects, by "<cluster>/<team>". */
-  private readonly tenantKeys = new Map<string, FluxDeployKey>();
+  private readonly teamKeys = new Map<string, FluxDeployKey>();
 
   constructor(scope: Construct, id: string, props: RepositoryStackProps) {
     // Its state holds the private keys of every deploy key.
@@ -56,7 +56,7 @@ export class RepositoryStack extends ProjectStack {
     new TlsProvider(this, "tls");
 
     const project = gitopsProject(this, gitlab);
-    const teamProjectPaths = [...new Set(props.clusters.flatMap((c) => c.tenants.map((t) => t.gitlabProject)))];
+    const teamProjectPaths = [...new Set(props.clusters.flatMap((c) => c.teams.map((t) => t.gitlabProject)))];
     new DeployIdentity(this, "deploy-identity", {
       projects: [gitlab.project, ...teamProjectPaths],
       neededFor: "the repository stack (deploy keys, branch protection)",
@@ -77,17 +77,17 @@ export class RepositoryStack extends ProjectStack {
     // team runs image automation in its repository (which pushes).
     const teamProjects = new Map<string, DataGitlabProject>();
     for (const cluster of props.clusters) {
-      for (const tenant of cluster.tenants) {
-        const path = tenant.gitlabProject;
+      for (const team of cluster.teams) {
+        const path = team.gitlabProject;
         if (!teamProjects.has(path)) {
           teamProjects.set(path, new DataGitlabProject(this, `team-project-${path.replace(/[^A-Za-z0-9]+/g, "-")}`, { pathWithNamespace: path }));
         }
-        this.tenantKeys.set(
-          `${cluster.name}/${tenant.name}`,
-          new FluxDeployKey(this, `team-key-${cluster.name}-${tenant.name}`, {
+        this.teamKeys.set(
+          `${cluster.name}/${team.name}`,
+          new FluxDeployKey(this, `team-key-${cluster.name}-${team.name}`, {
             projectId: teamProjects.get(path)!.id,
-            title: tenantDeployKeyTitle(cluster.name, tenant.name),
-            canPush: tenant.imageAutomation,
+            title: teamDeployKeyTitle(cluster.name, team.name),
+            canPush: team.imageAutomation,
           }),
         );
       }
@@ -108,8 +108,8 @@ export class RepositoryStack extends ProjectStack {
   }
 
   /** The deploy key of one team on one cluster, read by that cluster's GitOps stack (cross-stack references). */
-  tenantGitAccess(clusterName: string, team: string): TenantGitAccess {
-    const key = this.tenantKeys.get(`${clusterName}/${team}`);
+  teamGitAccess(clusterName: string, team: string): TeamGitAccess {
+    const key = this.teamKeys.get(`${clusterName}/${team}`);
     if (!key) throw new Error(`RepositoryStack: no deploy key for team ${team} of cluster ${clusterName}`);
     return { privateKeyPem: key.privateKey.privateKeyPem, publicKeyOpenssh: key.privateKey.publicKeyOpenssh };
   }

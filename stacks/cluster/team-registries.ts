@@ -69,7 +69,7 @@ export interface TeamRegistries {
 export function teamRegistries(stack: Construct, props: TeamRegistriesProps): TeamRegistries {
   const { cluster } = props;
   const teamEcrRepositories = Object.fromEntries(
-    cluster.tenants.map((team) => [
+    cluster.teams.map((team) => [
       team.name,
       Object.fromEntries(
         team.ecrRepositories.map((name) => {
@@ -107,8 +107,8 @@ export function teamRegistries(stack: Construct, props: TeamRegistriesProps): Te
 }
 
 /** The teams with ECR repositories: those with a CI role and an image reader. */
-function pushing(cluster: ClusterSettings): ClusterSettings["tenants"] {
-  return cluster.tenants.filter((team) => team.ecrRepositories.length > 0);
+function pushing(cluster: ClusterSettings): ClusterSettings["teams"] {
+  return cluster.teams.filter((team) => team.ecrRepositories.length > 0);
 }
 
 /**
@@ -126,7 +126,7 @@ function pushing(cluster: ClusterSettings): ClusterSettings["tenants"] {
 function teamImageReaders(
   stack: Construct,
   cluster: ClusterSettings,
-  teams: ClusterSettings["tenants"],
+  teams: ClusterSettings["teams"],
   issuerUrl: string,
   repositoryArnsOf: (team: string) => string[],
 ): Record<string, string> {
@@ -148,7 +148,7 @@ function teamImageReaders(
 
 /** The teams' outputs, when the cluster has teams: their repositories' URLs, CI roles and image reader roles. */
 export function teamOutputs(stack: Construct, cluster: ClusterSettings, teams: TeamRegistries): void {
-  if (cluster.tenants.length === 0) return;
+  if (cluster.teams.length === 0) return;
   new TerraformOutput(stack, "team_ecr_repository_urls", {
     value: Object.fromEntries(
       pushing(cluster).map((team) => [

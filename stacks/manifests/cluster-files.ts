@@ -11,11 +11,11 @@ import {
   NAMESPACE_LAYER,
   NOTIFICATIONS_LAYER,
   type Place,
-  TENANT_IMAGE_READER_LAYER,
-  TENANT_LAYER,
-  TENANT_NAMESPACE_LAYER,
-  TENANTS_INDEX_LAYER,
-  TENANTS_SYNC_LAYER,
+  TEAM_IMAGE_READER_LAYER,
+  TEAM_LAYER,
+  TEAM_NAMESPACE_LAYER,
+  TEAMS_INDEX_LAYER,
+  TEAMS_SYNC_LAYER,
   type TemplateLayer,
 } from "../layout";
 import type { RepositoryFileSpec } from "../constructs/gitops/repository-files";
@@ -30,9 +30,9 @@ import {
   infrastructureTemplateValues,
   namespaceTemplateValues,
   notificationsTemplateValues,
-  tenantFolderRoles,
-  tenantsTemplateValues,
-  tenantTemplateValues,
+  teamFolderRoles,
+  teamsTemplateValues,
+  teamTemplateValues,
 } from "./values";
 
 /** The URL of each app's ECR repository, by app name (usually cross-stack references). */
@@ -80,7 +80,7 @@ function insertBefore(files: readonly PlacedFile[], role: FileRole, inserted: re
 /**
  * Every file Terraform commits for one cluster, rendered and checked, in commit order:
  * 1. the infrastructure layer (objects, then its kustomization.yaml);
- * 2. the tenants layer, when the cluster has teams: each team's namespace files, its own files
+ * 2. the teams layer, when the cluster has teams: each team's namespace files, its own files
  *    (with ECR repositories, its ECR reader after its service account), its kustomization.yaml,
  *    then the layer's kustomization.yaml listing the teams;
  * 3. the apps layer: the namespaces first (so that moving a Namespace between files never leaves
@@ -114,7 +114,7 @@ export function renderClusterFiles(
     return insertBefore(renderAt(APP_LAYER, place, values, options), "app.index", autoscaling);
   });
   const clusterFiles = renderAt(CLUSTER_LAYER, at, clusterTemplateValues(cluster, gitlab), options);
-  const teams = tenants(cluster, gitlab, options);
+  const teams = teamLayer(cluster, gitlab, options);
 
   return [
     ...renderAt(INFRASTRUCTURE_LAYER, at, infrastructureTemplateValues(cluster), options),
@@ -142,32 +142,32 @@ function notifications(cluster: ClusterSettings, options: ClusterFilesOptions): 
 }
 
 /**
- * The tenants layer (each team's folder, then the layer's kustomization.yaml) and its Flux
+ * The teams layer (each team's folder, then the layer's kustomization.yaml) and its Flux
  * Kustomization, when the cluster has teams; nothing otherwise.
  */
-function tenants(cluster: ClusterSettings, gitlab: GitLabSettings, options: ClusterFilesOptions): { layer: PlacedFile[]; sync: PlacedFile[] } {
-  if (cluster.tenants.length === 0) return { layer: [], sync: [] };
+function teamLayer(cluster: ClusterSettings, gitlab: GitLabSettings, options: ClusterFilesOptions): { layer: PlacedFile[]; sync: PlacedFile[] } {
+  if (cluster.teams.length === 0) return { layer: [], sync: [] };
   const { awsAccountId, gitlabProjectAddress: _unused, teamImageReaderRoleArns = {}, ...renderOptions } = options;
   // A caller's mistake, not the user's: the stack always passes it.
   if (awsAccountId === undefined) throw new Error(`cluster ${cluster.name}: teams need the AWS account id`);
   const at: Place = { cluster: cluster.name };
-  const layer = cluster.tenants.flatMap((tenant) => {
-    const place = { ...at, team: tenant.name };
-    const readerArn = tenant.ecrRepositories.length > 0 ? teamImageReaderRoleArns[tenant.name] : undefined;
+  const layer = cluster.teams.flatMap((team) => {
+    const place = { ...at, team: team.name };
+    const readerArn = team.ecrRepositories.length > 0 ? teamImageReaderRoleArns[team.name] : undefined;
     // Likewise: the cluster stack creates a role for every team with repositories.
-    if (tenant.ecrRepositories.length > 0 && readerArn === undefined) throw new Error(`cluster ${cluster.name}: no image reader role for team ${tenant.name}`);
-    const values = (ns?: string) => tenantTemplateValues(cluster, gitlab, tenant, awsAccountId, readerArn, ns);
-    const namespaces = tenant.namespaces.flatMap((namespace) => renderAt(TENANT_NAMESPACE_LAYER, { ...place, namespace }, values(namespace), renderOptions));
+    if (team.ecrRepositories.length > 0 && readerArn === undefined) throw new Error(`cluster ${cluster.name}: no image reader role for team ${team.name}`);
+    const values = (ns?: string) => teamTemplateValues(cluster, gitlab, team, awsAccountId, readerArn, ns);
+    const namespaces = team.namespaces.flatMap((namespace) => renderAt(TEAM_NAMESPACE_LAYER, { ...place, namespace }, values(namespace), renderOptions));
     const own = [
-      ...renderAt(TENANT_LAYER, place, values(), renderOptions),
-      ...(readerArn ? renderAt(TENANT_IMAGE_READER_LAYER, place, values(), renderOptions) : []),
+      ...renderAt(TEAM_LAYER, place, values(), renderOptions),
+      ...(readerArn ? renderAt(TEAM_IMAGE_READER_LAYER, place, values(), renderOptions) : []),
     ];
     // In the order its kustomization.yaml lists them (the ECR reader right after the team's service account).
-    return [...namespaces, ...tenantFolderRoles(readerArn !== undefined).map((role) => fileWithRole(own, role))];
+    return [...namespaces, ...teamFolderRoles(readerArn !== undefined).map((role) => fileWithRole(own, role))];
   });
-  const values = tenantsTemplateValues(cluster);
+  const values = teamsTemplateValues(cluster);
   return {
-    layer: [...layer, ...renderAt(TENANTS_INDEX_LAYER, at, values, renderOptions)],
-    sync: renderAt(TENANTS_SYNC_LAYER, at, values, renderOptions),
+    layer: [...layer, ...renderAt(TEAMS_INDEX_LAYER, at, values, renderOptions)],
+    sync: renderAt(TEAMS_SYNC_LAYER, at, values, renderOptions),
   };
 }

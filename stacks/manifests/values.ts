@@ -1,7 +1,7 @@
 import { ADDONS, type Addon, fluxAddons } from "../addons";
-import { pathOf, relativePath, repositoryPaths, TENANT_LAYER, type FileRole } from "../layout";
-import { COMMIT_STATUS_TOKEN_SECRET, logicalImageName, sshGitUrl, TEAM_ECR_READER, tenantGitSecretName } from "../naming";
-import type { AppSettings, ClusterSettings, GitLabSettings, TenantSettings } from "../settings/schema";
+import { pathOf, relativePath, repositoryPaths, TEAM_LAYER, type FileRole } from "../layout";
+import { COMMIT_STATUS_TOKEN_SECRET, logicalImageName, sshGitUrl, TEAM_ECR_READER, teamGitSecretName } from "../naming";
+import type { AppSettings, ClusterSettings, GitLabSettings, TeamSettings } from "../settings/schema";
 
 /*
  * The values each template layer may use (see stacks/layout.ts). A template that uses a
@@ -208,58 +208,58 @@ export function notificationsTemplateValues(cluster: ClusterSettings, gitlabProj
   };
 }
 
-/** Values of config_files/tenant/ and tenant-namespace/, rendered once per team (and per team namespace). */
-export interface TenantTemplateValues extends Values {
+/** Values of config_files/team/ and team-namespace/, rendered once per team (and per team namespace). */
+export interface TeamTemplateValues extends Values {
   readonly CLUSTER_NAME: string;
   readonly REGION: string;
   readonly ENVIRONMENT: string;
   /** Usually a token: the account of the GitOps stack's AWS provider. */
   readonly AWS_ACCOUNT_ID: string;
   readonly ECR_REGISTRY: string;
-  readonly TENANT_NAME: string;
+  readonly TEAM_NAME: string;
   /** The team's first namespace: its ServiceAccount, GitRepository, Kustomization and variables live there. */
-  readonly TENANT_HOME: string;
-  /** The namespace a tenant-namespace file is rendered for. */
-  readonly TENANT_NAMESPACE: string;
+  readonly TEAM_HOME: string;
+  /** The namespace a team-namespace file is rendered for. */
+  readonly TEAM_NAMESPACE: string;
   /**
    * "true" for a team with one namespace, "false" for one with several: the sync's section with
    * targetNamespace (a team with several namespaces has none: its manifests name theirs).
    */
-  readonly TENANT_SINGLE_NAMESPACE: "true" | "false";
-  readonly TENANT_PROJECT: string;
-  readonly TENANT_GIT_URL: string;
-  readonly TENANT_BRANCH: string;
-  readonly TENANT_PATH: string;
+  readonly TEAM_SINGLE_NAMESPACE: "true" | "false";
+  readonly TEAM_PROJECT: string;
+  readonly TEAM_GIT_URL: string;
+  readonly TEAM_BRANCH: string;
+  readonly TEAM_PATH: string;
   readonly GIT_SECRET_NAME: string;
   readonly SOURCE_INTERVAL: string;
   readonly LAYER_INTERVAL: string;
   readonly LAYER_TIMEOUT: string;
-  /** The team folder's resources, as a flow sequence: its namespace files, then its own files (see tenantFolderRoles). */
-  readonly TENANT_RESOURCES: string;
-  /** The service account the team's ImageRepositories name for ECR (config_files/tenant-image-reader/). */
+  /** The team folder's resources, as a flow sequence: its namespace files, then its own files (see teamFolderRoles). */
+  readonly TEAM_RESOURCES: string;
+  /** The service account the team's ImageRepositories name for ECR (config_files/team-image-reader/). */
   readonly ECR_READER_SERVICE_ACCOUNT: string;
   /**
    * ARN of the team's image reader role (usually a cross-stack reference); "none" for a team
    * without ECR repositories, whose folder has no ECR reader (no template uses it then).
    */
-  readonly TENANT_IMAGE_READER_ROLE_ARN: string;
+  readonly TEAM_IMAGE_READER_ROLE_ARN: string;
 }
 
 /**
  * The values of one team's files. `imageReaderRoleArn` is the team's image reader role, for a team
  * with ECR repositories (its folder then also lists ecr-reader.yaml); undefined for one without.
  */
-export function tenantTemplateValues(
+export function teamTemplateValues(
   cluster: ClusterSettings,
   gitlab: GitLabSettings,
-  tenant: TenantSettings,
+  team: TeamSettings,
   awsAccountId: string,
   imageReaderRoleArn: string | undefined,
-  namespace = tenant.namespaces[0],
-): TenantTemplateValues {
-  const at = { cluster: cluster.name, team: tenant.name };
+  namespace = team.namespaces[0],
+): TeamTemplateValues {
+  const at = { cluster: cluster.name, team: team.name };
   const relative = (p: string) => relativePath(pathOf("team.index", at), p);
-  const own = tenantFolderRoles(imageReaderRoleArn !== undefined)
+  const own = teamFolderRoles(imageReaderRoleArn !== undefined)
     .filter((role) => role !== "team.index")
     .map((role) => relative(pathOf(role, at)));
   return {
@@ -268,21 +268,21 @@ export function tenantTemplateValues(
     ENVIRONMENT: cluster.environment,
     AWS_ACCOUNT_ID: awsAccountId,
     ECR_REGISTRY: `${awsAccountId}.dkr.ecr.${cluster.region}.amazonaws.com`,
-    TENANT_NAME: tenant.name,
-    TENANT_HOME: tenant.namespaces[0],
-    TENANT_NAMESPACE: namespace,
-    TENANT_SINGLE_NAMESPACE: tenant.namespaces.length === 1 ? "true" : "false",
-    TENANT_PROJECT: tenant.gitlabProject,
-    TENANT_GIT_URL: sshGitUrl(gitlab, tenant.gitlabProject),
-    TENANT_BRANCH: tenant.branch,
-    TENANT_PATH: tenant.path,
-    GIT_SECRET_NAME: tenantGitSecretName(tenant.name),
+    TEAM_NAME: team.name,
+    TEAM_HOME: team.namespaces[0],
+    TEAM_NAMESPACE: namespace,
+    TEAM_SINGLE_NAMESPACE: team.namespaces.length === 1 ? "true" : "false",
+    TEAM_PROJECT: team.gitlabProject,
+    TEAM_GIT_URL: sshGitUrl(gitlab, team.gitlabProject),
+    TEAM_BRANCH: team.branch,
+    TEAM_PATH: team.path,
+    GIT_SECRET_NAME: teamGitSecretName(team.name),
     SOURCE_INTERVAL: cluster.flux.interval,
     LAYER_INTERVAL: cluster.flux.layerInterval,
     LAYER_TIMEOUT: cluster.flux.layerTimeout,
-    TENANT_RESOURCES: flowList([...tenant.namespaces.map((namespace) => relative(pathOf("team.namespace", { ...at, namespace }))), ...own]),
+    TEAM_RESOURCES: flowList([...team.namespaces.map((namespace) => relative(pathOf("team.namespace", { ...at, namespace }))), ...own]),
     ECR_READER_SERVICE_ACCOUNT: TEAM_ECR_READER.serviceAccount,
-    TENANT_IMAGE_READER_ROLE_ARN: imageReaderRoleArn ?? "none",
+    TEAM_IMAGE_READER_ROLE_ARN: imageReaderRoleArn ?? "none",
   };
 }
 
@@ -291,25 +291,25 @@ export function tenantTemplateValues(
  * order its kustomization.yaml lists them in: with an ECR reader (`withImageReader`), the reader
  * right after the team's service account, before the sync that starts the team's objects.
  */
-export function tenantFolderRoles(withImageReader: boolean): FileRole[] {
-  return TENANT_LAYER.files.flatMap((f): FileRole[] => (f.role === "team.service-account" && withImageReader ? [f.role, "team.ecr-reader"] : [f.role]));
+export function teamFolderRoles(withImageReader: boolean): FileRole[] {
+  return TEAM_LAYER.files.flatMap((f): FileRole[] => (f.role === "team.service-account" && withImageReader ? [f.role, "team.ecr-reader"] : [f.role]));
 }
 
-/** Values of config_files/tenants/ and cluster-tenants/: the tenants layer of a cluster. */
-export interface TenantsTemplateValues extends Values {
+/** Values of config_files/teams/ and cluster-teams/: the teams layer of a cluster. */
+export interface TeamsTemplateValues extends Values {
   readonly CLUSTER_NAME: string;
-  readonly TENANTS_PATH: string;
-  readonly TENANTS_RESOURCES: string;
+  readonly TEAMS_PATH: string;
+  readonly TEAMS_RESOURCES: string;
   readonly LAYER_INTERVAL: string;
   readonly LAYER_TIMEOUT: string;
 }
 
-export function tenantsTemplateValues(cluster: ClusterSettings): TenantsTemplateValues {
+export function teamsTemplateValues(cluster: ClusterSettings): TeamsTemplateValues {
   return {
     CLUSTER_NAME: cluster.name,
-    TENANTS_PATH: repositoryPaths.tenantsLayer(cluster.name),
-    TENANTS_RESOURCES: flowList(
-      cluster.tenants.map((t) => relativePath(pathOf("tenants.index", { cluster: cluster.name }), repositoryPaths.tenant(cluster.name, t.name))),
+    TEAMS_PATH: repositoryPaths.teamsLayer(cluster.name),
+    TEAMS_RESOURCES: flowList(
+      cluster.teams.map((t) => relativePath(pathOf("teams.index", { cluster: cluster.name }), repositoryPaths.team(cluster.name, t.name))),
     ),
     LAYER_INTERVAL: cluster.flux.layerInterval,
     LAYER_TIMEOUT: cluster.flux.layerTimeout,

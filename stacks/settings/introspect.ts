@@ -17,6 +17,8 @@ import { settingsSchema } from "./schema";
 export interface JsonSchemaNode {
   readonly type?: string | string[];
   readonly description?: string;
+  /** What applies when the setting is left out, in words (GlobalMeta in schema/common.ts). */
+  readonly defaultInWords?: string;
   readonly default?: unknown;
   readonly properties?: Readonly<Record<string, JsonSchemaNode>>;
   readonly required?: readonly string[];

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { UserInputError } from "../errors";
 import { keysAt } from "./introspect";
 import { readJsonFile } from "./json-file";
+import { renameKeys } from "./renamed-keys";
 import { type Settings, settingsSchema } from "./schema";
 
 /** The key of cdktf.json's `context` block that holds the settings. */
@@ -37,12 +38,12 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 /** Turns one zod issue into lines `settings.<path>: <value> is not allowed; allowed: <what>`. */
-function describeIssue(issue: z.core.$ZodIssue): string[] {
-  const where = formatPath(["settings", ...issue.path]);
+function describeIssue(issue: z.core.$ZodIssue, asWritten: (path: readonly PropertyKey[]) => PropertyKey[] = (p) => [...p]): string[] {
+  const where = formatPath(["settings", ...asWritten(issue.path)]);
   if (issue.code === "unrecognized_keys") {
     const keys = keysAt(issue.path);
     const allowed = keys.length > 0 ? `the keys ${keys.join(", ")}` : "only the keys documented in the settings table";
-    return issue.keys.map((key) => `${formatPath(["settings", ...issue.path, key])}: unknown key is not allowed; allowed: ${allowed}`);
+    return issue.keys.map((key) => `${formatPath(["settings", ...asWritten(issue.path), key])}: unknown key is not allowed; allowed: ${allowed}`);
   }
   const input = "input" in issue ? issue.input : undefined;
   let allowed = issue.message;
@@ -58,24 +59,37 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   return [`${where}: ${show(input)} is not allowed; allowed: ${allowed}`];
 }
 
+/** How parseSettings reports what still works but will not forever. */
+export interface ParseOptions {
+  /**
+   * Receives one line per deprecated key the settings use (stacks/settings/renamed-keys.ts).
+   * @default console.error, so that synth shows it on stderr beside cdktf's own output
+   */
+  readonly warn?: (line: string) => void;
+}
+
 /** Validates raw settings once and fills in every default. Throws {@link SettingsError}. */
-export function parseSettings(raw: unknown): Settings {
+export function parseSettings(raw: unknown, options: ParseOptions = {}): Settings {
   if (raw === undefined || raw === null) {
     throw new SettingsError([`settings: missing; allowed: an object under context.${SETTINGS_CONTEXT_KEY} in cdktf.json`]);
   }
-  const result = settingsSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) {
+  const renamed = renameKeys(raw, (at) => formatPath(["settings", ...at]));
+  const refused = renamed.refusals.map((r) => `${formatPath(["settings", ...r.path])}: ${show(r.value)} is not allowed; allowed: ${r.allowed}`);
+  const result = settingsSchema.safeParse(renamed.settings, { reportInput: true });
+  if (!result.success || refused.length > 0) {
     // One line per bad value: a value failing several checks is reported by the first.
     const seen = new Set<string>();
-    const issues = result.error.issues.filter((issue) => {
+    const issues = (result.error?.issues ?? []).filter((issue) => {
       if (issue.code === "unrecognized_keys") return true;
       const key = formatPath(issue.path);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-    throw new SettingsError(issues.flatMap(describeIssue));
+    throw new SettingsError([...refused, ...issues.flatMap((issue) => describeIssue(issue, renamed.asWritten))]);
   }
+  const warn = options.warn ?? ((line: string) => console.error(line));
+  renamed.deprecations.forEach((line) => warn(line));
   return result.data;
 }
 

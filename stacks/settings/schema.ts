@@ -8,9 +8,11 @@ import { stateSchema } from "./schema/state";
 
 /*
  * The one description of every setting the app accepts, composed from one file per group under
- * schema/. Each field's `.describe()` text is, word for word, the meaning column of the README's
- * settings table (test/readme.test.ts); the error messages say what is allowed. The cross-field
- * rules are named functions (schema/*-rules.ts and beside each group), run in the order of the refusal lines.
+ * schema/. Each field's `.describe()` text, its default and, where the default depends on other
+ * settings, its `.meta({ defaultInWords })` are the README's settings table, generated from here
+ * (settings-table.ts, `npm run settings:table`); the error messages say what is allowed. The
+ * cross-field rules are named functions (schema/*-rules.ts and beside each group), run in the
+ * order of the refusal lines.
  *
  * Secrets have no place here: tokens and keys come from the providers' environment
  * (AWS credentials, GITLAB_TOKEN) or live only in Terraform state.
@@ -27,7 +29,7 @@ export { ADDRESSES_PER_NODE, networkSchema } from "./schema/network";
 export { AMI_TYPES, DEFAULT_INSTANCE_TYPES, nodeGroupSchema } from "./schema/node-group";
 export { policySchema } from "./schema/policy";
 export { STATE_BACKENDS, stateSchema } from "./schema/state";
-export { tenantSchema } from "./schema/teams";
+export { teamSchema } from "./schema/teams";
 
 export const settingsSchema = z
   .object({
@@ -50,7 +52,7 @@ export type SettingsInput = z.input<typeof settingsSchema>;
 export type Settings = z.output<typeof settingsSchema>;
 export type ClusterSettings = Settings["clusters"][number];
 export type AppSettings = ClusterSettings["apps"][number];
-export type TenantSettings = ClusterSettings["tenants"][number];
+export type TeamSettings = ClusterSettings["teams"][number];
 export type GitLabSettings = Settings["gitlab"];
 export type StateSettings = Settings["state"];
 export type PolicySettings = Settings["policy"];

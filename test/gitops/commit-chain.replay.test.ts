@@ -225,7 +225,7 @@ if (!kustomize) {
           clusters: [
             {
               name: "test-cluster",
-              tenants: [
+              teams: [
                 { name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] },
                 { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"] },
               ].filter((t) => which.includes(t.name)),
@@ -233,12 +233,12 @@ if (!kustomize) {
           ],
         });
 
-      test("WHEN deployed THEN every commit builds, and the tenants layer holds each team's namespaces, rights, ECR reader and sync", () => {
+      test("WHEN deployed THEN every commit builds, and the teams layer (tenants/) holds each team's namespaces, rights, ECR reader and sync", () => {
         const commits = deployOf(teams(["payments", "search"]));
         expect(replay(commits, 0)).toEqual([]);
         const root = writeTree(treeAfter(commits));
         try {
-          const built = buildLikeFlux(kustomize, root, repositoryPaths.tenantsLayer("test-cluster"));
+          const built = buildLikeFlux(kustomize, root, repositoryPaths.teamsLayer("test-cluster"));
           if (!built.ok) throw new Error(built.error);
           expect(built.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`).sort()).toEqual([
             "ConfigMap/payments/cluster-vars",

@@ -17,7 +17,7 @@ import { documentsOf } from "./fixtures";
 
 type ClusterInput = SettingsInput["clusters"][number];
 
-const TEAMS: ClusterInput["tenants"] = [
+const TEAMS: ClusterInput["teams"] = [
   { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"] },
   { name: "pay", gitlabProject: "teams/pay" },
 ];
@@ -36,7 +36,7 @@ const pathsOf = (cluster: Partial<ClusterInput>) => filesOf(cluster).map((f) => 
 
 describe("renderClusterFiles: commit order", () => {
   test("GIVEN apps, teams and commit statuses THEN infrastructure, teams, namespaces, apps, then the cluster's Flux objects, notifications last", () => {
-    expect(pathsOf({ tenants: TEAMS, flux: { commitStatuses: true } })).toEqual([
+    expect(pathsOf({ teams: TEAMS, flux: { commitStatuses: true } })).toEqual([
       "infrastructure/prod/image-repository-identity.yaml",
       "infrastructure/prod/cluster-autoscaler.yaml",
       "infrastructure/prod/kustomization.yaml",
@@ -79,7 +79,7 @@ describe("renderClusterFiles: commit order", () => {
     ]);
   });
 
-  test("GIVEN no teams and no commit statuses THEN no tenants layer, no tenants Kustomization and no notifications", () => {
+  test("GIVEN no teams and no commit statuses THEN no teams layer, no teams Kustomization and no notifications", () => {
     const paths = pathsOf({ flux: { commitStatuses: false } });
     expect(paths.filter((p) => p.startsWith("tenants/"))).toEqual([]);
     expect(paths).not.toContain("clusters/prod/tenants.yaml");
@@ -111,7 +111,7 @@ describe("renderClusterFiles: commit order", () => {
 
 describe("renderClusterFiles: a team's sync", () => {
   const syncOf = (team: string) => {
-    const files = filesOf({ tenants: TEAMS });
+    const files = filesOf({ teams: TEAMS });
     const kustomization = documentsOf(files.filter((f) => f.path === `tenants/prod/${team}/sync.yaml`)).find(({ doc }) => doc.kind === "Kustomization");
     return { doc: kustomization!.doc, content: files.find((f) => f.path === `tenants/prod/${team}/sync.yaml`)!.content };
   };
@@ -141,7 +141,7 @@ describe("renderClusterFiles: a caller's missing value stops it, naming what is 
   });
 
   test("GIVEN teams without the AWS account id THEN it names the cluster", () => {
-    expect(() => filesOf({ tenants: TEAMS }, URLS, { escape: "none", gitlabProjectAddress: OPTIONS.gitlabProjectAddress })).toThrow(
+    expect(() => filesOf({ teams: TEAMS }, URLS, { escape: "none", gitlabProjectAddress: OPTIONS.gitlabProjectAddress })).toThrow(
       "cluster prod: teams need the AWS account id",
     );
   });
@@ -152,7 +152,7 @@ describe("renderClusterFiles: a caller's missing value stops it, naming what is 
 });
 
 describe("renderClusterFiles: what each layer lists", () => {
-  const files = filesOf({ tenants: TEAMS });
+  const files = filesOf({ teams: TEAMS });
   const content = (p: string) => files.find((f) => f.path === p)!.content;
   const listAfter = (p: string, key: string) => documentsOf(files.filter((f) => f.path === p))[0].doc[key];
 
@@ -178,7 +178,7 @@ describe("renderClusterFiles: what each layer lists", () => {
   });
 
   test("GIVEN a team with ECR repositories THEN its ECR reader comes right after its service account, in the commit order and in its kustomization", () => {
-    const withImages = filesOf({ tenants: [{ ...TEAMS[1], ecrRepositories: ["pay/api"] }] }, URLS, {
+    const withImages = filesOf({ teams: [{ ...TEAMS[1], ecrRepositories: ["pay/api"] }] }, URLS, {
       ...OPTIONS,
       teamImageReaderRoleArns: { pay: "arn:aws:iam::111122223333:role/prod-team-pay-ro" },
     });
@@ -206,7 +206,7 @@ describe("renderClusterFiles: what each layer lists", () => {
   });
 
   test("GIVEN a team with ECR repositories but no image reader role passed THEN rendering refuses (the stack always passes one)", () => {
-    expect(() => filesOf({ tenants: [{ ...TEAMS[1], ecrRepositories: ["pay/api"] }] })).toThrow("cluster prod: no image reader role for team pay");
+    expect(() => filesOf({ teams: [{ ...TEAMS[1], ecrRepositories: ["pay/api"] }] })).toThrow("cluster prod: no image reader role for team pay");
   });
 
   test("GIVEN two apps sharing a namespace THEN the namespace file names both, in the settings' order", () => {
@@ -221,18 +221,18 @@ describe("renderClusterFiles: what each layer lists", () => {
 });
 
 describe("renderClusterFiles: the team sync's two variants, from one template", () => {
-  const files = filesOf({ tenants: TEAMS });
+  const files = filesOf({ teams: TEAMS });
   const sync = (team: string) =>
     fileWithRole(
       files.filter((f) => f.path.startsWith(`tenants/prod/${team}/`)),
       "team.sync",
     ).content;
-  const template = fs.readFileSync(path.join(CONFIG_FILES_DIR, "tenant", "sync.yaml"), "utf8");
+  const template = fs.readFileSync(path.join(CONFIG_FILES_DIR, "team", "sync.yaml"), "utf8");
   const lines = (text: string) => text.split("\n");
 
   test("GIVEN both variants THEN each renders, and neither keeps a section marker", () => {
     for (const team of ["pay", "search"]) expect({ team, markers: /# (end )?if __/.test(sync(team)) }).toEqual({ team, markers: false });
-    expect(template).toMatch(/^ {2}# if __TENANT_SINGLE_NAMESPACE__$/m);
+    expect(template).toMatch(/^ {2}# if __TEAM_SINGLE_NAMESPACE__$/m);
   });
 
   test("GIVEN a team with one namespace THEN its sync has targetNamespace with the comment on it; with several, the same text without those three lines", () => {

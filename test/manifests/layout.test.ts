@@ -37,7 +37,7 @@ function richClusterFiles() {
           { name: "web", namespace: "shop" },
           { name: "api", namespace: "api", autoscaling: {} },
         ],
-        tenants: [
+        teams: [
           { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"] },
           { name: "pay", gitlabProject: "teams/pay", ecrRepositories: ["pay/api"] },
         ],

@@ -17,12 +17,12 @@ const APPS: ClusterInput["apps"] = [
   { name: "api", namespace: "shop", autoscaling: {} },
   { name: "report", namespace: "back-office" },
 ];
-const TEAMS: ClusterInput["tenants"] = [
+const TEAMS: ClusterInput["teams"] = [
   { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"] },
   { name: "pay", gitlabProject: "teams/pay" },
 ];
 const URLS = Object.fromEntries(APPS.map((a) => [a.name!, `111122223333.dkr.ecr.us-west-2.amazonaws.com/${a.name}`]));
-const SETTINGS = parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "prod", apps: APPS, tenants: TEAMS }] });
+const SETTINGS = parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "prod", apps: APPS, teams: TEAMS }] });
 const FILES = renderClusterFiles(SETTINGS.clusters[0], SETTINGS.gitlab, URLS, {
   escape: "none",
   awsAccountId: "111122223333",

@@ -24,7 +24,7 @@ export const GROUPS = {
       "test/manifests/*.test.ts",
       "test/gitops/image-automation.replay.test.ts",
       "test/stacks/gitops-stack.test.ts",
-      "test/stacks/tenants.test.ts",
+      "test/stacks/teams.test.ts",
       "test/stacks/notifications.test.ts",
     ],
   },

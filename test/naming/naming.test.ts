@@ -10,14 +10,14 @@ import {
   TEAM_ECR_READER,
   teamCiRoleName,
   teamImageReaderRoleName,
-  tenantDeployKeyTitle,
-  tenantGitSecretName,
+  teamDeployKeyTitle,
+  teamGitSecretName,
 } from "../../stacks/naming";
 
 /* Names other systems see: IAM roles (unique per account) and the Git URL Flux clones. */
 
 describe("accountWideRoleNames", () => {
-  const cluster = (tenants: { name: string; ecrRepositories: string[] }[]) => ({ name: "prod", nodeGroup: { name: "default" }, tenants });
+  const cluster = (teams: { name: string; ecrRepositories: string[] }[]) => ({ name: "prod", nodeGroup: { name: "default" }, teams });
 
   test("GIVEN a cluster without teams THEN its node, controller and flow-log roles, each with the setting it comes from", () => {
     expect(accountWideRoleNames(cluster([]))).toEqual([
@@ -38,8 +38,8 @@ describe("accountWideRoleNames", () => {
       ]),
     );
     expect(names.slice(6)).toEqual([
-      { name: "prod-team-payments-ci", from: ["tenants", 1, "name"] },
-      { name: "prod-team-payments-ro", from: ["tenants", 1, "name"] },
+      { name: "prod-team-payments-ci", from: ["teams", 1, "name"] },
+      { name: "prod-team-payments-ro", from: ["teams", 1, "name"] },
     ]);
   });
 
@@ -70,9 +70,9 @@ describe("names shown in GitLab and the cluster", () => {
   // access token, a Secret a GitRepository reads, a stack and its state): they are pinned.
   test.each([
     ["the cluster's deploy key", deployKeyTitle("prod"), "Flux (cluster prod)"],
-    ["a team's deploy key", tenantDeployKeyTitle("prod", "payments"), "Flux (cluster prod, team payments)"],
+    ["a team's deploy key", teamDeployKeyTitle("prod", "payments"), "Flux (cluster prod, team payments)"],
     ["the commit-status access token", commitStatusTokenName("prod"), "flux-commit-status-prod"],
-    ["a team's Git Secret", tenantGitSecretName("payments"), "flux-git-payments"],
+    ["a team's Git Secret", teamGitSecretName("payments"), "flux-git-payments"],
     ["a team's image reader role", teamImageReaderRoleName("prod", "payments"), "prod-team-payments-ro"],
     ["a team's ECR reader service account", TEAM_ECR_READER.serviceAccount, "flux-ecr-reader"],
     ["an app's logical image", logicalImageName("web"), "image.invalid/web"],

@@ -79,11 +79,11 @@ describe("the generated per-stack jobs", () => {
         ...MINIMAL_SETTINGS,
         gitlab: { ...MINIMAL_SETTINGS.gitlab, awsOidcProvider: "create" },
         clusters: [
-          { name: "test-cluster", tenants: [{ name: "a", gitlabProject: "teams/a", ecrRepositories: ["a/app"] }] },
+          { name: "test-cluster", teams: [{ name: "a", gitlabProject: "teams/a", ecrRepositories: ["a/app"] }] },
           {
             name: "second",
             apps: [{ ecr: { repositoryName: "second-repo" } }],
-            tenants: [{ name: "b", gitlabProject: "teams/b", ecrRepositories: ["b/app"] }],
+            teams: [{ name: "b", gitlabProject: "teams/b", ecrRepositories: ["b/app"] }],
           },
         ],
       });

@@ -11,7 +11,7 @@ import { type Json, MINIMAL_SETTINGS } from "../support";
 
 /*
  * kube-score (pinned in .ci/run, built from the Go module proxy into .cache/bin) over what Flux
- * applies: the apps layer and the tenants layer, each built as kustomize-controller builds it.
+ * applies: the apps layer and the teams layer, each built as kustomize-controller builds it.
  * A team's own workloads never pass through this repository, so a stand-in Deployment goes into
  * each team namespace, as a team would deploy it. Its network checks must pass:
  * pod-networkpolicy (a pod needs a policy of its namespace selecting it for Ingress and one for
@@ -54,7 +54,7 @@ const SETTINGS = parseSettings({
         { name: "api", namespace: "shop", ecr: { repositoryName: "api-repo" } },
         { name: "report", namespace: "back-office", ecr: { repositoryName: "report-repo" } },
       ],
-      tenants: [
+      teams: [
         { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"] },
         { name: "pay", gitlabProject: "teams/pay" },
       ],
@@ -62,7 +62,7 @@ const SETTINGS = parseSettings({
   ],
 });
 const CLUSTER = SETTINGS.clusters[0];
-const TEAM_NAMESPACES = CLUSTER.tenants.flatMap((t) => t.namespaces);
+const TEAM_NAMESPACES = CLUSTER.teams.flatMap((t) => t.namespaces);
 
 /** What a team deploys in one of its namespaces (the platform never sees it). */
 const teamWorkload = (namespace: string): Json => ({
@@ -89,10 +89,10 @@ if ("missing" in kubeScore || !kustomize) {
   console.warn(`kube-score tests SKIPPED: ${reason}`);
   test.skip(`kube-score over the NetworkPolicies Flux applies — skipped: ${reason}`, () => undefined);
 } else {
-  describe(`kube-score ${PINNED} over the apps and tenants layers, built with ${kustomize.description}`, () => {
+  describe(`kube-score ${PINNED} over the apps and teams layers, built with ${kustomize.description}`, () => {
     let scratch: string;
     let apps: Json[];
-    let tenants: Json[];
+    let teams: Json[];
 
     /** kube-score's network checks on `objects`, by object. */
     const score = (label: string, objects: Json[]): Scores => {
@@ -141,7 +141,7 @@ if ("missing" in kubeScore || !kustomize) {
           return built.objects;
         };
         apps = build(repositoryPaths.appsLayer(CLUSTER.name));
-        tenants = [...build(repositoryPaths.tenantsLayer(CLUSTER.name)), ...TEAM_NAMESPACES.map(teamWorkload)];
+        teams = [...build(repositoryPaths.teamsLayer(CLUSTER.name)), ...TEAM_NAMESPACES.map(teamWorkload)];
       } finally {
         fs.rmSync(tree, { recursive: true, force: true });
       }
@@ -164,7 +164,7 @@ if ("missing" in kubeScore || !kustomize) {
     });
 
     test("GIVEN the tenants layer and a team's own Deployment in each team namespace THEN the team's pods are isolated without the team doing anything", () => {
-      const scores = score("tenants", tenants);
+      const scores = score("teams", teams);
       expect(gradesOf(scores, "Deployment", "pod-networkpolicy")).toEqual(
         Object.fromEntries(TEAM_NAMESPACES.map((ns) => [`Deployment/${ns}/team-app`, GRADE.ok])),
       );
@@ -176,7 +176,7 @@ if ("missing" in kubeScore || !kustomize) {
     test("GIVEN the NetworkPolicies taken out (planted) THEN kube-score finds every pod unprotected again", () => {
       for (const [label, objects] of [
         ["apps-without-policies", apps],
-        ["tenants-without-policies", tenants],
+        ["teams-without-policies", teams],
       ] as const) {
         const deployments = [...score(label, withoutPolicies(objects))].filter(([object]) => object.startsWith("Deployment/"));
         expect(deployments.length).toBeGreaterThan(0);

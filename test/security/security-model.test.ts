@@ -62,8 +62,8 @@ const STATE: StateBackend = {
 const FLEET = parseSettings({
   ...MINIMAL_SETTINGS,
   clusters: [
-    { name: "us", tenants: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }] },
-    { name: "eu", region: "eu-west-1", tenants: [{ name: "search", gitlabProject: "teams/search", imageAutomation: true }] },
+    { name: "us", teams: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }] },
+    { name: "eu", region: "eu-west-1", teams: [{ name: "search", gitlabProject: "teams/search", imageAutomation: true }] },
   ],
 });
 

@@ -192,7 +192,7 @@ describe("the cross-field rules of a cluster", () => {
 
     test("GIVEN a team name used twice WHEN teamNamesUnique checks them THEN the second is refused", () => {
       expect(elementIssuesOf(cluster, [team("alpha"), team("alpha", { gitlabProject: "group/other" })], [teamNamesUnique])).toEqual([
-        refusal(["tenants", 1, "name"], "alpha", 'a name no other team uses (tenants[0] is "alpha")'),
+        refusal(["teams", 1, "name"], "alpha", 'a name no other team uses (teams[0] is "alpha")'),
       ]);
     });
 
@@ -203,7 +203,7 @@ describe("the cross-field rules of a cluster", () => {
     test("GIVEN two teams with one project in other letter cases WHEN teamProjectsUnique checks them THEN the second is refused", () => {
       const teams = [team("alpha", { gitlabProject: "Group/Alpha" }), team("beta", { gitlabProject: "group/alpha" })];
       expect(elementIssuesOf(cluster, teams, [teamProjectsUnique])).toEqual([
-        refusal(["tenants", 1, "gitlabProject"], "group/alpha", "a project no other team uses (tenants[0] has it)"),
+        refusal(["teams", 1, "gitlabProject"], "group/alpha", "a project no other team uses (teams[0] has it)"),
       ]);
     });
 
@@ -219,7 +219,7 @@ describe("the cross-field rules of a cluster", () => {
     test("GIVEN a 32-character cluster name WHEN teamCiRoleNameFits checks a 24-character team with repositories THEN the team name is refused", () => {
       expect(elementIssuesOf({ name: CLUSTER_32, apps: [] }, [team("t".repeat(24), { ecrRepositories: ["r1"] })], [teamCiRoleNameFits])).toEqual([
         refusal(
-          ["tenants", 0, "name"],
+          ["teams", 0, "name"],
           "t".repeat(24),
           'at most 23 characters with this cluster name (the CI IAM role of a team with ECR repositories, "<cluster name>-team-<team name>-ci", is limited to 64)',
         ),
@@ -233,25 +233,25 @@ describe("the cross-field rules of a cluster", () => {
     test("GIVEN team namespaces of the system, an app, another team and itself WHEN namespacesUnique checks them THEN each is refused with its owner", () => {
       const teams = [team("alpha", { namespaces: ["kube-system", "apps", "alpha", "alpha"] }), team("beta", { namespaces: ["alpha"] })];
       expect(elementIssuesOf(cluster, teams, [namespacesUnique])).toEqual([
-        refusal(["tenants", 0, "namespaces", 0], "kube-system", "a namespace of its own, not a system namespace"),
-        refusal(["tenants", 0, "namespaces", 1], "apps", "a namespace of its own, not the namespace of apps[0] (shop)"),
-        refusal(["tenants", 0, "namespaces", 3], "alpha", "a namespace of its own, not a namespace of tenants[0] (alpha)"),
-        refusal(["tenants", 1, "namespaces", 0], "alpha", "a namespace of its own, not a namespace of tenants[0] (alpha)"),
+        refusal(["teams", 0, "namespaces", 0], "kube-system", "a namespace of its own, not a system namespace"),
+        refusal(["teams", 0, "namespaces", 1], "apps", "a namespace of its own, not the namespace of apps[0] (shop)"),
+        refusal(["teams", 0, "namespaces", 3], "alpha", "a namespace of its own, not a namespace of teams[0] (alpha)"),
+        refusal(["teams", 1, "namespaces", 0], "alpha", "a namespace of its own, not a namespace of teams[0] (alpha)"),
       ]);
     });
 
     test("GIVEN a team with a system namespace and a second team repeating its name WHEN the cluster is parsed THEN the refusals come team by team", () => {
       const result = clusterSchema.safeParse({
         name: "c",
-        tenants: [
+        teams: [
           { name: "alpha", gitlabProject: "group/alpha", namespaces: ["kube-system"] },
           { name: "alpha", gitlabProject: "group/beta" },
         ],
       });
       expect(result.success).toBe(false);
       expect(result.error?.issues.map((i) => [i.path, i.message])).toEqual([
-        [["tenants", 0, "namespaces", 0], "a namespace of its own, not a system namespace"],
-        [["tenants", 1, "name"], 'a name no other team uses (tenants[0] is "alpha")'],
+        [["teams", 0, "namespaces", 0], "a namespace of its own, not a system namespace"],
+        [["teams", 1, "name"], 'a name no other team uses (teams[0] is "alpha")'],
       ]);
     });
   });
@@ -332,7 +332,7 @@ describe("the cross-field rules across the settings", () => {
     ]);
   });
 
-  const withTeams = (...repositories: string[][]) => ({ tenants: repositories.map((ecrRepositories) => ({ ecrRepositories })) });
+  const withTeams = (...repositories: string[][]) => ({ teams: repositories.map((ecrRepositories) => ({ ecrRepositories })) });
 
   test("GIVEN an http instance with no team that pushes, or an https one with one WHEN httpsWhenTeamsPush checks them THEN nothing is refused", () => {
     expect(issuesOf(httpsWhenTeamsPush, { gitlab: { baseUrl: "http://gitlab.internal" }, clusters: [withTeams([])] })).toEqual([]);
@@ -345,12 +345,12 @@ describe("the cross-field rules across the settings", () => {
       refusal(
         ["gitlab", "baseUrl"],
         "http://gitlab.internal",
-        "an https URL: teams with ECR repositories (such as clusters[1].tenants[1]) push through an AWS IAM OIDC provider, which needs an https issuer",
+        "an https URL: teams with ECR repositories (such as clusters[1].teams[1]) push through an AWS IAM OIDC provider, which needs an https issuer",
       ),
     ]);
   });
 
-  const roleCluster = (name: string, nodeGroup: string) => ({ name, nodeGroup: { name: nodeGroup }, tenants: [] });
+  const roleCluster = (name: string, nodeGroup: string) => ({ name, nodeGroup: { name: nodeGroup }, teams: [] });
 
   test("GIVEN clusters with their own role names, or one name repeated WHEN accountRoleNamesUnique checks them THEN nothing is refused", () => {
     expect(issuesOf(accountRoleNamesUnique, { clusters: [roleCluster("x", "default"), roleCluster("y", "default")] })).toEqual([]);
@@ -380,7 +380,7 @@ describe("the cross-field rules across the settings", () => {
   const repoCluster = (region: string, appRepository: string, teamRepositories: string[] = []) => ({
     region,
     apps: [{ ecr: { repositoryName: appRepository } }],
-    tenants: [{ ecrRepositories: teamRepositories }],
+    teams: [{ ecrRepositories: teamRepositories }],
   });
 
   test("GIVEN one repository name in two regions WHEN ecrRepositoryNamesUnique checks them THEN nothing is refused", () => {
@@ -392,7 +392,7 @@ describe("the cross-field rules across the settings", () => {
     const where = (first: string) => `a repository name not used by ${first} (ECR names are unique per region, us-west-2; the default is <app name>-repo)`;
     expect(elementIssuesOf(undefined, clusters, [ecrRepositoryNamesUnique])).toEqual([
       refusal(["clusters", 1, "apps", 0, "ecr", "repositoryName"], "shop-repo", where("clusters[0].apps[0]")),
-      refusal(["clusters", 1, "tenants", 0, "ecrRepositories", 0], "team-repo", where("clusters[0].tenants[0]")),
+      refusal(["clusters", 1, "teams", 0, "ecrRepositories", 0], "team-repo", where("clusters[0].teams[0]")),
     ]);
   });
 });

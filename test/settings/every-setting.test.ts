@@ -76,14 +76,14 @@ const WRONG: Record<string, { value: unknown; with?: Record<string, unknown> }> 
   "clusters[].flux.commitStatuses": { value: "on" },
   "clusters[].flux.commitStatusTokenDays": { value: 0.5 },
   "clusters[].flux.commitStatusTokenRotateDays": { value: 400 },
-  "clusters[].tenants[].name": { value: "Team A" },
-  "clusters[].tenants[].gitlabProject": { value: "/teams/a" },
-  "clusters[].tenants[].branch": { value: "main.lock" },
-  "clusters[].tenants[].path": { value: "/etc" },
-  "clusters[].tenants[].namespaces": { value: ["flux-system"] },
-  "clusters[].tenants[].ecrRepositories": { value: ["-bad"] },
-  "clusters[].tenants[].imageAutomation": { value: "no" },
-  "clusters[].tenants[].ciBranches": { value: [] },
+  "clusters[].teams[].name": { value: "Team A" },
+  "clusters[].teams[].gitlabProject": { value: "/teams/a" },
+  "clusters[].teams[].branch": { value: "main.lock" },
+  "clusters[].teams[].path": { value: "/etc" },
+  "clusters[].teams[].namespaces": { value: ["flux-system"] },
+  "clusters[].teams[].ecrRepositories": { value: ["-bad"] },
+  "clusters[].teams[].imageAutomation": { value: "no" },
+  "clusters[].teams[].ciBranches": { value: [] },
   "policy.acceptedRisks": { value: { CKV_AWS_58: "secrets unencrypted on purpose" } },
   "state.backend": { value: "consul" },
   "state.gitlab.project": { value: "has spaces/in it" },
@@ -107,7 +107,7 @@ function settingsWith(values: Record<string, unknown>): Json {
   // Untyped: raw JSON being edited by path before validation.
   const input: Json = structuredClone({
     ...MINIMAL_SETTINGS,
-    clusters: [{ ...MINIMAL_SETTINGS.clusters[0], tenants: [{ name: "team-a", gitlabProject: "teams/a" }] }],
+    clusters: [{ ...MINIMAL_SETTINGS.clusters[0], teams: [{ name: "team-a", gitlabProject: "teams/a" }] }],
   });
   for (const [leaf, value] of Object.entries(values)) {
     const keys = concrete(leaf);
@@ -146,7 +146,7 @@ describe("every setting refuses a wrong value", () => {
 
 describe("derived limits and single causes", () => {
   test("GIVEN a cluster name that is too long THEN only the name is reported, not the node group and team limits derived from it", () => {
-    const lines = errorLines(settingsWith({ "clusters[].name": "a".repeat(80), "clusters[].tenants[].ecrRepositories": ["team-a/api"] }));
+    const lines = errorLines(settingsWith({ "clusters[].name": "a".repeat(80), "clusters[].teams[].ecrRepositories": ["team-a/api"] }));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^settings\.clusters\[0\]\.name: /);
   });

@@ -51,7 +51,7 @@ describe("settingLeaves", () => {
       settingLeaves()
         .filter((leaf) => leaf.required)
         .map((leaf) => leaf.path),
-    ).toEqual(["gitlab.project", "clusters[].name", "clusters[].tenants[].name", "clusters[].tenants[].gitlabProject"]);
+    ).toEqual(["gitlab.project", "clusters[].name", "clusters[].teams[].name", "clusters[].teams[].gitlabProject"]);
   });
 
   test("GIVEN the settings schema WHEN its leaf paths are listed THEN they are the leaves' paths, lists and records included", () => {

@@ -193,18 +193,18 @@ describe("rules across the clusters", () => {
 
   // Cluster "prod" with team "a-team-b" and cluster "prod-team-a" with team "b" both create the CI role prod-team-a-team-b-ci.
   const clashing = "a value whose IAM role prod-team-a-team-b-ci no other cluster creates (clusters[0] does; IAM names are account-wide)";
-  const prod: ClusterInput = { name: "prod", tenants: [{ name: "a-team-b", gitlabProject: "teams/prod-b", ecrRepositories: ["prod/b"] }] };
+  const prod: ClusterInput = { name: "prod", teams: [{ name: "a-team-b", gitlabProject: "teams/prod-b", ecrRepositories: ["prod/b"] }] };
   const otherTeams = (count: number) => Array.from({ length: count }, (_, i) => ({ name: `t${i}`, gitlabProject: `teams/t${i}` }));
   const clashingTeam = { name: "b", gitlabProject: "teams/b", ecrRepositories: ["other/b"] };
 
   test("GIVEN two clusters whose team CI roles have the same name WHEN parsed THEN the second team's name is refused", () => {
-    const other: ClusterInput = { name: "prod-team-a", apps: [{ ecr: { repositoryName: "other-repo" } }], tenants: [clashingTeam] };
-    expect(problems(withClusters({}, [prod, other]))).toEqual([line("clusters[1].tenants[0].name", "b", clashing)]);
+    const other: ClusterInput = { name: "prod-team-a", apps: [{ ecr: { repositoryName: "other-repo" } }], teams: [clashingTeam] };
+    expect(problems(withClusters({}, [prod, other]))).toEqual([line("clusters[1].teams[0].name", "b", clashing)]);
   });
 
   test("GIVEN the clashing team is the eleventh of its cluster WHEN parsed THEN its index is shown as a list index", () => {
-    const other: ClusterInput = { name: "prod-team-a", apps: [{ ecr: { repositoryName: "other-repo" } }], tenants: [...otherTeams(10), clashingTeam] };
-    expect(problems(withClusters({}, [prod, other]))).toEqual([line("clusters[1].tenants[10].name", "b", clashing)]);
+    const other: ClusterInput = { name: "prod-team-a", apps: [{ ecr: { repositoryName: "other-repo" } }], teams: [...otherTeams(10), clashingTeam] };
+    expect(problems(withClusters({}, [prod, other]))).toEqual([line("clusters[1].teams[10].name", "b", clashing)]);
   });
 
   test("GIVEN a cluster repeating one of its own team CI roles before a role another cluster has WHEN parsed THEN the clash with the other cluster is still found", () => {
@@ -212,10 +212,10 @@ describe("rules across the clusters", () => {
       { name: "z", gitlabProject: "teams/z1", namespaces: ["z1"], ecrRepositories: ["z/one"] },
       { name: "z", gitlabProject: "teams/z2", namespaces: ["z2"], ecrRepositories: ["z/two"] },
     ];
-    const other: ClusterInput = { name: "prod-team-a", apps: [{ ecr: { repositoryName: "other-repo" } }], tenants: [...twins, clashingTeam] };
+    const other: ClusterInput = { name: "prod-team-a", apps: [{ ecr: { repositoryName: "other-repo" } }], teams: [...twins, clashingTeam] };
     expect(problems(withClusters({}, [prod, other]))).toEqual([
-      line("clusters[1].tenants[1].name", "z", 'a name no other team uses (tenants[0] is "z")'),
-      line("clusters[1].tenants[2].name", "b", clashing),
+      line("clusters[1].teams[1].name", "z", 'a name no other team uses (teams[0] is "z")'),
+      line("clusters[1].teams[2].name", "b", clashing),
     ]);
   });
 
@@ -228,9 +228,9 @@ describe("rules across the clusters", () => {
   });
 
   test("GIVEN an http instance and a team whose ECR repositories are null WHEN parsed THEN only the list is refused", () => {
-    const tenants = [{ name: "a", gitlabProject: "team-a/apps", ecrRepositories: null }] as unknown as ClusterInput["tenants"];
-    expect(problems(withClusters({ baseUrl: "http://gitlab.example.com" }, [{ ...first, tenants }]))).toEqual([
-      line("clusters[0].tenants[0].ecrRepositories", null, "a list"),
+    const teams = [{ name: "a", gitlabProject: "team-a/apps", ecrRepositories: null }] as unknown as ClusterInput["teams"];
+    expect(problems(withClusters({ baseUrl: "http://gitlab.example.com" }, [{ ...first, teams }]))).toEqual([
+      line("clusters[0].teams[0].ecrRepositories", null, "a list"),
     ]);
   });
 });

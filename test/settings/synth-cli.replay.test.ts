@@ -79,7 +79,7 @@ describe("synth through the app entry point (main.ts)", () => {
       // WHEN the app runs as the CLI runs it, with no terraform to be found
       outdir = tempDir("synth-no-terraform-");
       const ctx = committedContext();
-      ctx.settings.clusters[0].tenants = [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }];
+      ctx.settings.clusters[0].teams = [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }];
       result = runApp(ctx, outdir, { env: { ...process.env, PATH: withoutTerraform.join(path.delimiter) } });
     });
 

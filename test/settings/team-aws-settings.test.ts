@@ -37,18 +37,18 @@ describe("GIVEN the longest cluster name (32 characters)", () => {
   test("THEN a team name of 23 characters with a repository is accepted: its CI role name is exactly 64 characters", () => {
     // WHEN parsed
     const team = "a".repeat(23);
-    const settings = parseSettings(settingsWith([{ name: LONG_CLUSTER, tenants: [{ name: team, gitlabProject: "g/p", ecrRepositories: ["r1"] }] }]));
+    const settings = parseSettings(settingsWith([{ name: LONG_CLUSTER, teams: [{ name: team, gitlabProject: "g/p", ecrRepositories: ["r1"] }] }]));
     // THEN
-    expect(teamCiRoleName(settings.clusters[0].name, settings.clusters[0].tenants[0].name)).toHaveLength(64);
+    expect(teamCiRoleName(settings.clusters[0].name, settings.clusters[0].teams[0].name)).toHaveLength(64);
   });
 
-  test("THEN a team name of 24 characters with a repository is refused with one line naming tenants[i].name", () => {
+  test("THEN a team name of 24 characters with a repository is refused with one line naming teams[i].name", () => {
     // WHEN parsed
     const lines = errorLines(
       settingsWith([
         {
           name: LONG_CLUSTER,
-          tenants: [
+          teams: [
             { name: "short", gitlabProject: "g/short", ecrRepositories: ["r1"] },
             { name: "payments-platform-worker", gitlabProject: "g/p", ecrRepositories: ["r2"] },
           ],
@@ -57,38 +57,38 @@ describe("GIVEN the longest cluster name (32 characters)", () => {
     );
     // THEN
     expect(lines).toEqual([
-      'settings.clusters[0].tenants[1].name: "payments-platform-worker" is not allowed; allowed: at most 23 characters with this cluster name (the CI IAM role of a team with ECR repositories, "<cluster name>-team-<team name>-ci", is limited to 64)',
+      'settings.clusters[0].teams[1].name: "payments-platform-worker" is not allowed; allowed: at most 23 characters with this cluster name (the CI IAM role of a team with ECR repositories, "<cluster name>-team-<team name>-ci", is limited to 64)',
     ]);
   });
 
   test("THEN the same long team name without repositories is accepted: it gets no role", () => {
-    expect(() => parseSettings(settingsWith([{ name: LONG_CLUSTER, tenants: [{ name: "payments-platform-worker", gitlabProject: "g/p" }] }]))).not.toThrow();
+    expect(() => parseSettings(settingsWith([{ name: LONG_CLUSTER, teams: [{ name: "payments-platform-worker", gitlabProject: "g/p" }] }]))).not.toThrow();
   });
 });
 
 describe("GIVEN a team's ECR repository name", () => {
   test("THEN the name of an app's repository in the same region is refused", () => {
     // WHEN parsed: the app's default repository is nginx-repo
-    const lines = errorLines(settingsWith([{ tenants: [{ name: "payments", gitlabProject: "g/p", ecrRepositories: ["payments-api", "nginx-repo"] }] }]));
+    const lines = errorLines(settingsWith([{ teams: [{ name: "payments", gitlabProject: "g/p", ecrRepositories: ["payments-api", "nginx-repo"] }] }]));
     // THEN
     expect(lines).toEqual([
-      'settings.clusters[0].tenants[0].ecrRepositories[1]: "nginx-repo" is not allowed; allowed: a repository name not used by clusters[0].apps[0] (ECR names are unique per region, us-west-2; the default is <app name>-repo)',
+      'settings.clusters[0].teams[0].ecrRepositories[1]: "nginx-repo" is not allowed; allowed: a repository name not used by clusters[0].apps[0] (ECR names are unique per region, us-west-2; the default is <app name>-repo)',
     ]);
   });
 
   test("THEN the name of another cluster's team repository in the same region is refused", () => {
     const lines = errorLines(
       settingsWith([
-        { tenants: [{ name: "payments", gitlabProject: "g/p", ecrRepositories: ["shared"] }] },
+        { teams: [{ name: "payments", gitlabProject: "g/p", ecrRepositories: ["shared"] }] },
         {
           name: "second",
           apps: [{ ecr: { repositoryName: "second-repo" } }],
-          tenants: [{ name: "search", gitlabProject: "g/s", ecrRepositories: ["shared"] }],
+          teams: [{ name: "search", gitlabProject: "g/s", ecrRepositories: ["shared"] }],
         },
       ]),
     );
     expect(lines).toEqual([
-      'settings.clusters[1].tenants[0].ecrRepositories[0]: "shared" is not allowed; allowed: a repository name not used by clusters[0].tenants[0] (ECR names are unique per region, us-west-2; the default is <app name>-repo)',
+      'settings.clusters[1].teams[0].ecrRepositories[0]: "shared" is not allowed; allowed: a repository name not used by clusters[0].teams[0] (ECR names are unique per region, us-west-2; the default is <app name>-repo)',
     ]);
   });
 
@@ -96,8 +96,8 @@ describe("GIVEN a team's ECR repository name", () => {
     expect(() =>
       parseSettings(
         settingsWith([
-          { tenants: [{ name: "payments", gitlabProject: "g/p", ecrRepositories: ["shared"] }] },
-          { name: "second", region: "eu-west-1", tenants: [{ name: "payments", gitlabProject: "g/p2", ecrRepositories: ["shared"] }] },
+          { teams: [{ name: "payments", gitlabProject: "g/p", ecrRepositories: ["shared"] }] },
+          { name: "second", region: "eu-west-1", teams: [{ name: "payments", gitlabProject: "g/p2", ecrRepositories: ["shared"] }] },
         ]),
       ),
     ).not.toThrow();
@@ -110,7 +110,7 @@ describe("GIVEN a GitLab instance on plain http", () => {
       settingsWith(
         [
           {
-            tenants: [
+            teams: [
               { name: "docs", gitlabProject: "g/d" },
               { name: "payments", gitlabProject: "g/p", ecrRepositories: ["r1"] },
             ],
@@ -120,12 +120,12 @@ describe("GIVEN a GitLab instance on plain http", () => {
       ),
     );
     expect(lines).toEqual([
-      'settings.gitlab.baseUrl: "http://gitlab.internal" is not allowed; allowed: an https URL: teams with ECR repositories (such as clusters[0].tenants[1]) push through an AWS IAM OIDC provider, which needs an https issuer',
+      'settings.gitlab.baseUrl: "http://gitlab.internal" is not allowed; allowed: an https URL: teams with ECR repositories (such as clusters[0].teams[1]) push through an AWS IAM OIDC provider, which needs an https issuer',
     ]);
   });
 
   test("THEN teams without repositories are accepted", () => {
-    expect(() => parseSettings(settingsWith([{ tenants: [{ name: "docs", gitlabProject: "g/d" }] }], { baseUrl: "http://gitlab.internal" }))).not.toThrow();
+    expect(() => parseSettings(settingsWith([{ teams: [{ name: "docs", gitlabProject: "g/d" }] }], { baseUrl: "http://gitlab.internal" }))).not.toThrow();
   });
 });
 
@@ -134,8 +134,8 @@ describe("GIVEN a team whose own name is invalid", () => {
     ["upper case", "Team", "team name: lowercase letters, digits and '-', starting with a letter, at most 30 characters"],
     ["too long (31 characters)", "t".repeat(31), "team name: lowercase letters, digits and '-', starting with a letter, at most 30 characters"],
   ])("WHEN it is %s THEN one line names it (the cluster's checks do not crash on the untransformed team)", (_, name, allowed) => {
-    expect(errorLines(settingsWith([{ tenants: [{ name, gitlabProject: "g/p" }] }]))).toEqual([
-      `settings.clusters[0].tenants[0].name: ${JSON.stringify(name)} is not allowed; allowed: ${allowed}`,
+    expect(errorLines(settingsWith([{ teams: [{ name, gitlabProject: "g/p" }] }]))).toEqual([
+      `settings.clusters[0].teams[0].name: ${JSON.stringify(name)} is not allowed; allowed: ${allowed}`,
     ]);
   });
 });

@@ -11,7 +11,7 @@ import { settingsErrorLines as problems, refusalLine as line } from "./settings-
 
 type ClusterInput = SettingsInput["clusters"][number];
 type AppInput = NonNullable<ClusterInput["apps"]>[number];
-type TeamInput = NonNullable<ClusterInput["tenants"]>[number];
+type TeamInput = NonNullable<ClusterInput["teams"]>[number];
 type FluxInput = NonNullable<ClusterInput["flux"]>;
 
 /** MINIMAL_SETTINGS with the one cluster's fields overridden. */
@@ -21,7 +21,7 @@ const withCluster = (cluster: Partial<ClusterInput>): SettingsInput => ({
 });
 const withApp = (app: AppInput): SettingsInput => withCluster({ apps: [app] });
 /** One team, "team-a" on "teams/a" unless overridden. */
-const withTeam = (team: Partial<TeamInput>): SettingsInput => withCluster({ tenants: [{ name: "team-a", gitlabProject: "teams/a", ...team }] });
+const withTeam = (team: Partial<TeamInput>): SettingsInput => withCluster({ teams: [{ name: "team-a", gitlabProject: "teams/a", ...team }] });
 const withFlux = (flux: FluxInput): SettingsInput => withCluster({ flux });
 
 describe("apps", () => {
@@ -73,7 +73,7 @@ describe("apps", () => {
 });
 
 describe("teams", () => {
-  const team = (field: string) => `clusters[0].tenants[0].${field}`;
+  const team = (field: string) => `clusters[0].teams[0].${field}`;
 
   test.each<[string, Partial<TeamInput>, string]>([
     [
@@ -119,7 +119,7 @@ describe("teams", () => {
   });
 
   test("GIVEN a team without namespaces WHEN parsed THEN its own name is its namespace", () => {
-    expect(parseSettings(withTeam({})).clusters[0].tenants[0].namespaces).toEqual(["team-a"]);
+    expect(parseSettings(withTeam({})).clusters[0].teams[0].namespaces).toEqual(["team-a"]);
   });
 });
 
@@ -165,7 +165,7 @@ describe("the cluster's rules across its apps and teams", () => {
 
   test("GIVEN a team namespace that is an app's namespace WHEN parsed THEN the team's namespace is refused, naming the app", () => {
     expect(problems(withTeam({ namespaces: ["apps"] }))).toEqual([
-      line("clusters[0].tenants[0].namespaces[0]", "apps", "a namespace of its own, not the namespace of apps[0] (nginx)"),
+      line("clusters[0].teams[0].namespaces[0]", "apps", "a namespace of its own, not the namespace of apps[0] (nginx)"),
     ]);
   });
 
@@ -174,50 +174,48 @@ describe("the cluster's rules across its apps and teams", () => {
       { name: "web", namespace: "shop" },
       { name: "api", namespace: "shop" },
     ];
-    expect(problems(withCluster({ apps, tenants: [{ name: "team-a", gitlabProject: "teams/a", namespaces: ["shop"] }] }))).toEqual([
-      line("clusters[0].tenants[0].namespaces[0]", "shop", "a namespace of its own, not the namespace of apps[0] (web)"),
+    expect(problems(withCluster({ apps, teams: [{ name: "team-a", gitlabProject: "teams/a", namespaces: ["shop"] }] }))).toEqual([
+      line("clusters[0].teams[0].namespaces[0]", "shop", "a namespace of its own, not the namespace of apps[0] (web)"),
     ]);
   });
 
   test("GIVEN two teams claiming one namespace WHEN parsed THEN the second is refused, naming the first team", () => {
-    const tenants = [
+    const teams = [
       { name: "team-a", gitlabProject: "teams/a", namespaces: ["shared"] },
       { name: "team-b", gitlabProject: "teams/b", namespaces: ["shared"] },
     ];
-    expect(problems(withCluster({ tenants }))).toEqual([
-      line("clusters[0].tenants[1].namespaces[0]", "shared", "a namespace of its own, not a namespace of tenants[0] (team-a)"),
+    expect(problems(withCluster({ teams }))).toEqual([
+      line("clusters[0].teams[1].namespaces[0]", "shared", "a namespace of its own, not a namespace of teams[0] (team-a)"),
     ]);
   });
 
   test("GIVEN a team named like an app namespace with a bad value elsewhere WHEN parsed THEN its default namespace is still checked", () => {
     expect(problems(withTeam({ name: "apps", branch: "x..y" }))).toEqual([
       line(
-        "clusters[0].tenants[0].branch",
+        "clusters[0].teams[0].branch",
         "x..y",
         "a Git branch name such as main or release/1.2 (no '..', '//', leading or trailing '/' or '.', no '.lock' end)",
       ),
-      line("clusters[0].tenants[0].namespaces[0]", "apps", "a namespace of its own, not the namespace of apps[0] (nginx)"),
+      line("clusters[0].teams[0].namespaces[0]", "apps", "a namespace of its own, not the namespace of apps[0] (nginx)"),
     ]);
   });
 
   test("GIVEN two teams of the same name WHEN parsed THEN the second name is refused, naming the first", () => {
-    const tenants = [
+    const teams = [
       { name: "team-a", gitlabProject: "teams/a", namespaces: ["ns-a"] },
       { name: "team-a", gitlabProject: "teams/b", namespaces: ["ns-b"] },
     ];
-    expect(problems(withCluster({ tenants }))).toEqual([line("clusters[0].tenants[1].name", "team-a", 'a name no other team uses (tenants[0] is "team-a")')]);
+    expect(problems(withCluster({ teams }))).toEqual([line("clusters[0].teams[1].name", "team-a", 'a name no other team uses (teams[0] is "team-a")')]);
   });
 
   test.each([
     ["the same path", "teams/a"],
     ["the same path in other letter case", "Teams/A"],
   ])("GIVEN two teams on %s WHEN parsed THEN the second project is refused, naming the first team", (_name, second) => {
-    const tenants = [
+    const teams = [
       { name: "team-a", gitlabProject: "teams/a" },
       { name: "team-b", gitlabProject: second },
     ];
-    expect(problems(withCluster({ tenants }))).toEqual([
-      line("clusters[0].tenants[1].gitlabProject", second, "a project no other team uses (tenants[0] has it)"),
-    ]);
+    expect(problems(withCluster({ teams }))).toEqual([line("clusters[0].teams[1].gitlabProject", second, "a project no other team uses (teams[0] has it)")]);
   });
 });

@@ -42,7 +42,7 @@ const fleet = synthApp(
   parseSettings({
     ...MINIMAL_SETTINGS,
     gitlab: { ...MINIMAL_SETTINGS.gitlab, awsOidcProvider: "existing" },
-    clusters: [{ name: "us", tenants: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }] }],
+    clusters: [{ name: "us", teams: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }] }],
   }),
 );
 

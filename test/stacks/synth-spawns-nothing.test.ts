@@ -18,7 +18,7 @@ describe("what makes cdktf ask for the terraform binary at synth", () => {
     parseSettings({
       ...MINIMAL_SETTINGS,
       clusters: [
-        { name: "us", apps: [{}, { name: "api" }], tenants: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }] },
+        { name: "us", apps: [{}, { name: "api" }], teams: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }] },
         { name: "eu", region: "eu-west-1" },
       ],
     }),

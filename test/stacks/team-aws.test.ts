@@ -7,13 +7,13 @@ import { type Json, MINIMAL_SETTINGS, resourcesOf, synthApp, type SynthesizedJso
 import { PUSH_ACTIONS, type Statement } from "../constructs/iam-policies";
 
 /*
- * The AWS side of teams (clusters[].tenants): each team's ECR repositories in its cluster's stack,
+ * The AWS side of teams (clusters[].teams): each team's ECR repositories in its cluster's stack,
  * a role its own GitLab CI assumes through OIDC to push to them, and the account's one IAM OIDC
  * provider for the GitLab instance. Checked on the JSON `cdktf synth` writes for the whole app.
  */
 
 type ClusterInput = SettingsInput["clusters"][number];
-type TeamInput = NonNullable<ClusterInput["tenants"]>[number];
+type TeamInput = NonNullable<ClusterInput["teams"]>[number];
 
 const PAYMENTS: TeamInput = {
   name: "payments",
@@ -68,7 +68,7 @@ describe("GIVEN a cluster with teams payments (two repositories, main and releas
 
   beforeAll(() => {
     // WHEN the app is synthesized
-    json = synthApp(settingsWith([{ tenants: [PAYMENTS, SEARCH, DOCS] }]))["test-cluster-eks"];
+    json = synthApp(settingsWith([{ teams: [PAYMENTS, SEARCH, DOCS] }]))["test-cluster-eks"];
     providerArn = ref("aws_iam_openid_connect_provider", gitlabProvider(json)[0], "arn");
   });
 
@@ -109,7 +109,7 @@ describe("GIVEN a cluster with teams payments (two repositories, main and releas
 
     test("THEN listing a team's repositories in another order moves no repository and no lifecycle policy", () => {
       // WHEN synthesized again with payments' repositories reversed
-      const reordered = synthApp(settingsWith([{ tenants: [{ ...PAYMENTS, ecrRepositories: [...PAYMENTS.ecrRepositories!].reverse() }, SEARCH, DOCS] }]))[
+      const reordered = synthApp(settingsWith([{ teams: [{ ...PAYMENTS, ecrRepositories: [...PAYMENTS.ecrRepositories!].reverse() }, SEARCH, DOCS] }]))[
         "test-cluster-eks"
       ];
       const addresses = (j: SynthesizedJson) =>
@@ -209,8 +209,8 @@ describe("GIVEN two clusters with teams and gitlab.awsOidcProvider create (the d
     // WHEN the app is synthesized; the second cluster is in another region, so it may reuse a repository name
     stacks = synthApp(
       settingsWith([
-        { tenants: [PAYMENTS] },
-        { name: "second", region: "eu-central-1", tenants: [{ name: "payments", gitlabProject: "payments/api", ecrRepositories: ["payments/api"] }] },
+        { teams: [PAYMENTS] },
+        { name: "second", region: "eu-central-1", teams: [{ name: "payments", gitlabProject: "payments/api", ecrRepositories: ["payments/api"] }] },
       ]),
     );
   });
@@ -243,7 +243,7 @@ describe("GIVEN two clusters with teams and gitlab.awsOidcProvider create (the d
 describe("GIVEN the first cluster has no team and the second has one", () => {
   test("THEN the second cluster stack creates the provider and reads nothing from the first", () => {
     // WHEN the app is synthesized
-    const stacks = synthApp(settingsWith([{}, { name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }], tenants: [SEARCH] }]));
+    const stacks = synthApp(settingsWith([{}, { name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }], teams: [SEARCH] }]));
     // THEN
     expect(oidcProviders(stacks).map((p) => p.stack)).toEqual(["second-eks"]);
     expect(stacks["second-eks"].data?.terraform_remote_state).toBeUndefined();
@@ -258,7 +258,7 @@ describe('GIVEN two clusters with teams and gitlab.awsOidcProvider "existing"', 
   beforeAll(() => {
     // WHEN the app is synthesized
     stacks = synthApp(
-      settingsWith([{ tenants: [PAYMENTS] }, { name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }], tenants: [SEARCH] }], {
+      settingsWith([{ teams: [PAYMENTS] }, { name: "second", apps: [{ ecr: { repositoryName: "second-repo" } }], teams: [SEARCH] }], {
         awsOidcProvider: "existing",
       }),
     );
@@ -285,7 +285,7 @@ describe('GIVEN two clusters with teams and gitlab.awsOidcProvider "existing"', 
 describe("GIVEN teams without ECR repositories only", () => {
   test("THEN there is no OIDC provider, read or created, and no team role; the team outputs are empty", () => {
     // WHEN the app is synthesized
-    const json = synthApp(settingsWith([{ tenants: [DOCS] }]))["test-cluster-eks"];
+    const json = synthApp(settingsWith([{ teams: [DOCS] }]))["test-cluster-eks"];
     // THEN
     expect(json.resource?.aws_iam_openid_connect_provider).toBeUndefined();
     expect(json.data?.aws_iam_openid_connect_provider).toBeUndefined();
@@ -298,7 +298,7 @@ describe("GIVEN teams without ECR repositories only", () => {
 describe("GIVEN a self-managed GitLab served under a path (commit statuses off)", () => {
   test("THEN the provider's URL is the instance URL and the condition keys name host and path", () => {
     // WHEN the app is synthesized
-    const json = synthApp(settingsWith([{ flux: { commitStatuses: false }, tenants: [PAYMENTS] }], { baseUrl: "https://gitlab.example.com/gitlab/" }))[
+    const json = synthApp(settingsWith([{ flux: { commitStatuses: false }, teams: [PAYMENTS] }], { baseUrl: "https://gitlab.example.com/gitlab/" }))[
       "test-cluster-eks"
     ];
     // THEN

@@ -19,7 +19,7 @@ import { ACCOUNT_ID, AppliedApp, clusterIssuer } from "./terraform-values";
  * every service account a team could make the reflector use, against every role of the account.
  */
 
-type TeamInput = NonNullable<SettingsInput["clusters"][number]["tenants"]>[number];
+type TeamInput = NonNullable<SettingsInput["clusters"][number]["teams"]>[number];
 const PAYMENTS: TeamInput = { name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api", "payments-worker"] };
 const SEARCH: TeamInput = { name: "search", gitlabProject: "teams/search", namespaces: ["search", "search-jobs"], ecrRepositories: ["search-web"] };
 const DOCS: TeamInput = { name: "docs", gitlabProject: "teams/docs" };
@@ -28,12 +28,12 @@ const DOCS: TeamInput = { name: "docs", gitlabProject: "teams/docs" };
 const SETTINGS = parseSettings({
   ...MINIMAL_SETTINGS,
   clusters: [
-    { name: "test-cluster", tenants: [PAYMENTS, SEARCH, DOCS] },
+    { name: "test-cluster", teams: [PAYMENTS, SEARCH, DOCS] },
     {
       name: "second",
       region: "eu-central-1",
       apps: [{ ecr: { repositoryName: "second-repo" } }],
-      tenants: [{ ...PAYMENTS, ecrRepositories: ["payments/api"] }],
+      teams: [{ ...PAYMENTS, ecrRepositories: ["payments/api"] }],
     },
   ],
 });
@@ -87,7 +87,7 @@ function account(stacks: Record<string, SynthesizedJson>) {
     }),
   );
   const teamRepositories = new Map(
-    SETTINGS.clusters.flatMap((c) => c.tenants.flatMap((t) => t.ecrRepositories.map((name) => [`${c.region}/${name}`, `${c.name}/${t.name}`] as const))),
+    SETTINGS.clusters.flatMap((c) => c.teams.flatMap((t) => t.ecrRepositories.map((name) => [`${c.region}/${name}`, `${c.name}/${t.name}`] as const))),
   );
   const repositories: Repository[] = Object.entries(stacks).flatMap(([stack, json]) =>
     resourcesOf(json, "aws_ecr_repository").map(([id, r]) => ({
@@ -123,7 +123,7 @@ function assumableRoles(world: Account, settings: Settings, identity: Identity, 
 
 /** The repositories a role may scan (every scan action), or touch at all (any scan or write action). */
 function access(role: Role, world: Account) {
-  // Managed policies are not evaluated here: a role a tenant token reaches must have none.
+  // Managed policies are not evaluated here: a role a team token reaches must have none.
   const managed = role.managedPolicies();
   if (managed.length > 0) throw new Error(`${role.name}: managed policies ${managed.join(", ")} (not evaluated)`);
   const policies = role.policies();
@@ -139,14 +139,8 @@ function access(role: Role, world: Account) {
 /** Every service account a team could get the image reflector to use, and the platform's own. */
 function identities(settings: Settings): Identity[] {
   return settings.clusters.flatMap((c) => {
-    const namespaces = new Set(["flux-system", "default", "kube-system", ...c.apps.map((a) => a.namespace), ...c.tenants.flatMap((t) => t.namespaces)]);
-    const accounts = new Set([
-      TEAM_ECR_READER.serviceAccount,
-      "default",
-      "image-reflector-controller",
-      "kustomize-controller",
-      ...c.tenants.map((t) => t.name),
-    ]);
+    const namespaces = new Set(["flux-system", "default", "kube-system", ...c.apps.map((a) => a.namespace), ...c.teams.flatMap((t) => t.namespaces)]);
+    const accounts = new Set([TEAM_ECR_READER.serviceAccount, "default", "image-reflector-controller", "kustomize-controller", ...c.teams.map((t) => t.name)]);
     return [...namespaces].flatMap((namespace) => [...accounts].map((serviceAccount) => ({ cluster: c.name, namespace, serviceAccount })));
   });
 }
@@ -154,7 +148,7 @@ function identities(settings: Settings): Identity[] {
 /** The identity's team when it is that team's ECR reader, with the roles and repositories it should reach. */
 function expectedFor(settings: Settings, identity: Identity): { roles: string[]; scans: string[] } {
   const cluster = settings.clusters.find((c) => c.name === identity.cluster)!;
-  const team = cluster.tenants.find((t) => t.ecrRepositories.length > 0 && t.namespaces[0] === identity.namespace);
+  const team = cluster.teams.find((t) => t.ecrRepositories.length > 0 && t.namespaces[0] === identity.namespace);
   if (!team || identity.serviceAccount !== TEAM_ECR_READER.serviceAccount) return { roles: [], scans: [] };
   return { roles: [teamImageReaderRoleName(cluster.name, team.name)], scans: team.ecrRepositories.map(() => `${cluster.name}/${team.name}`) };
 }

@@ -62,12 +62,12 @@ const fleets: [string, Settings][] = [
         {
           name: "us",
           apps: [{}, { name: "api", autoscaling: {} }],
-          tenants: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }],
+          teams: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }],
         },
         {
           name: "eu",
           region: "eu-west-1",
-          tenants: [{ name: "search", gitlabProject: "teams/search", ecrRepositories: ["search/api"], imageAutomation: true }],
+          teams: [{ name: "search", gitlabProject: "teams/search", ecrRepositories: ["search/api"], imageAutomation: true }],
         },
       ],
     }),

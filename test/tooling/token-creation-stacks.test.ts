@@ -65,7 +65,7 @@ describe("cdktf's creation stack traces, off at synth", () => {
     const settings = parseSettings({
       ...MINIMAL_SETTINGS,
       clusters: [
-        { name: "us", apps: [{}, { name: "api" }], tenants: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }] },
+        { name: "us", apps: [{}, { name: "api" }], teams: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }] },
         { name: "eu", region: "eu-west-1" },
       ],
     });

@@ -28,7 +28,7 @@ export interface IrsaRoleProps {
  * account names the role in its `eks.amazonaws.com/role-arn` annotation; the annotation alone
  * grants nothing, the trust policy decides.
  *
- * Used where EKS Pod Identity cannot serve: a controller acting for one tenant with that tenant's
+ * Used where EKS Pod Identity cannot serve: a controller acting for one team with that team's
  * identity (Flux's object-level workload identity), which Flux 2.9 supports only through IRSA.
  */
 export class IrsaRole extends Construct {

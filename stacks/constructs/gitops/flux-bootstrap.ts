@@ -100,7 +100,7 @@ export const OBJECT_LEVEL_WORKLOAD_IDENTITY_GATE = "--feature-gates=ObjectLevelW
  * none, the platform's included, would use object-level identity through that service account
  * (fluxcd/pkg auth/access_token.go, getServiceAccountAndProviderInfo), which has no Pod Identity
  * form. The teams are kept off the controller's identity by an admission policy instead
- * (config_files/infrastructure/image-repository-identity.yaml). Cross-tenant token reuse is ruled
+ * (config_files/infrastructure/image-repository-identity.yaml). Cross-team token reuse is ruled
  * out by Flux itself: its token cache keys name the role and the service account.
  */
 export const OBJECT_LEVEL_IDENTITY_PATCHES: readonly string[] = addArgument(OBJECT_LEVEL_WORKLOAD_IDENTITY_GATE, "image-reflector-controller");

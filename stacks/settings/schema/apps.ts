@@ -116,6 +116,7 @@ export const appSchema = z
     resources: resourcesSchema.prefault({}),
     autoscaling: autoscalingSchema
       .optional()
+      .meta({ defaultInWords: "none: `replicas` fixed" })
       .describe("A HorizontalPodAutoscaler on CPU; the Deployment then has no replica count of its own, so Flux never resets what the autoscaler chose."),
   })
   .strict()

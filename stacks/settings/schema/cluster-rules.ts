@@ -86,7 +86,7 @@ export const teamNamesUnique: ElementCheck<TeamsView, TeamView> = (_c, ctx) => {
   const teams = new Map<string, number>();
   return (t, i) => {
     const team = teams.get(t.name);
-    if (team !== undefined) refuse(ctx, ["tenants", i, "name"], t.name, `a name no other team uses (tenants[${team}] is "${t.name}")`);
+    if (team !== undefined) refuse(ctx, ["teams", i, "name"], t.name, `a name no other team uses (teams[${team}] is "${t.name}")`);
     else teams.set(t.name, i);
   };
 };
@@ -96,7 +96,7 @@ export const teamProjectsUnique: ElementCheck<TeamsView, TeamView> = (_c, ctx) =
   const projects = new Map<string, number>();
   return (t, i) => {
     const project = projects.get(t.gitlabProject.toLowerCase());
-    if (project !== undefined) refuse(ctx, ["tenants", i, "gitlabProject"], t.gitlabProject, `a project no other team uses (tenants[${project}] has it)`);
+    if (project !== undefined) refuse(ctx, ["teams", i, "gitlabProject"], t.gitlabProject, `a project no other team uses (teams[${project}] has it)`);
     else projects.set(t.gitlabProject.toLowerCase(), i);
   };
 };
@@ -114,7 +114,7 @@ export const teamCiRoleNameFits: ElementCheck<TeamsView, TeamView> = (c, ctx) =>
     const max = IAM_ROLE_NAME_MAX - teamCiRoleName(c.name, "").length;
     refuse(
       ctx,
-      ["tenants", i, "name"],
+      ["teams", i, "name"],
       t.name,
       `at most ${max} characters with this cluster name (the CI IAM role of a team with ECR repositories, "<cluster name>-team-<team name>-ci", is limited to ${IAM_ROLE_NAME_MAX})`,
     );
@@ -133,8 +133,8 @@ export const namespacesUnique: ElementCheck<TeamsView, TeamView> = (c, ctx) => {
   return (t, i) => {
     (t.namespaces ?? [t.name]).forEach((ns, j) => {
       const owner = owners.get(ns);
-      if (owner) refuse(ctx, ["tenants", i, "namespaces", j], ns, `a namespace of its own, not ${owner}`);
-      else owners.set(ns, `a namespace of tenants[${i}] (${t.name})`);
+      if (owner) refuse(ctx, ["teams", i, "namespaces", j], ns, `a namespace of its own, not ${owner}`);
+      else owners.set(ns, `a namespace of teams[${i}] (${t.name})`);
     });
   };
 };

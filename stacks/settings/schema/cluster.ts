@@ -25,12 +25,12 @@ import { fluxSchema } from "./flux";
 import { networkSchema } from "./network";
 import { nodeGroupSchema } from "./node-group";
 import { eachElement } from "./rules";
-import { tenantSchema } from "./teams";
+import { teamSchema } from "./teams";
 
 export const clusterSchema = z
   .object({
     name: clusterName.describe(
-      "EKS cluster name; also the Git paths `apps/<name>`, `clusters/<name>` and the stack names. At most 32 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; it is part of IAM role names, so it also limits `nodeGroup.name` and `tenants[].name`.",
+      "EKS cluster name; also the Git paths `apps/<name>`, `clusters/<name>` and the stack names. At most 32 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; it is part of IAM role names, so it also limits `nodeGroup.name` and `teams[].name`.",
     ),
     environment: dnsLabel("environment", 32)
       .default("dev")
@@ -50,11 +50,14 @@ export const clusterSchema = z
       .array(appSchema)
       .min(1, "a list with at least one app")
       .prefault([{}])
+      .meta({ defaultInWords: "one app, `nginx`" })
       .describe("The cluster's apps (see [Adding an app](#adding-an-app)); each gets its folder, ECR repository and image automation."),
     flux: fluxSchema.prefault({}),
-    tenants: z
-      .array(tenantSchema)
+    teams: z
+      .array(teamSchema)
       .default([])
+      // A team's schema transforms, so zod's JSON Schema drops this default (an output value): said in words.
+      .meta({ defaultInWords: "`[]`: no teams" })
       .describe("Development teams on the cluster, each reconciled from its own GitLab project and confined to its namespaces (see [Teams](#teams))."),
   })
   .strict()
@@ -63,7 +66,7 @@ export const clusterSchema = z
     zonesInClusterRegion(c, ctx);
     nodeRoleNameFits(c, ctx);
     appNamesUnique(c, ctx);
-    eachElement(c, c.tenants, ctx, [teamNamesUnique, teamProjectsUnique, teamCiRoleNameFits, namespacesUnique]);
+    eachElement(c, c.teams, ctx, [teamNamesUnique, teamProjectsUnique, teamCiRoleNameFits, namespacesUnique]);
     if (!vpcHoldsSomeSubnet(c, ctx)) return;
     eachElement(c, subnetEntries(c.network), ctx, [subnetInsideVpc, subnetsApart]);
     nodesFitPrivateSubnets(c, ctx);

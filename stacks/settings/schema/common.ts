@@ -6,6 +6,18 @@ import { z } from "zod";
 import { AWS_REGIONS } from "../aws-regions";
 import { parseCidr } from "../cidr";
 
+declare module "zod" {
+  interface GlobalMeta {
+    /**
+     * What applies when the setting is left out, in words, for a setting whose default depends on
+     * other settings or whose absence means something (`.meta({ defaultInWords })` beside its
+     * `.describe()`). The README's settings table shows it in the default column, after the schema
+     * default when there is one (stacks/settings/settings-table.ts).
+     */
+    defaultInWords?: string;
+  }
+}
+
 /** Namespaces the app must not take: Flux would prune them with the app. */
 export const RESERVED_NAMESPACES: readonly string[] = ["default", "flux-system", "kube-system", "kube-public", "kube-node-lease"];
 

@@ -1,6 +1,6 @@
 /*
  * The ECR repository of an app (`clusters[].apps[].ecr`) and the repository name both apps and
- * teams (`tenants[].ecrRepositories`) use.
+ * teams (`teams[].ecrRepositories`) use.
  */
 import { z } from "zod";
 
@@ -18,6 +18,7 @@ export const ecrSchema = z
   .object({
     repositoryName: ecrRepositoryName
       .optional()
+      .meta({ defaultInWords: "`<name>-repo`" })
       .describe(
         "ECR repository of the app image; unique per account and region; 2 to 256 characters. Renaming it is safe for the running app (see [Image name and tag](#image-name-and-tag)).",
       ),

@@ -98,6 +98,7 @@ export const eksSchema = z
         z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "an EKS add-on version such as v1.20.4-eksbuild.2"),
       )
       .default({})
+      .meta({ defaultInWords: "EKS's default for `kubernetesVersion`" })
       .describe(
         `Explicit add-on versions by name (${addonList}), e.g. \`{"vpc-cni": "v1.20.4-eksbuild.2"}\` (see [Operating the cluster](#operating-the-cluster)).`,
       ),

@@ -11,6 +11,7 @@ const commitAuthorSchema = z
     email: z
       .email("an e-mail address such as flux@example.com")
       .optional()
+      .meta({ defaultInWords: "`flux@noreply.<GitLab host>`" })
       .describe("Author e-mail of Flux's commits; set one your project's push rules accept."),
   })
   .strict();
@@ -19,7 +20,7 @@ export const gitlabSchema = z
   .object({
     baseUrl: z
       .url({ protocol: /^https?$/, error: "an http(s) URL such as https://gitlab.com" })
-      // The default before the transform: zod's JSON Schema (the README test) drops a transform's default.
+      // The default before the transform: zod's JSON Schema (the README's settings table) drops a transform's default.
       .default("https://gitlab.com")
       .transform((u) => u.replace(/\/+$/, ""))
       .describe("GitLab instance URL (self-managed too); the API is `<baseUrl>/api/v4`."),
@@ -29,6 +30,7 @@ export const gitlabSchema = z
       .string()
       .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a host name, optionally with :port, such as gitlab.example.com:2222")
       .optional()
+      .meta({ defaultInWords: "host of `baseUrl`, port 22" })
       .describe("SSH `host[:port]` for Git over SSH, for instances that serve SSH elsewhere."),
     protectBranch: z
       .boolean()

@@ -29,6 +29,7 @@ export const networkSchema = z
       .min(2, "at least 2 availability zones (EKS requires subnets in two)")
       .max(6, "at most 6 availability zones")
       .optional()
+      .meta({ defaultInWords: "the region's `a`, `b`, `c` zones" })
       .describe("Zones the subnets are spread over (2 to 6 distinct zones, in the cluster's region)."),
     publicSubnets: z
       .array(awsCidr("a subnet", "10.0.1.0/24"))

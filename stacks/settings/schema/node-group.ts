@@ -83,6 +83,7 @@ export const nodeGroupSchema = z
       .string()
       .regex(/^(latest|\d+\.\d+\.\d+-[0-9a-z]+)$/, "latest, or an AMI release such as 1.35.0-20261104 (AL2023) or 1.50.0-1d3a8a5f (Bottlerocket)")
       .optional()
+      .meta({ defaultInWords: "unset: the release the group was created with" })
       .describe(
         "AMI release of the nodes: `latest` follows the newest EKS publishes in SSM for `kubernetesVersion` (read at each plan), a release such as `1.35.0-20261104` pins it. A change rolls the nodes (see [Operating the cluster](#operating-the-cluster)).",
       ),

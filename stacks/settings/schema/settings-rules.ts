@@ -41,13 +41,13 @@ export function commitStatusesReachInstance(
 export function httpsWhenTeamsPush(
   s: {
     readonly gitlab: { readonly baseUrl: string };
-    readonly clusters: readonly { readonly tenants: readonly { readonly ecrRepositories: readonly string[] }[] }[];
+    readonly clusters: readonly { readonly teams: readonly { readonly ecrRepositories: readonly string[] }[] }[];
   },
   ctx: RuleContext,
 ): void {
   if (httpBase(s.gitlab.baseUrl)?.protocol !== "http:") return;
   const pusher = s.clusters
-    .flatMap((c, i) => c.tenants.map((t, j) => ({ where: `clusters[${i}].tenants[${j}]`, pushes: t.ecrRepositories.length > 0 })))
+    .flatMap((c, i) => c.teams.map((t, j) => ({ where: `clusters[${i}].teams[${j}]`, pushes: t.ecrRepositories.length > 0 })))
     .find((t) => t.pushes);
   if (pusher) {
     refuse(
@@ -107,7 +107,7 @@ export const clusterNamesUnique: ElementCheck<unknown, { readonly name: string }
 interface RepositoriesView {
   readonly region: string;
   readonly apps: readonly { readonly ecr: { readonly repositoryName: string } }[];
-  readonly tenants: readonly { readonly ecrRepositories: readonly string[] }[];
+  readonly teams: readonly { readonly ecrRepositories: readonly string[] }[];
 }
 
 /**
@@ -131,6 +131,6 @@ export const ecrRepositoryNamesUnique: ElementCheck<unknown, RepositoriesView> =
       } else repos.set(key, where);
     };
     c.apps.forEach((app, j) => claim(app.ecr.repositoryName, `clusters[${i}].apps[${j}]`, ["apps", j, "ecr", "repositoryName"]));
-    c.tenants.forEach((t, j) => t.ecrRepositories.forEach((name, k) => claim(name, `clusters[${i}].tenants[${j}]`, ["tenants", j, "ecrRepositories", k])));
+    c.teams.forEach((t, j) => t.ecrRepositories.forEach((name, k) => claim(name, `clusters[${i}].teams[${j}]`, ["teams", j, "ecrRepositories", k])));
   };
 };

@@ -31,11 +31,13 @@ export const stateSchema = z
       .object({
         project: gitlabProjectRef
           .optional()
+          .meta({ defaultInWords: "in a CI job: the job's own project" })
           .describe(
             "Project holding the GitLab-managed state, on the instance of `gitlab.baseUrl`, as `group/project` or its ID. Name it to use the pipeline's state from a laptop.",
           ),
         credentialsProject: gitlabProjectRef
           .optional()
+          .meta({ defaultInWords: "none: required with GitLab-managed state" })
           .describe(
             "Project holding the GitLab-managed state of the stacks whose state holds credentials (`gitops-repository` and every `<cluster>-gitops`: Flux's deploy keys, the commit-status token), as `group/project` or its ID. Required with GitLab-managed state: give only Maintainers a role in it, since every Developer of a project can read its states (see [Security model](docs/security-model.md)).",
           ),
@@ -48,6 +50,7 @@ export const stateSchema = z
           .string()
           .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'")
           .optional()
+          .meta({ defaultInWords: "*(required for `s3`)*" })
           .describe("S3 bucket of the state (versioning on, created beforehand): 3 to 63 characters, lowercase letters, digits, `.` and `-`."),
         region: awsRegion.default("us-west-2").describe("Region of the state bucket (one of the regions in `stacks/settings/aws-regions.ts`)."),
         keyPrefix: z
@@ -62,6 +65,7 @@ export const stateSchema = z
           .string()
           .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+$/, "a KMS key or alias ARN")
           .optional()
+          .meta({ defaultInWords: "the bucket's default encryption" })
           .describe("KMS key (or alias) ARN that encrypts the state objects."),
       })
       .strict()

@@ -1,13 +1,13 @@
 /*
- * The settings of one development team of a cluster (`clusters[].tenants[]`; the code calls teams
- * tenants): its GitLab project, what Flux applies from it, its namespaces and ECR repositories.
+ * The settings of one development team of a cluster (`clusters[].teams[]`): its GitLab project,
+ * what Flux applies from it, its namespaces and ECR repositories.
  * That names, projects and namespaces are the team's own is a rule of the cluster (cluster-rules.ts).
  */
 import { z } from "zod";
 import { dnsLabel, gitBranch, gitlabProjectPath } from "./common";
 import { ecrRepositoryName } from "./ecr";
 
-export const tenantSchema = z
+export const teamSchema = z
   .object({
     name: dnsLabel("team name", 30).describe(
       "Team name: its ServiceAccount, Flux objects and folder `tenants/<cluster>/<name>`, its default namespace. At most 30 characters, lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit; for a team with `ecrRepositories`, the cluster name and the team name together at most 55 characters, since its CI role `<cluster>-team-<team>-ci` is limited to 64.",
@@ -23,6 +23,7 @@ export const tenantSchema = z
       .array(dnsLabel("namespace", 63))
       .min(1, "at least one namespace")
       .optional()
+      .meta({ defaultInWords: "`[<name>]`" })
       .describe(
         "The team's namespaces: admin there, nothing elsewhere. The first is `targetNamespace` when it is the only one; not an app's, a system or another team's namespace. Each at most 63 characters (a DNS label).",
       ),

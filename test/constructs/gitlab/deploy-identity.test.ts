@@ -35,7 +35,7 @@ describe("DeployIdentity", () => {
   });
 
   test("GIVEN a fleet with a team WHEN synthesized THEN the repository stack checks the GitOps project and the team's, each GitOps stack its GitOps project", () => {
-    const stacks = synthApp(testSettings({ tenants: [{ name: "payments", gitlabProject: "teams/payments" }] }));
+    const stacks = synthApp(testSettings({ teams: [{ name: "payments", gitlabProject: "teams/payments" }] }));
     const projects = (stack: string) =>
       dataOf(stacks[stack], "gitlab_project_membership")
         .map(([, m]) => m.project as string)

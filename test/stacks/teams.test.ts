@@ -9,11 +9,11 @@ import { type Json, MINIMAL_SETTINGS, resourcesOf, synthApp } from "../support";
  * automation, checked on the synthesized stacks and the manifests they commit.
  */
 
-const TEAMS: SettingsInput["clusters"][number]["tenants"] = [
+const TEAMS: SettingsInput["clusters"][number]["teams"] = [
   { name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] },
   { name: "search", gitlabProject: "teams/search", branch: "prod", path: "./deploy/prod", namespaces: ["search", "search-jobs"], imageAutomation: true },
 ];
-const settings = parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "test-cluster", tenants: TEAMS }] });
+const settings = parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "test-cluster", teams: TEAMS }] });
 const stacks = synthApp(settings);
 const gitops = stacks["test-cluster-gitops"];
 
@@ -112,11 +112,12 @@ describe("GIVEN a cluster with two teams", () => {
       AWS_ACCOUNT_ID: "${data.aws_caller_identity.caller.account_id}",
       ECR_REGISTRY: "${data.aws_caller_identity.caller.account_id}.dkr.ecr.us-west-2.amazonaws.com",
       ENVIRONMENT: "dev",
+      TEAM_NAME: "payments",
       TENANT_NAME: "payments",
     });
   });
 
-  test("THEN the tenants layer is reconciled after infrastructure, as kustomize-controller, listing both teams", () => {
+  test("THEN the teams layer is reconciled after infrastructure, as kustomize-controller, listing both teams", () => {
     const [layer] = docsOf("clusters/test-cluster/tenants.yaml");
     expect(layer.spec).toMatchObject({
       dependsOn: [{ name: "infrastructure" }],
@@ -167,19 +168,19 @@ describe("GIVEN a cluster with two teams", () => {
 });
 
 describe("GIVEN bad team entries", () => {
-  const withTeams = (tenants: SettingsInput["clusters"][number]["tenants"], apps?: SettingsInput["clusters"][number]["apps"]) => () =>
-    parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "test-cluster", tenants, ...(apps ? { apps } : {}) }] });
+  const withTeams = (teams: SettingsInput["clusters"][number]["teams"], apps?: SettingsInput["clusters"][number]["apps"]) => () =>
+    parseSettings({ ...MINIMAL_SETTINGS, clusters: [{ name: "test-cluster", teams, ...(apps ? { apps } : {}) }] });
 
   test.each([
     [
       "a team named after an app namespace",
       withTeams([{ name: "apps", gitlabProject: "teams/apps" }]),
-      'settings.clusters[0].tenants[0].namespaces[0]: "apps" is not allowed; allowed: a namespace of its own, not the namespace of apps[0] (nginx)',
+      'settings.clusters[0].teams[0].namespaces[0]: "apps" is not allowed; allowed: a namespace of its own, not the namespace of apps[0] (nginx)',
     ],
     [
       "a team in a system namespace",
       withTeams([{ name: "ops", gitlabProject: "teams/ops", namespaces: ["kube-system"] }]),
-      'settings.clusters[0].tenants[0].namespaces[0]: "kube-system" is not allowed; allowed: a namespace of its own, not a system namespace',
+      'settings.clusters[0].teams[0].namespaces[0]: "kube-system" is not allowed; allowed: a namespace of its own, not a system namespace',
     ],
     [
       "two teams with the same name",
@@ -187,7 +188,7 @@ describe("GIVEN bad team entries", () => {
         { name: "ops", gitlabProject: "teams/ops" },
         { name: "ops", gitlabProject: "teams/ops2", namespaces: ["ops2"] },
       ]),
-      'settings.clusters[0].tenants[1].name: "ops" is not allowed; allowed: a name no other team uses (tenants[0] is "ops")',
+      'settings.clusters[0].teams[1].name: "ops" is not allowed; allowed: a name no other team uses (teams[0] is "ops")',
     ],
     [
       "two teams on one project",
@@ -195,7 +196,7 @@ describe("GIVEN bad team entries", () => {
         { name: "a", gitlabProject: "teams/shared" },
         { name: "b", gitlabProject: "Teams/Shared" },
       ]),
-      'settings.clusters[0].tenants[1].gitlabProject: "Teams/Shared" is not allowed; allowed: a project no other team uses (tenants[0] has it)',
+      'settings.clusters[0].teams[1].gitlabProject: "Teams/Shared" is not allowed; allowed: a project no other team uses (teams[0] has it)',
     ],
     [
       "a namespace owned by two teams",
@@ -203,7 +204,7 @@ describe("GIVEN bad team entries", () => {
         { name: "a", gitlabProject: "teams/a", namespaces: ["shared"] },
         { name: "b", gitlabProject: "teams/b", namespaces: ["shared"] },
       ]),
-      'settings.clusters[0].tenants[1].namespaces[0]: "shared" is not allowed; allowed: a namespace of its own, not a namespace of tenants[0] (a)',
+      'settings.clusters[0].teams[1].namespaces[0]: "shared" is not allowed; allowed: a namespace of its own, not a namespace of teams[0] (a)',
     ],
   ])("WHEN %s is validated THEN synth stops with one line naming both entries", (_what, parse, line) => {
     expect(parse).toThrow(line);

@@ -3,9 +3,9 @@ import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 
-export interface TenantAccessProps {
+export interface TeamAccessProps {
   /** The team's name (labels). */
-  readonly tenant: string;
+  readonly team: string;
   /** The team's namespaces; the first one holds the Secret (and the team's GitRepository). */
   readonly namespaces: readonly string[];
   /** Name of the Secret, as the team's GitRepository names it. */
@@ -33,11 +33,11 @@ export interface TenantAccessProps {
  * prunes them): Terraform ignores the labels and annotations Flux sets, and deletes the namespaces
  * when the team leaves, after its files are gone.
  */
-export class TenantAccess extends Construct {
+export class TeamAccess extends Construct {
   readonly namespaces: NamespaceV1[];
   readonly secret: SecretV1;
 
-  constructor(scope: Construct, id: string, props: TenantAccessProps) {
+  constructor(scope: Construct, id: string, props: TeamAccessProps) {
     super(scope, id);
 
     this.namespaces = props.namespaces.map(
@@ -47,7 +47,7 @@ export class TenantAccess extends Construct {
           metadata: {
             name,
             labels: {
-              "toolkit.fluxcd.io/tenant": props.tenant,
+              "toolkit.fluxcd.io/tenant": props.team,
               "pod-security.kubernetes.io/enforce": "restricted",
               "pod-security.kubernetes.io/enforce-version": "latest",
             },
@@ -63,7 +63,7 @@ export class TenantAccess extends Construct {
       metadata: {
         name: props.secretName,
         namespace: this.namespaces[0].metadata.name,
-        labels: { "toolkit.fluxcd.io/tenant": props.tenant, "app.kubernetes.io/managed-by": "terraform" },
+        labels: { "toolkit.fluxcd.io/tenant": props.team, "app.kubernetes.io/managed-by": "terraform" },
       },
       type: "Opaque",
       // The keys source-controller reads for Git over SSH. `data` is sensitive: plans do not show it.
