@@ -5,6 +5,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseSettings } from "../stacks/settings/load";
 import type { ClusterSettings, Settings, SettingsInput } from "../stacks/settings/schema";
+import { remoteStateBlock } from "../stacks/state/remote-reads";
 
 /**
  * The risks the default settings run: the API endpoint is public and open to the world (for
@@ -121,4 +122,14 @@ function synthAppUncached(settings: Settings): Record<string, SynthesizedJson> {
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A pattern for `data.terraform_remote_state.<block>.outputs.<name>`, where <block> is the block of
+ * stack `reader` that reads `producer`'s state (found by backend, stacks/state/remote-reads.ts, not
+ * by cdktf's block names) and <name> ends with `output` (cdktf names outputs after the attribute).
+ */
+export function remoteOutput(stacks: Readonly<Record<string, SynthesizedJson>>, reader: string, producer: string, output: string | RegExp): RegExp {
+  const block = remoteStateBlock(stacks, reader, producer).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`data\\.terraform_remote_state\\.${block}\\.outputs\\.[^}]*${typeof output === "string" ? output : output.source}`);
 }

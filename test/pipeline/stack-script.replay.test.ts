@@ -34,10 +34,10 @@ function writeStacks(project: string, upstreamValue: string, upstreamOutput = tr
     terraform: { backend: { local: { path: "../../../terraform.down.tfstate" } } },
     data: {
       terraform_remote_state: {
-        "cross-stack-reference-input-up": { backend: "local", config: { path: "../../../terraform.up.tfstate" } },
+        upstream: { backend: "local", config: { path: "../../../terraform.up.tfstate" } },
       },
     },
-    resource: { terraform_data: { copy: { input: "${data.terraform_remote_state.cross-stack-reference-input-up.outputs.value}" } } },
+    resource: { terraform_data: { copy: { input: "${data.terraform_remote_state.upstream.outputs.value}" } } },
   });
 }
 

@@ -5,6 +5,7 @@ import { buildApp } from "../../main";
 import { CREDENTIAL_BLOCKS, credentialBlocksOf, stacksHoldingCredentials, type SynthesizedStack } from "../../stacks/security/credentials";
 import { parseSettings } from "../../stacks/settings/load";
 import type { StateBackend } from "../../stacks/state/resolve";
+import { remoteReads } from "../../stacks/state/remote-reads";
 import { MINIMAL_SETTINGS } from "../support";
 
 /*
@@ -81,7 +82,8 @@ function synthesize(): Record<string, SynthesizedStack & { terraform: { backend:
 describe("the security model (docs/security-model.md)", () => {
   const stacks = synthesize();
   const pipeline = PIPELINE_FILES.map((file) => fs.readFileSync(path.join(ROOT, file), "utf8"));
-  const reads = (name: string) => Object.keys(stacks[name].data?.terraform_remote_state ?? {}).map((id) => id.replace(/^cross-stack-reference-input-/, ""));
+  const producers = remoteReads(stacks);
+  const reads = (name: string) => [...new Set(producers.get(name)?.values() ?? [])];
 
   test("GIVEN a fleet with commit statuses and teams WHEN its stacks and the pipeline are read THEN every credential has its row, and no row is stale", () => {
     expect(Object.values(stacks).some((stack) => credentialBlocksOf(stack).length > 0)).toBe(true);

@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { buildApp } from "../../main";
 import { fluxSystemKustomization } from "../../stacks/constructs/gitops/flux-bootstrap";
 import { type GitOpsStack, IMAGE_REFLECTOR, sshGitUrl } from "../../stacks/gitops-stack";
-import { type Json, resourcesOf, type SynthesizedJson, synthApp, testSettings, twoClusters } from "../support";
+import { type Json, remoteOutput, resourcesOf, type SynthesizedJson, synthApp, testSettings, twoClusters } from "../support";
 import { address, findData, findResource } from "../constructs/find";
 
 /** The GitOps stack of the default test cluster, synthesized with the whole app as `cdktf synth` does. */
@@ -10,9 +10,8 @@ function synthGitOps(): SynthesizedJson {
   return synthApp(testSettings())["test-cluster-gitops"];
 }
 
-/** `${data.terraform_remote_state.<stack input>.outputs.<output>}` as cdktf writes cross-stack reads. */
-const REMOTE = (stack: string, output: RegExp | string) =>
-  new RegExp(`data\\.terraform_remote_state\\.cross-stack-reference-input-${stack}\\.outputs\\.[^}]*${typeof output === "string" ? output : output.source}`);
+/** A read of `output` of stack `stack`'s state by the GitOps stack, as in synthGitOps. */
+const REMOTE = (stack: string, output: RegExp | string) => remoteOutput(synthApp(testSettings()), "test-cluster-gitops", stack, output);
 
 describe("sshGitUrl", () => {
   test("GIVEN gitlab.com WHEN building the URL THEN it is ssh:// with user git (never scp-style)", () => {

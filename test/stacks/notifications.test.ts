@@ -6,7 +6,7 @@ import { COMMIT_STATUS_TOKEN_SECRET } from "../../stacks/naming";
 import { parseSettings } from "../../stacks/settings/load";
 import { address, findData, findResource, ref } from "../constructs/find";
 import { EXAMPLE_GITLAB_PROJECT_ID, exampleEcrUrls, exampleSettings, renderedFiles } from "../manifests/fixtures";
-import { type Json, MINIMAL_SETTINGS, resourcesOf, type SynthesizedJson, synthApp, testSettings, twoClusters } from "../support";
+import { type Json, MINIMAL_SETTINGS, remoteOutput, resourcesOf, type SynthesizedJson, synthApp, testSettings, twoClusters } from "../support";
 
 /*
  * Flux's commit statuses end to end in the GitOps stack: the project access token, the Secret
@@ -106,7 +106,8 @@ describe("commit statuses, with the default settings", () => {
     const kubernetes = (json.provider?.kubernetes ?? [])[0] as Config;
     const flux = (json.provider?.flux ?? [])[0] as Config;
     expect(json.provider?.kubernetes).toHaveLength(1);
-    expect(kubernetes.host).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-test-cluster-eks\.outputs\.[^}]*endpoint\}$/);
+    const endpoint = remoteOutput(synthApp(testSettings()), "test-cluster-gitops", "test-cluster-eks", "endpoint");
+    expect(kubernetes.host).toMatch(new RegExp(`^\\$\\{${endpoint.source}\\}$`));
     expect(kubernetes.exec).toEqual([
       {
         api_version: "client.authentication.k8s.io/v1beta1",

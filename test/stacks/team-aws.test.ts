@@ -2,6 +2,7 @@ import { lifecycleRules } from "../../stacks/constructs/aws/ecr-repository";
 import { teamCiRoleName } from "../../stacks/naming";
 import { parseSettings } from "../../stacks/settings/load";
 import type { SettingsInput } from "../../stacks/settings/schema";
+import { remoteReads, remoteStateBlock } from "../../stacks/state/remote-reads";
 import { dataRef, findData, findResource, ref } from "../constructs/find";
 import { type Json, MINIMAL_SETTINGS, resourcesOf, synthApp, type SynthesizedJson } from "../support";
 import { PUSH_ACTIONS, type Statement } from "../constructs/iam-policies";
@@ -226,10 +227,10 @@ describe("GIVEN two clusters with teams and gitlab.awsOidcProvider create (the d
     const [outputName] = Object.entries(stacks["test-cluster-eks"].output ?? {}).find(
       ([, o]) => o.value === ref("aws_iam_openid_connect_provider", providerId, "arn"),
     )!;
-    expect(Object.keys(second.data?.terraform_remote_state ?? {})).toEqual(["cross-stack-reference-input-test-cluster-eks"]);
+    expect([...(remoteReads(stacks).get("second-eks")?.values() ?? [])]).toEqual(["test-cluster-eks"]);
     const [statement] = trustOf(second, "second-team-payments-ci");
     expect(statement.Principal).toEqual({
-      Federated: `\${data.terraform_remote_state.cross-stack-reference-input-test-cluster-eks.outputs.${outputName}}`,
+      Federated: `\${data.terraform_remote_state.${remoteStateBlock(stacks, "second-eks", "test-cluster-eks")}.outputs.${outputName}}`,
     });
   });
 

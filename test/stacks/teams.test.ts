@@ -2,7 +2,7 @@ import { parseAllDocuments } from "yaml";
 import { parseSettings } from "../../stacks/settings/load";
 import type { SettingsInput } from "../../stacks/settings/schema";
 import { validateApiObjects } from "../manifests/api-validator";
-import { type Json, MINIMAL_SETTINGS, resourcesOf, synthApp } from "../support";
+import { type Json, MINIMAL_SETTINGS, remoteOutput, resourcesOf, synthApp } from "../support";
 
 /*
  * Teams on a cluster (Flux multi-tenancy): two teams, one with two namespaces and image
@@ -82,7 +82,7 @@ describe("GIVEN a cluster with two teams", () => {
           labels: { "toolkit.fluxcd.io/tenant": "payments" },
           annotations: {
             "eks.amazonaws.com/role-arn": expect.stringMatching(
-              /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-test-cluster-eks\.outputs\.[^}]+\}$/,
+              new RegExp(`^\\$\\{${remoteOutput(stacks, "test-cluster-gitops", "test-cluster-eks", "arn").source}\\}$`),
             ),
           },
         },

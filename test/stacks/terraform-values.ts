@@ -1,3 +1,4 @@
+import { remoteReads } from "../../stacks/state/remote-reads";
 import type { Json, SynthesizedJson } from "../support";
 
 /*
@@ -8,8 +9,9 @@ import type { Json, SynthesizedJson } from "../support";
  * - `<type>.<id>.<attribute>`: the attribute as configured, or as AWS computes it (the ARN of a
  *   role, an ECR repository, an OIDC provider; a cluster's service account issuer);
  * - `data.aws_caller_identity.*.account_id`, `data.aws_partition.*.partition`;
- * - `data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs.<name>`: the output of
- *   that stack, resolved there (how cdktf carries cross-stack references);
+ * - `data.terraform_remote_state.<block>.outputs.<name>`: the output of the stack whose state the
+ *   block reads (found by backend, stacks/state/remote-reads.ts), resolved there (how cdktf carries
+ *   cross-stack references);
  * - `local.<name>`: the stack's local value, resolved;
  * - `replace(<expression>, "<from>", "<to>")`.
  *
@@ -25,7 +27,12 @@ export function clusterIssuer(region: string, clusterName: string): string {
 }
 
 export class AppliedApp {
-  constructor(private readonly stacks: Readonly<Record<string, SynthesizedJson>>) {}
+  /** For each stack, the stack each of its remote-state blocks reads. */
+  private readonly producers: ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+  constructor(private readonly stacks: Readonly<Record<string, SynthesizedJson>>) {
+    this.producers = remoteReads(stacks);
+  }
 
   /** Every `${...}` in `text` (a string of stack `stack`'s JSON), replaced by its value. */
   resolve(stack: string, text: string): string {
@@ -52,9 +59,11 @@ export class AppliedApp {
         .split(JSON.parse(`"${replace[2]}"`) as string)
         .join(JSON.parse(`"${replace[3]}"`) as string);
 
-    const remote = /^data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.([\w-]+)$/.exec(expression);
+    const remote = /^data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w-]+)$/.exec(expression);
     if (remote) {
-      const [, from, output] = remote;
+      const [, block, output] = remote;
+      const from = this.producers.get(stack)?.get(block);
+      if (from === undefined) throw new Error(`terraform-values: stack ${stack} has no terraform_remote_state.${block}`);
       const value = this.stacks[from]?.output?.[output]?.value;
       if (typeof value !== "string") throw new Error(`terraform-values: stack ${from} has no string output ${output}`);
       return this.resolve(from, value);

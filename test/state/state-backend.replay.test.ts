@@ -99,17 +99,26 @@ describe("GIVEN a GitLab CI job's environment with credentials in it (CI_JOB_TOK
       stack.endsWith("-eks")
         ? `https://gitlab.example.com/api/v4/projects/4242/terraform/state/${stack}`
         : `https://gitlab.com/api/v4/projects/example-group%2Fflux-gitops-state/terraform/state/${stack}`;
-    for (const stack of Object.keys(manifest.stacks)) {
-      const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as SynthesizedJson & {
-        terraform: { backend: { http: Record<string, string> } };
-      };
+    const stacks = Object.fromEntries(
+      Object.keys(manifest.stacks).map((stack) => [
+        stack,
+        JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as SynthesizedJson & {
+          terraform: { backend: { http: Record<string, string> } };
+        },
+      ]),
+    );
+    const reads: string[] = [];
+    for (const [stack, json] of Object.entries(stacks)) {
       expect(json.terraform.backend.http.address).toBe(state(stack));
-      for (const [read, backend, config] of remoteStates(json)) {
+      for (const [read, backend, config] of remoteStates(stacks, stack)) {
+        reads.push(`${stack} <- ${read}`);
         expect({ backend, address: config.address }).toEqual({ backend: "http", address: state(read) });
         expect(Object.keys(config)).not.toEqual(expect.arrayContaining(["username"]));
         expect(Object.keys(config)).not.toEqual(expect.arrayContaining(["password"]));
       }
     }
+    // Each read is matched to the one stack whose state it names: the GitOps stack reads the other two.
+    expect(reads.sort()).toEqual(["flux-cluster-gitops <- flux-cluster-eks", "flux-cluster-gitops <- gitops-repository"]);
   });
 });
 

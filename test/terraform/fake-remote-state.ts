@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, X509Certificate } from "crypto";
+import { backendOf, producerOf } from "../../stacks/state/remote-reads";
 import type { TerraformJson } from "./stack-config";
 
 /*
@@ -13,9 +14,6 @@ import type { TerraformJson } from "./stack-config";
  * Secrets are made at test time (node:crypto): the CA certificate and the SSH key pair.
  */
 
-/** cdktf's name for the remote state block that reads stack `<producer>`. */
-const REMOTE_STATE_PREFIX = "cross-stack-reference-input-";
-
 export interface RemoteStateRead {
   /** Block name, `data.terraform_remote_state.<block>`. */
   readonly block: string;
@@ -25,16 +23,18 @@ export interface RemoteStateRead {
   readonly outputs: readonly string[];
 }
 
-/** Every remote state the consumer reads, with the outputs read from each. */
-export function remoteStateReads(consumer: TerraformJson): RemoteStateRead[] {
-  const blocks = Object.keys(consumer.data?.terraform_remote_state ?? {});
+/**
+ * Every remote state the consumer reads, with the outputs read from each; `stacks` is the app the
+ * consumer belongs to, where each block's producer is found by backend (stacks/state/remote-reads.ts).
+ */
+export function remoteStateReads(consumer: TerraformJson, stacks: ReadonlyMap<string, TerraformJson>): RemoteStateRead[] {
+  const backends = new Map([...stacks].map(([name, stack]) => [name, backendOf(name, stack)] as const));
+  const blocks = Object.entries(consumer.data?.terraform_remote_state ?? {});
   const text = JSON.stringify({ ...consumer, data: { ...consumer.data, terraform_remote_state: undefined } });
-  return blocks.map((block) => {
-    if (!block.startsWith(REMOTE_STATE_PREFIX))
-      throw new Error(`terraform_remote_state.${block} is not a cdktf cross-stack reference: the fake does not know whose state it reads`);
+  return blocks.map(([block, body]) => {
     const escaped = block.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const outputs = [...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${escaped}\\.outputs\\.([\\w-]+)`, "g"))].map((m) => m[1]);
-    return { block, producer: block.slice(REMOTE_STATE_PREFIX.length), outputs: [...new Set(outputs)].sort() };
+    return { block, producer: producerOf("the consumer", block, body, backends), outputs: [...new Set(outputs)].sort() };
   });
 }
 

@@ -211,7 +211,9 @@ if (!terraform) {
     test("GIVEN the cross-stack outputs WHEN planned THEN the private key and fingerprint the GitOps stack reads are sensitive and unknown", () => {
       const outputs = plan.output_changes ?? {};
       const crossStack = Object.entries(outputs).filter(([name]) => name.startsWith("cross-stack-output-"));
-      expect(crossStack.map(([name]) => name).sort()).toEqual(remoteStateReads(gitops.config).find((r) => r.producer === REPOSITORY_STACK)?.outputs);
+      expect(crossStack.map(([name]) => name).sort()).toEqual(
+        remoteStateReads(gitops.config, synthesized).find((r) => r.producer === REPOSITORY_STACK)?.outputs,
+      );
       for (const [, output] of crossStack) expect(output).toMatchObject({ actions: ["create"], after_unknown: true, after_sensitive: true });
     });
   });
@@ -266,7 +268,7 @@ if (!terraform) {
       const root = tempDir("tf-plan-gitops-");
       const paths: Record<string, string> = {};
       fakes = {};
-      for (const read of remoteStateReads(gitops.config)) {
+      for (const read of remoteStateReads(gitops.config, synthesized)) {
         fakes[read.producer] = fakeOutputs(read.producer, stackOf(read.producer), read.outputs, world);
         paths[read.block] = path.join(root, "states", `${read.producer}.tfstate`);
         fs.mkdirSync(path.dirname(paths[read.block]), { recursive: true });
@@ -295,7 +297,7 @@ if (!terraform) {
     afterAll(() => moto?.stop());
 
     test("GIVEN the committed GitOps stack WHEN its remote-state reads are listed THEN they are the cluster and repository stacks, each with the outputs it reads", () => {
-      expect(remoteStateReads(gitops.config).map((r) => [r.producer, r.outputs.length > 0])).toEqual([
+      expect(remoteStateReads(gitops.config, synthesized).map((r) => [r.producer, r.outputs.length > 0])).toEqual([
         [`${CLUSTER}-eks`, true],
         [REPOSITORY_STACK, true],
       ]);
@@ -309,7 +311,7 @@ if (!terraform) {
       // No data source is left for apply (a "read" action): all of them are read at plan.
       const actions = [...new Set((plan.resource_changes ?? []).map((c) => c.change.actions.join(",")))];
       expect(actions).toEqual(["create"]);
-      for (const read of remoteStateReads(gitops.config)) expect(readAtPlan(plan, `data.terraform_remote_state.${read.block}`)).toBeDefined();
+      for (const read of remoteStateReads(gitops.config, synthesized)) expect(readAtPlan(plan, `data.terraform_remote_state.${read.block}`)).toBeDefined();
       const kept = Object.entries(gitops.config.resource ?? {}).flatMap(([type, instances]) => Object.keys(instances).map((name) => `${type}.${name}`));
       expect((plan.resource_changes ?? []).map((c) => c.address).sort()).toEqual(kept.sort());
     });
