@@ -30,10 +30,8 @@ import {
   infrastructureTemplateValues,
   namespaceTemplateValues,
   notificationsTemplateValues,
-  teamFolderRoles,
-  teamsTemplateValues,
-  teamTemplateValues,
 } from "./values";
+import { teamFolderRoles, teamsTemplateValues, teamTemplateValues } from "./team-values";
 
 /** The URL of each app's ECR repository, by app name (usually cross-stack references). */
 export type EcrRepositoryUrls = Readonly<Record<string, string>>;

@@ -4,16 +4,14 @@ import * as path from "path";
 import { Lazy, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { parseAllDocuments } from "yaml";
 import { ALL_LAYERS, APP_LAYER, CLUSTER_LAYER, type FileOwner, IMAGE_POLICY_LAYER, type LayerFile, type TemplateLayer } from "../../stacks/layout";
+import { checkManifests, TemplateError, withTokensNumberedInOrder } from "../../stacks/manifests/check-manifests";
 import {
   CONFIG_FILES_DIR,
-  checkManifests,
   escapeTerraformTemplate,
   IMAGE_POLICY_MARKER,
   renderLayer,
   renderTemplate,
-  TemplateError,
   type TemplateValues,
-  withTokensNumberedInOrder,
 } from "../../stacks/manifests/render";
 import { appTemplateValues, clusterTemplateValues, imagePolicyTemplateValues } from "../../stacks/manifests/values";
 import { evaluateTerraformTemplate } from "../terraform-template";
