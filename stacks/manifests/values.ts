@@ -1,5 +1,5 @@
 import { ADDONS, type Addon, fluxAddons } from "../addons";
-import { pathOf, relativePath, repositoryPaths } from "../layout";
+import { INFRASTRUCTURE_LAYER, pathOf, relativePath, repositoryPaths } from "../layout";
 import { COMMIT_STATUS_TOKEN_SECRET, logicalImageName } from "../naming";
 import type { AppSettings, ClusterSettings, GitLabSettings } from "../settings/schema";
 
@@ -59,6 +59,8 @@ export interface AppsIndexTemplateValues extends Values {
 export interface InfrastructureTemplateValues extends Values {
   readonly CLUSTER_NAME: string;
   readonly REGION: string;
+  /** Every other file of the layer, in commit order, as a flow sequence: what its kustomization.yaml lists. */
+  readonly INFRASTRUCTURE_RESOURCES: string;
 }
 
 /** Values of config_files/cluster/, rendered once per cluster into clusters/<cluster>/. */
@@ -150,7 +152,9 @@ export function appsIndexTemplateValues(cluster: ClusterSettings): AppsIndexTemp
 }
 
 export function infrastructureTemplateValues(cluster: ClusterSettings, addons: readonly Addon[] = ADDONS): InfrastructureTemplateValues {
-  const values: Record<string, string> = { CLUSTER_NAME: cluster.name, REGION: cluster.region };
+  const index = pathOf("infrastructure.index", { cluster: cluster.name });
+  const listed = INFRASTRUCTURE_LAYER.files.filter((f) => f.role !== "infrastructure.index").map((f) => relativePath(index, f.path({ cluster: cluster.name })));
+  const values: Record<string, string> = { CLUSTER_NAME: cluster.name, REGION: cluster.region, INFRASTRUCTURE_RESOURCES: flowList(listed) };
   for (const addon of fluxAddons(addons)) {
     for (const [placeholder, value] of Object.entries(addon.templateValues(cluster))) {
       // Every template of the layer gets every value: one add-on must not change another's.

@@ -4,11 +4,12 @@ import { parse } from "yaml";
 import { ADDON_PHASES } from "../../stacks/addons/addon";
 import { type Addon, ADDONS, type EksAddonUnit, EKS_ADDON_NAMES, eksAddons, fluxAddons, supportedKubernetesVersions } from "../../stacks/addons";
 import { INDEX_FILE, INFRASTRUCTURE_LAYER } from "../../stacks/layout";
-import { CONFIG_FILES_DIR } from "../../stacks/manifests/render";
+import { CONFIG_FILES_DIR, renderLayer } from "../../stacks/manifests/render";
+import { infrastructureTemplateValues } from "../../stacks/manifests/values";
 import { IAM_ROLE_NAME_MAX } from "../../stacks/settings/schema/common";
 import { eksSchema } from "../../stacks/settings/schema/eks";
 import { settingsSchema } from "../../stacks/settings/schema";
-import { MINIMAL_SETTINGS } from "../support";
+import { MINIMAL_SETTINGS, testCluster } from "../support";
 
 /*
  * What every add-on unit of stacks/addons/ must be, so that adding one is its file and a line of
@@ -112,9 +113,12 @@ describe("the add-on registry", () => {
     expect(units.sort()).toEqual(ADDONS.map((a) => `${a.name}.ts`).sort());
   });
 
-  test("GIVEN the Flux add-ons THEN each template is in the infrastructure layer, listed by its kustomization.yaml, before it", () => {
-    const kustomization = parse(fs.readFileSync(path.join(CONFIG_FILES_DIR, INFRASTRUCTURE_LAYER.templateDir, INDEX_FILE), "utf8")) as { resources: string[] };
+  test("GIVEN the Flux add-ons THEN each template is in the infrastructure layer, listed by its rendered kustomization.yaml, before it", () => {
+    const rendered = renderLayer(INFRASTRUCTURE_LAYER, infrastructureTemplateValues(testCluster()));
+    const kustomization = parse(rendered.find((f) => f.role === "infrastructure.index")!.content) as { resources: string[] };
     const layerFiles = INFRASTRUCTURE_LAYER.files.map((f) => f.template);
+    // The index lists every other file of the layer, in commit order: an add-on's template is listed by declaring it.
+    expect(kustomization.resources).toEqual(layerFiles.filter((f) => f !== INDEX_FILE));
     for (const addon of fluxAddons()) {
       expect(fs.existsSync(path.join(CONFIG_FILES_DIR, INFRASTRUCTURE_LAYER.templateDir, addon.templateFile))).toBe(true);
       expect(kustomization.resources).toContain(addon.templateFile);
