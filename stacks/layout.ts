@@ -211,7 +211,7 @@ export const NOTIFICATIONS_LAYER = {
 
 /** One namespace of a team, with the team's rights there: tenants/<cluster>/<team>/namespaces/<namespace>.yaml. */
 export const TEAM_NAMESPACE_LAYER = {
-  templateDir: "team-namespace",
+  templateDir: "tenant-namespace",
   files: [
     {
       role: "team.namespace",
@@ -228,7 +228,7 @@ export const TEAM_NAMESPACE_LAYER = {
  * several namespaces goes without.
  */
 export const TEAM_LAYER = {
-  templateDir: "team",
+  templateDir: "tenant",
   files: [
     { role: "team.service-account", template: "service-account.yaml", owner: "terraform", path: inFolder(teamFolder, "service-account.yaml") },
     { role: "team.cluster-vars", template: "cluster-vars.yaml", owner: "terraform", path: inFolder(teamFolder, "cluster-vars.yaml") },
@@ -243,7 +243,7 @@ export const TEAM_LAYER = {
  * service-account.yaml and before its sync.
  */
 export const TEAM_IMAGE_READER_LAYER = {
-  templateDir: "team-image-reader",
+  templateDir: "tenant-image-reader",
   files: [
     {
       role: "team.ecr-reader",
@@ -256,13 +256,13 @@ export const TEAM_IMAGE_READER_LAYER = {
 
 /** The teams layer's own kustomization.yaml, listing the team folders. */
 export const TEAMS_INDEX_LAYER = {
-  templateDir: "teams",
+  templateDir: "tenants",
   files: [{ role: "teams.index", template: INDEX_FILE, owner: "terraform", path: (at: Place) => `${repositoryPaths.teamsLayer(at.cluster)}/${INDEX_FILE}` }],
 } as const satisfies TemplateLayer;
 
 /** The Flux Kustomization of the teams layer: clusters/<cluster>/tenants.yaml, when the cluster has teams. */
 export const TEAMS_SYNC_LAYER = {
-  templateDir: "cluster-teams",
+  templateDir: "cluster-tenants",
   files: [{ role: "cluster.teams-sync", template: "tenants.yaml", owner: "terraform", path: (at: Place) => repositoryPaths.teamsSync(at.cluster) }],
 } as const satisfies TemplateLayer;
 
@@ -338,9 +338,11 @@ export const repositoryPaths = {
   appAutoscaling: (cluster: string, app: string) => `apps/${cluster}/${app}/autoscaling`,
   /**
    * The teams layer of a cluster: one folder per team. The folder (and clusters/<cluster>/tenants.yaml,
-   * the Kustomization `tenants`, the label toolkit.fluxcd.io/tenant) keep the name Flux's
-   * multi-tenancy guides give them: settings and code say "team", but renaming what is in Git
-   * would move every team's files and recreate its Kustomization on the next deploy.
+   * the Kustomization `tenants`, the label toolkit.fluxcd.io/tenant, the variable TENANT_NAME)
+   * keep the names Flux's multi-tenancy guides give them, and so do the template folders that
+   * render them (config_files/tenant/ and the other tenant folders, named in each file's Owner line): settings and code say
+   * "team", but renaming what is in Git would move every team's files and recreate its
+   * Kustomization on the next deploy.
    */
   teamsLayer: (cluster: string) => `tenants/${cluster}`,
   team: (cluster: string, team: string) => `tenants/${cluster}/${team}`,

@@ -21,13 +21,18 @@ import { checkManifests, TemplateError } from "./check-manifests";
  * left out when it is "false"; the two marker lines are always left out. Sections are YAML
  * comments, so a template with them is still checked as YAML; they do not nest. One template
  * then serves both variants of a file instead of a second copy that could drift.
+ *
+ * A list value fills a block sequence: a line `- __NAME__` (indented freely, nothing after it)
+ * becomes one such line per item, so a list that is derived (a kustomization.yaml's resources)
+ * reads as if written by hand. A list anywhere else, or an empty one, stops the synth.
  */
 
 /**
  * Placeholder values, without the surrounding `__`. A value may be a cdktf token (e.g. the ECR
- * repository URL, a cross-stack reference unknown at synth); it is then inserted as-is.
+ * repository URL, a cross-stack reference unknown at synth); it is then inserted as-is. A list
+ * fills a block sequence, one line per item (see above).
  */
-export type TemplateValues = Readonly<Record<string, string>>;
+export type TemplateValues = Readonly<Record<string, string | readonly string[]>>;
 
 export interface RenderedFile {
   /** What the file is (declared in the layout), e.g. "app.image-kustomization". */
@@ -170,11 +175,26 @@ export function renderTemplate(template: string, values: TemplateValues, options
     if (!Object.prototype.hasOwnProperty.call(values, name)) throw unknownPlaceholder(whole, values, at(match.index));
     // A placeholder in a section left out must still be known, but needs no value.
     if (isOmitted(match.index)) continue;
-    const value: unknown = values[name];
+    let value: unknown = values[name];
+    if (Array.isArray(value)) {
+      // `<indent>- __NAME__` alone on its line: the line once per item, its prefix repeated.
+      const lineStart = template.lastIndexOf("\n", match.index - 1) + 1;
+      const prefix = template.slice(lineStart, match.index);
+      const lineEnd = template.indexOf("\n", last);
+      const rest = template.slice(last, lineEnd < 0 ? template.length : lineEnd);
+      if (!/^[ \t]*- $/.test(prefix) || rest.trim() !== "") {
+        throw new TemplateError([`${at(match.index)}: placeholder ${whole} holds a list, which fills only a line "- ${whole}" of a block sequence`]);
+      }
+      const items = value as unknown[];
+      if (items.length === 0 || items.some((item) => typeof item !== "string" || item.trim() === "" || /[\r\n]/.test(item))) {
+        throw new TemplateError([`${at(match.index)}: placeholder ${whole} needs a list of one or more one-line strings (got ${JSON.stringify(items)})`]);
+      }
+      value = (items as string[]).join(`\n${prefix}`);
+    }
     if (typeof value !== "string" || value.trim().length === 0) {
       throw new TemplateError([`${at(match.index)}: placeholder ${whole} has no value (got ${JSON.stringify(value) ?? "undefined"})`]);
     }
-    if (/[\r\n]/.test(value)) {
+    if (!Array.isArray(values[name]) && /[\r\n]/.test(value)) {
       throw new TemplateError([`${at(match.index)}: placeholder ${whole} has a value with a line break, which would break the YAML`]);
     }
     if (escape && Token.isUnresolved(value)) {

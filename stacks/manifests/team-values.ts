@@ -8,7 +8,7 @@ import { flowList, type Values } from "./values";
  * teams layer's index and Flux Kustomization. The other layers' values are in values.ts.
  */
 
-/** Values of config_files/team/ and team-namespace/, rendered once per team (and per team namespace). */
+/** Values of config_files/tenant/ and tenant-namespace/, rendered once per team (and per team namespace). */
 export interface TeamTemplateValues extends Values {
   readonly CLUSTER_NAME: string;
   readonly REGION: string;
@@ -19,7 +19,7 @@ export interface TeamTemplateValues extends Values {
   readonly TEAM_NAME: string;
   /** The team's first namespace: its ServiceAccount, GitRepository, Kustomization and variables live there. */
   readonly TEAM_HOME: string;
-  /** The namespace a team-namespace file is rendered for. */
+  /** The namespace a tenant-namespace file is rendered for. */
   readonly TEAM_NAMESPACE: string;
   /**
    * "true" for a team with one namespace, "false" for one with several: the sync's section with
@@ -36,7 +36,7 @@ export interface TeamTemplateValues extends Values {
   readonly LAYER_TIMEOUT: string;
   /** The team folder's resources, as a flow sequence: its namespace files, then its own files (see teamFolderRoles). */
   readonly TEAM_RESOURCES: string;
-  /** The service account the team's ImageRepositories name for ECR (config_files/team-image-reader/). */
+  /** The service account the team's ImageRepositories name for ECR (config_files/tenant-image-reader/). */
   readonly ECR_READER_SERVICE_ACCOUNT: string;
   /**
    * ARN of the team's image reader role (usually a cross-stack reference); "none" for a team
@@ -95,7 +95,7 @@ export function teamFolderRoles(withImageReader: boolean): FileRole[] {
   return TEAM_LAYER.files.flatMap((f): FileRole[] => (f.role === "team.service-account" && withImageReader ? [f.role, "team.ecr-reader"] : [f.role]));
 }
 
-/** Values of config_files/teams/ and cluster-teams/: the teams layer of a cluster. */
+/** Values of config_files/tenants/ and cluster-tenants/: the teams layer of a cluster. */
 export interface TeamsTemplateValues extends Values {
   readonly CLUSTER_NAME: string;
   readonly TEAMS_PATH: string;

@@ -11,7 +11,7 @@ import type { AppSettings, ClusterSettings, GitLabSettings } from "../settings/s
  */
 
 /** What every layer's values are: a string per placeholder. */
-export type Values = { readonly [placeholder: string]: string };
+export type Values = { readonly [placeholder: string]: string | readonly string[] };
 
 /** Values of config_files/app/ (and app-autoscaling/), rendered once per app into apps/<cluster>/<app>/. */
 export interface AppTemplateValues extends Values {
@@ -59,8 +59,8 @@ export interface AppsIndexTemplateValues extends Values {
 export interface InfrastructureTemplateValues extends Values {
   readonly CLUSTER_NAME: string;
   readonly REGION: string;
-  /** Every other file of the layer, in commit order, as a flow sequence: what its kustomization.yaml lists. */
-  readonly INFRASTRUCTURE_RESOURCES: string;
+  /** Every other file of the layer, in commit order: what its kustomization.yaml lists, one line each. */
+  readonly INFRASTRUCTURE_RESOURCES: readonly string[];
 }
 
 /** Values of config_files/cluster/, rendered once per cluster into clusters/<cluster>/. */
@@ -154,7 +154,7 @@ export function appsIndexTemplateValues(cluster: ClusterSettings): AppsIndexTemp
 export function infrastructureTemplateValues(cluster: ClusterSettings, addons: readonly Addon[] = ADDONS): InfrastructureTemplateValues {
   const index = pathOf("infrastructure.index", { cluster: cluster.name });
   const listed = INFRASTRUCTURE_LAYER.files.filter((f) => f.role !== "infrastructure.index").map((f) => relativePath(index, f.path({ cluster: cluster.name })));
-  const values: Record<string, string> = { CLUSTER_NAME: cluster.name, REGION: cluster.region, INFRASTRUCTURE_RESOURCES: flowList(listed) };
+  const values: Record<string, string | readonly string[]> = { CLUSTER_NAME: cluster.name, REGION: cluster.region, INFRASTRUCTURE_RESOURCES: listed };
   for (const addon of fluxAddons(addons)) {
     for (const [placeholder, value] of Object.entries(addon.templateValues(cluster))) {
       // Every template of the layer gets every value: one add-on must not change another's.

@@ -227,7 +227,7 @@ describe("renderClusterFiles: the team sync's two variants, from one template", 
       files.filter((f) => f.path.startsWith(`tenants/prod/${team}/`)),
       "team.sync",
     ).content;
-  const template = fs.readFileSync(path.join(CONFIG_FILES_DIR, "team", "sync.yaml"), "utf8");
+  const template = fs.readFileSync(path.join(CONFIG_FILES_DIR, "tenant", "sync.yaml"), "utf8");
   const lines = (text: string) => text.split("\n");
 
   test("GIVEN both variants THEN each renders, and neither keeps a section marker", () => {

@@ -350,6 +350,30 @@ describe("sections: lines a value keeps or leaves out", () => {
   });
 });
 
+describe("list values: one line of a block sequence per item", () => {
+  const TEMPLATE = "kind: Kustomization\nresources:\n  - __FILES__\nname: __NAME__\n";
+  const render = (files: readonly string[] | string, template = TEMPLATE) =>
+    renderTemplate(template, { FILES: files, NAME: "x" }, { escape: "none", file: "k.yaml" });
+
+  test("GIVEN a list for a line `- __NAME__` WHEN rendered THEN the line repeats once per item, with its indent, as if written by hand", () => {
+    expect(render(["a.yaml", "b/c.yaml"])).toBe("kind: Kustomization\nresources:\n  - a.yaml\n  - b/c.yaml\nname: x\n");
+    expect(render(["only.yaml"])).toBe("kind: Kustomization\nresources:\n  - only.yaml\nname: x\n");
+  });
+
+  test("GIVEN a list anywhere but alone on a sequence line, an empty list or an item that is not one line THEN each is refused where it is", () => {
+    expect(templateErrorOf(() => render(["a"], "resources: __FILES__\nname: __NAME__\n"))).toEqual([
+      'k.yaml:1:12: placeholder __FILES__ holds a list, which fills only a line "- __FILES__" of a block sequence',
+    ]);
+    expect(templateErrorOf(() => render(["a"], "resources:\n  - __FILES__ # note\nname: __NAME__\n"))[0]).toMatch(
+      /^k\.yaml:2:5: placeholder __FILES__ holds a list/,
+    );
+    expect(templateErrorOf(() => render([]))).toEqual(["k.yaml:3:5: placeholder __FILES__ needs a list of one or more one-line strings (got [])"]);
+    expect(templateErrorOf(() => render(["a", "b\nc"]))[0]).toMatch(/^k\.yaml:3:5: placeholder __FILES__ needs a list of one or more one-line strings/);
+    // A plain value with a line break is still refused.
+    expect(templateErrorOf(() => render("a\nb"))[0]).toMatch(/has a value with a line break/);
+  });
+});
+
 describe("Terraform escaping", () => {
   const TEMPLATE = 'lit: "${x} %{if y} $${z} {{ .Changed }}"\nurl: __ECR_REPOSITORY_URL__\nname: __APP_NAME__\n';
   const VALUES = { ECR_REPOSITORY_URL: ECR_URL, APP_NAME: "nginx" };

@@ -112,7 +112,6 @@ describe("GIVEN a cluster with two teams", () => {
       AWS_ACCOUNT_ID: "${data.aws_caller_identity.caller.account_id}",
       ECR_REGISTRY: "${data.aws_caller_identity.caller.account_id}.dkr.ecr.us-west-2.amazonaws.com",
       ENVIRONMENT: "dev",
-      TEAM_NAME: "payments",
       TENANT_NAME: "payments",
     });
   });
