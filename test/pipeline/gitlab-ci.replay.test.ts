@@ -90,10 +90,9 @@ const JOB_COPIES = path.join(ROOT, ".cache", "pipeline-replay", createHash("sha2
 
 /**
  * A job's copy at the same path on every run, made afresh but for its node_modules/.cache: the test
- * job's tsc, ESLint and Prettier then find their caches of the last run, which hold only at the
- * same path (ESLint and Prettier key files by absolute path, and ESLint's config, which it hashes,
- * has the absolute tsconfigRootDir). The commands still run in full on every file they find
- * changed. One run at a time owns the folder (a lock with its pid); a run that cannot take the
+ * job's tsc and Prettier then find their caches of the last run, which hold only at the same path
+ * (Prettier keys files by absolute path). The commands still run in full on every file they find
+ * changed; ESLint keeps no cache (its type-aware results would go stale, see the README). One run at a time owns the folder (a lock with its pid); a run that cannot take the
  * lock gets a temporary copy and starts cold. After the file, only the copy's node_modules/.cache
  * and the project's files stay: its hard links would otherwise keep this checkout's node_modules
  * on disk after the checkout is gone.
@@ -416,7 +415,7 @@ if (missingTools.length > 0) {
         }
       });
 
-      test("THEN nothing in either job wrote below node_modules (hard links to this checkout's files), but tsc's build info, ESLint's and Prettier's caches in the copy's own .cache", () => {
+      test("THEN nothing in either job wrote below node_modules (hard links to this checkout's files), but tsc's build info and Prettier's cache in the copy's own .cache", () => {
         for (const job of ["test", "synth"] as const) {
           expect(before[job]!.size).toBeGreaterThan(1000);
           expect({ job, changed: changedEntries(before[job]!, after[job]!).slice(0, 20) }).toEqual({ job, changed: [] });
@@ -425,15 +424,15 @@ if (missingTools.length > 0) {
         expect(manifest.ino).toBe(fs.statSync(path.join(ROOT, "node_modules", "typescript", "package.json")).ino);
         // What the test job's typecheck and lint wrote there: files of the copy's own, no link to this checkout.
         const cache = path.join(copies.test, "node_modules", ".cache");
-        const written = filesBelow(cache).map((file) => [
-          file.replace(/^eslint\/\.cache_\w+$/, "eslint/.cache_<hash>"),
-          fs.statSync(path.join(cache, file)).nlink,
-        ]);
-        expect(written).toEqual([
-          ["eslint/.cache_<hash>", 1],
-          ["prettier/cache.json", 1],
-          ["tsbuildinfo", 1],
-        ]);
+        const written = filesBelow(cache).map((file) => [file, fs.statSync(path.join(cache, file)).nlink]);
+        // (A copy made before ESLint ran without a cache may still hold its old cache: kept, not checked.)
+        expect(written).toEqual(
+          expect.arrayContaining([
+            ["prettier/cache.json", 1],
+            ["tsbuildinfo", 1],
+          ]),
+        );
+        expect(written.filter(([, links]) => links !== 1)).toEqual([]);
       });
 
       test("THEN the test job wrote a JUnit report with passing test cases", () => {
