@@ -1,9 +1,9 @@
 /*
  * The registry of the cluster's add-ons, in order: EKS installs the add-ons of a phase in this
  * order (the node group lists its before-nodes add-ons in it), the infrastructure layer commits the
- * Flux ones in it, and the settings and the README list the names in it. Adding an add-on is a
- * file of stacks/addons/ and a line here (and, for a Flux one, its template in
- * config_files/infrastructure/ and a line of that layer's kustomization.yaml).
+ * Flux ones in it (its kustomization.yaml lists them), and the settings and the README list the
+ * names in it. Adding an add-on is a file of stacks/addons/ and a line here (and, for a Flux one,
+ * its template in config_files/infrastructure/).
  */
 import type { Addon, EksAddonUnit, FluxAddonUnit } from "./addon";
 import { awsEbsCsiDriver } from "./aws-ebs-csi-driver";
