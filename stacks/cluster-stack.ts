@@ -8,6 +8,7 @@ import type { Addon } from "./addons";
 import { ClusterAddons } from "./cluster/addons";
 import { type EcrRepositoryRef, teamOutputs, teamRegistries } from "./cluster/team-registries";
 import { ClusterAccess } from "./constructs/aws/cluster-access";
+import { ClusterDns } from "./constructs/aws/cluster-dns";
 import { EcrRepository } from "./constructs/aws/ecr-repository";
 import { EksCluster } from "./constructs/aws/eks-cluster";
 import { ManagedNodeGroup } from "./constructs/aws/managed-node-group";
@@ -58,6 +59,17 @@ export interface ClusterOutputs {
   readonly ecrRepositories: Readonly<Record<string, EcrRepositoryRef>>;
   /** ARN of each team's image reader role (IRSA), by team name: teams with ECR repositories only. */
   readonly teamImageReaderRoleArns: Readonly<Record<string, string>>;
+  /** The cluster's DNS zone and certificate, for a cluster with `dns`. */
+  readonly dns?: ClusterDnsOutputs;
+}
+
+/** What the GitOps stack needs to serve a cluster's exposed apps (clusters[].dns). */
+export interface ClusterDnsOutputs {
+  /** The VPC the load balancers go in (the load balancer controller's --aws-vpc-id). */
+  readonly vpcId: string;
+  readonly zoneId: string;
+  /** ARN of the exposed hosts' certificate once issued; undefined when no app is exposed. */
+  readonly certificateArn?: string;
 }
 
 /**
@@ -81,6 +93,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
    * undefined when no team of the cluster has ECR repositories.
    */
   readonly gitlabOidcProviderArn?: string;
+  readonly dns?: ClusterDnsOutputs;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -161,6 +174,16 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
     });
 
     addons.afterNodes(nodes.nodeGroup);
+
+    // The DNS zone and the certificate of the exposed apps' hosts (clusters[].dns).
+    if (cluster.dns) {
+      const dns = new ClusterDns(this, "dns", {
+        zoneName: cluster.dns.zoneName,
+        zoneId: cluster.dns.zoneId,
+        hosts: cluster.apps.flatMap((app) => (app.expose ? [app.expose.host] : [])),
+      });
+      this.dns = { vpcId: network.vpc.id, zoneId: dns.zoneId, certificateArn: dns.certificateArn };
+    }
 
     this.ecrRepositories = Object.fromEntries(
       cluster.apps.map((app, i) => {

@@ -2,7 +2,14 @@ import { z } from "zod";
 import { clusterSchema } from "./schema/cluster";
 import { gitlabSchema } from "./schema/gitlab";
 import { policySchema } from "./schema/policy";
-import { accountRoleNamesUnique, clusterNamesUnique, commitStatusesReachInstance, ecrRepositoryNamesUnique, httpsWhenTeamsPush } from "./schema/settings-rules";
+import {
+  accountRoleNamesUnique,
+  clusterNamesUnique,
+  commitStatusesReachInstance,
+  ecrRepositoryNamesUnique,
+  exposedHostsUnique,
+  httpsWhenTeamsPush,
+} from "./schema/settings-rules";
 import { eachElement } from "./schema/rules";
 import { stateSchema } from "./schema/state";
 
@@ -21,6 +28,7 @@ import { stateSchema } from "./schema/state";
 export { appSchema, kibibytes, milliCpu } from "./schema/apps";
 export { clusterSchema } from "./schema/cluster";
 export { LOG_RETENTION_DAYS, RESERVED_NAMESPACES } from "./schema/common";
+export { dnsSchema, exposeSchema } from "./schema/dns";
 export { ecrSchema } from "./schema/ecr";
 export { CONTROL_PLANE_LOG_TYPES, DEFAULT_KUBERNETES_VERSION, eksSchema, MIN_KUBERNETES_MINOR } from "./schema/eks";
 export { fluxSchema } from "./schema/flux";
@@ -43,7 +51,7 @@ export const settingsSchema = z
     commitStatusesReachInstance(s, ctx);
     httpsWhenTeamsPush(s, ctx);
     accountRoleNamesUnique(s, ctx);
-    eachElement(s, s.clusters, ctx, [clusterNamesUnique, ecrRepositoryNamesUnique]);
+    eachElement(s, s.clusters, ctx, [clusterNamesUnique, ecrRepositoryNamesUnique, exposedHostsUnique]);
   });
 
 /** Settings as written in cdktf.json (defaults may be omitted). */

@@ -76,6 +76,17 @@ const WRONG: Record<string, { value: unknown; with?: Record<string, unknown> }> 
   "clusters[].flux.commitStatuses": { value: "on" },
   "clusters[].flux.commitStatusTokenDays": { value: 0.5 },
   "clusters[].flux.commitStatusTokenRotateDays": { value: 400 },
+  "clusters[].apps[].expose.host": { value: "Shop.apps.example.com", with: { "clusters[].dns.zoneName": "apps.example.com" } },
+  "clusters[].apps[].expose.path": {
+    value: "api",
+    with: { "clusters[].dns.zoneName": "apps.example.com", "clusters[].apps[].expose.host": "nginx.apps.example.com" },
+  },
+  "clusters[].apps[].expose.internal": {
+    value: "yes",
+    with: { "clusters[].dns.zoneName": "apps.example.com", "clusters[].apps[].expose.host": "nginx.apps.example.com" },
+  },
+  "clusters[].dns.zoneName": { value: "apps.example.com." },
+  "clusters[].dns.zoneId": { value: "z123", with: { "clusters[].dns.zoneName": "apps.example.com" } },
   "clusters[].teams[].name": { value: "Team A" },
   "clusters[].teams[].gitlabProject": { value: "/teams/a" },
   "clusters[].teams[].branch": { value: "main.lock" },

@@ -51,7 +51,14 @@ describe("settingLeaves", () => {
       settingLeaves()
         .filter((leaf) => leaf.required)
         .map((leaf) => leaf.path),
-    ).toEqual(["gitlab.project", "clusters[].name", "clusters[].teams[].name", "clusters[].teams[].gitlabProject"]);
+    ).toEqual([
+      "gitlab.project",
+      "clusters[].name",
+      "clusters[].apps[].expose.host",
+      "clusters[].dns.zoneName",
+      "clusters[].teams[].name",
+      "clusters[].teams[].gitlabProject",
+    ]);
   });
 
   test("GIVEN the settings schema WHEN its leaf paths are listed THEN they are the leaves' paths, lists and records included", () => {

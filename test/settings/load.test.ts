@@ -76,8 +76,8 @@ describe("parseSettings: one line per refused value", () => {
       "two unknown keys in a cluster",
       (s) => Object.assign(s.clusters[0], { nodes: 3, zone: "a" }),
       [
-        "settings.clusters[0].nodes: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux, teams",
-        "settings.clusters[0].zone: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux, teams",
+        "settings.clusters[0].nodes: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux, dns, teams",
+        "settings.clusters[0].zone: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux, dns, teams",
       ],
     ],
     ["an unknown key at the top", (s) => (s.extra = true), ["settings.extra: unknown key is not allowed; allowed: the keys gitlab, clusters, state, policy"]],

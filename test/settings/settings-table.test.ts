@@ -48,7 +48,13 @@ describe("README settings table, generated from the schema", () => {
     const leaves = settingLeaves().map((l) => l.path);
     const paths = rows.map((r) => r.path);
     expect(new Set(paths).size).toBe(paths.length);
-    expect(paths.filter((p) => !leaves.includes(p))).toEqual(["clusters[].apps", "clusters[].apps[].autoscaling", "clusters[].teams"]);
+    expect(paths.filter((p) => !leaves.includes(p))).toEqual([
+      "clusters[].apps",
+      "clusters[].apps[].expose",
+      "clusters[].apps[].autoscaling",
+      "clusters[].dns",
+      "clusters[].teams",
+    ]);
     expect(leaves.filter((p) => !paths.includes(p))).toEqual([]);
     expect(paths.indexOf("gitlab.awsOidcProvider")).toBeLessThan(paths.indexOf("clusters[].name"));
   });
@@ -96,12 +102,19 @@ describe("README settings table, generated from the schema", () => {
   });
 
   test("GIVEN settings with only the required values WHEN validated THEN every default the table states is the one applied", () => {
-    // A team and an autoscaling block, so that their defaults are filled in too.
+    // A team, an exposed app and an autoscaling block, so that their defaults are filled in too.
     // MINIMAL_SETTINGS accepts the public endpoint's risks: left out here, so policy's default applies.
     const { policy: _accepted, ...required } = MINIMAL_SETTINGS;
     const input: SettingsInput = {
       ...required,
-      clusters: [{ ...MINIMAL_SETTINGS.clusters[0], apps: [{ autoscaling: {} }], teams: [{ name: "team", gitlabProject: "group/team" }] }],
+      clusters: [
+        {
+          ...MINIMAL_SETTINGS.clusters[0],
+          dns: { zoneName: "apps.example.com" },
+          apps: [{ autoscaling: {}, expose: { host: "nginx.apps.example.com" } }],
+          teams: [{ name: "team", gitlabProject: "group/team" }],
+        },
+      ],
     };
     const parsed = parseSettings(input);
     const at = (p: string): unknown =>

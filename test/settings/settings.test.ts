@@ -431,7 +431,7 @@ describe("settings", () => {
         "an unknown key in a cluster entry",
         (s) => (s.clusters[0].nodegroup = {}),
         [
-          "settings.clusters[0].nodegroup: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux, teams",
+          "settings.clusters[0].nodegroup: unknown key is not allowed; allowed: the keys name, environment, region, tags, network, eks, nodeGroup, apps, flux, dns, teams",
         ],
       ],
       [

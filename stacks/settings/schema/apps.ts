@@ -3,6 +3,7 @@
  * replicas, resources and autoscaling; and the rules that limits cover requests and replica bounds are in order.
  */
 import { z } from "zod";
+import { exposeSchema } from "./dns";
 import { isFluxSemverRange } from "../semver-range";
 import { dnsLabel, RESERVED_NAMESPACES } from "./common";
 import { ecrSchema } from "./ecr";
@@ -114,6 +115,12 @@ export const appSchema = z
       .default(2)
       .describe("Replicas of the app when it has no `autoscaling`."),
     resources: resourcesSchema.prefault({}),
+    expose: exposeSchema
+      .optional()
+      .meta({ defaultInWords: "none: reachable inside the cluster only" })
+      .describe(
+        "Serve the app at a hostname over HTTPS (see [Exposing an app](#exposing-an-app)): an Ingress on the cluster's load balancer, its DNS record and certificate. Needs `dns` on the cluster.",
+      ),
     autoscaling: autoscalingSchema
       .optional()
       .meta({ defaultInWords: "none: `replicas` fixed" })

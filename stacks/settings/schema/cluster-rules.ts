@@ -76,6 +76,30 @@ export function appNamesUnique(c: { readonly apps: readonly { readonly name: str
   });
 }
 
+/** What the expose rule reads of a cluster and of one app. */
+interface ExposeView {
+  readonly dns?: { readonly zoneName: string };
+}
+interface ExposedAppView {
+  readonly name: string;
+  readonly expose?: { readonly host: string };
+}
+
+/**
+ * Refuses an app exposed on a cluster without a DNS zone (nothing would serve its name), and a host
+ * outside the cluster's zone (ExternalDNS could not write its record there, nor could the
+ * certificate be validated).
+ */
+export const exposedInZone: ElementCheck<ExposeView, ExposedAppView> = (c, ctx) => (app, i) => {
+  if (!app.expose) return;
+  const zone = c.dns?.zoneName;
+  if (zone === undefined) {
+    refuse(ctx, ["apps", i, "expose"], app.expose, "an expose only on a cluster with dns.zoneName (the zone its host is a name of)");
+  } else if (app.expose.host !== zone && !app.expose.host.endsWith(`.${zone}`)) {
+    refuse(ctx, ["apps", i, "expose", "host"], app.expose.host, `a name in the cluster's zone ${zone}, such as ${app.name}.${zone}`);
+  }
+};
+
 /*
  * The team rules check one team at a time (rules.ts's eachElement), so that a team's refusals come
  * together, in this order: name, project, CI role name, namespaces.

@@ -3,9 +3,11 @@
  * it, and its cross-field rules (cluster-rules.ts), run in the order of the refusal lines.
  */
 import { z } from "zod";
+import { dnsSchema } from "./dns";
 import { appSchema } from "./apps";
 import {
   appNamesUnique,
+  exposedInZone,
   namespacesUnique,
   nodeRoleNameFits,
   nodesFitPrivateSubnets,
@@ -53,6 +55,10 @@ export const clusterSchema = z
       .meta({ defaultInWords: "one app, `nginx`" })
       .describe("The cluster's apps (see [Adding an app](#adding-an-app)); each gets its folder, ECR repository and image automation."),
     flux: fluxSchema.prefault({}),
+    dns: dnsSchema
+      .optional()
+      .meta({ defaultInWords: "none: no app is exposed" })
+      .describe("The DNS zone the cluster's exposed apps are served in (see [Exposing an app](#exposing-an-app))."),
     teams: z
       .array(teamSchema)
       .default([])
@@ -66,6 +72,7 @@ export const clusterSchema = z
     zonesInClusterRegion(c, ctx);
     nodeRoleNameFits(c, ctx);
     appNamesUnique(c, ctx);
+    eachElement(c, c.apps, ctx, [exposedInZone]);
     eachElement(c, c.teams, ctx, [teamNamesUnique, teamProjectsUnique, teamCiRoleNameFits, namespacesUnique]);
     if (!vpcHoldsSomeSubnet(c, ctx)) return;
     eachElement(c, subnetEntries(c.network), ctx, [subnetInsideVpc, subnetsApart]);

@@ -103,6 +103,27 @@ export const clusterNamesUnique: ElementCheck<unknown, { readonly name: string }
   };
 };
 
+/** What the host rule reads of a cluster. */
+interface HostsView {
+  readonly apps: readonly { readonly expose?: { readonly host: string } }[];
+}
+
+/**
+ * Refuses a host served by two apps, of one cluster or of two: each app gets its own record and
+ * certificate name, and two load balancers cannot answer for one name (ExternalDNS would leave the
+ * record to whichever cluster wrote it first).
+ */
+export const exposedHostsUnique: ElementCheck<unknown, HostsView> = (_s, ctx) => {
+  const hosts = new Map<string, string>();
+  return (c, i) =>
+    c.apps.forEach((app, j) => {
+      if (!app.expose) return;
+      const earlier = hosts.get(app.expose.host);
+      if (earlier) refuse(ctx, ["clusters", i, "apps", j, "expose", "host"], app.expose.host, `a host no other app serves (${earlier} does)`);
+      else hosts.set(app.expose.host, `clusters[${i}].apps[${j}]`);
+    });
+};
+
 /** What the repository rule reads of a cluster. */
 interface RepositoriesView {
   readonly region: string;
