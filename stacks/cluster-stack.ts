@@ -143,6 +143,17 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       callerArn: caller.arn,
     });
 
+    // The DNS zone and the certificate of the exposed apps' hosts (clusters[].dns), before the
+    // add-ons: ExternalDNS's role may change records in that zone only.
+    const dns = cluster.dns
+      ? new ClusterDns(this, "dns", {
+          zoneName: cluster.dns.zoneName,
+          zoneId: cluster.dns.zoneId,
+          hosts: cluster.apps.flatMap((app) => (app.expose ? [app.expose.host] : [])),
+        })
+      : undefined;
+    if (dns) this.dns = { vpcId: network.vpc.id, zoneId: dns.zoneId, certificateArn: dns.certificateArn };
+
     // The add-ons by phase (stacks/addons/): the node group waits for the early ones, the others for it.
     const addons = new ClusterAddons(this, {
       cluster,
@@ -150,6 +161,7 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
       clusterArn: eks.cluster.arn,
       accountId: caller.accountId,
       partition,
+      zoneArn: dns?.zoneArn,
       addons: props.addons,
     });
     const earlyAddons = addons.beforeNodes();
@@ -174,16 +186,6 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
     });
 
     addons.afterNodes(nodes.nodeGroup);
-
-    // The DNS zone and the certificate of the exposed apps' hosts (clusters[].dns).
-    if (cluster.dns) {
-      const dns = new ClusterDns(this, "dns", {
-        zoneName: cluster.dns.zoneName,
-        zoneId: cluster.dns.zoneId,
-        hosts: cluster.apps.flatMap((app) => (app.expose ? [app.expose.host] : [])),
-      });
-      this.dns = { vpcId: network.vpc.id, zoneId: dns.zoneId, certificateArn: dns.certificateArn };
-    }
 
     this.ecrRepositories = Object.fromEntries(
       cluster.apps.map((app, i) => {

@@ -12,6 +12,7 @@ import { PodIdentityRole } from "./constructs/aws/pod-identity-role";
 import { DeployIdentity } from "./constructs/gitlab/deploy-identity";
 import { gitopsProject } from "./constructs/gitlab/gitops-project";
 import { eksClusterConnection, type EksClusterConnectionProps } from "./constructs/gitops/cluster-connection";
+import { ClusterVariables } from "./constructs/gitops/cluster-variables";
 import { CommitStatusToken } from "./constructs/gitops/commit-status-token";
 import { TeamAccess } from "./constructs/gitops/team-access";
 import { FluxBootstrap } from "./constructs/gitops/flux-bootstrap";
@@ -111,10 +112,11 @@ export class GitOpsStack extends ProjectStack {
     });
 
     // One Kubernetes provider for everything Terraform writes into the cluster, connected like Flux's.
-    const needsKubernetes = cluster.flux.commitStatuses || cluster.teams.length > 0;
+    const needsKubernetes = cluster.flux.commitStatuses || cluster.teams.length > 0 || cluster.dns !== undefined;
     const kubernetes = needsKubernetes ? kubernetesProvider(this, clusterAt) : undefined;
     const commitStatus = kubernetes && cluster.flux.commitStatuses ? this.commitStatusToken(cluster, kubernetes, project.id, flux) : undefined;
     const teamSecrets = kubernetes ? this.teamAccess(cluster, kubernetes, props.teamGitAccess ?? {}, flux) : [];
+    const variables = kubernetes ? this.clusterVariables(cluster, clusterOutputs, kubernetes, accountId, flux) : undefined;
 
     new RepositoryFiles(this, "manifests", {
       projectId: project.id,
@@ -135,7 +137,8 @@ export class GitOpsStack extends ProjectStack {
       // The whole chain waits for the Secret, so notifications.yaml (its last file) never names a
       // Secret that is not there yet, and a destroy removes the file before the Secret.
       // Likewise for the teams' Secrets (and namespaces), which their GitRepositories need.
-      dependsOn: [flux.bootstrap, ...(commitStatus ? [commitStatus.secret] : []), ...teamSecrets],
+      // And for the cluster variables, which the infrastructure layer substitutes from.
+      dependsOn: [flux.bootstrap, ...(commitStatus ? [commitStatus.secret] : []), ...teamSecrets, ...(variables ? [variables.configMap] : [])],
     });
 
     new TerraformOutput(this, "gitops_path", {
@@ -166,6 +169,37 @@ export class GitOpsStack extends ProjectStack {
       description: `Flux commit statuses of cluster ${cluster.name}; managed and rotated by the ${stackNames.gitops(cluster.name)} stack`,
       expirationDays: cluster.flux.commitStatusTokenDays,
       rotateBeforeDays: cluster.flux.commitStatusTokenRotateDays,
+      kubernetesProvider: kubernetes,
+      dependsOn: [flux.bootstrap],
+    });
+  }
+
+  /**
+   * The ConfigMap cluster-variables in flux-system, for a cluster with `dns`: what the
+   * infrastructure layers substitute (the load balancer controller's VPC id), and what a manifest
+   * may name (the zone, the certificate of the exposed hosts).
+   */
+  private clusterVariables(
+    cluster: ClusterSettings,
+    clusterOutputs: ClusterOutputs,
+    kubernetes: KubernetesProvider,
+    accountId: string,
+    flux: FluxBootstrap,
+  ): ClusterVariables | undefined {
+    const dns = clusterOutputs.dns;
+    if (!cluster.dns) return undefined;
+    // The cluster stack has a zone for every cluster with dns.
+    if (!dns) throw new Error(`GitOpsStack: cluster ${cluster.name} has dns, and its cluster stack no zone`);
+    return new ClusterVariables(this, "cluster-variables", {
+      variables: {
+        CLUSTER_NAME: cluster.name,
+        CLUSTER_REGION: cluster.region,
+        AWS_ACCOUNT_ID: accountId,
+        CLUSTER_VPC_ID: dns.vpcId,
+        DNS_ZONE: cluster.dns.zoneName,
+        DNS_ZONE_ID: dns.zoneId,
+        ...(dns.certificateArn ? { CERTIFICATE_ARN: dns.certificateArn } : {}),
+      },
       kubernetesProvider: kubernetes,
       dependsOn: [flux.bootstrap],
     });

@@ -12,9 +12,10 @@
  *     image-automation.yaml              one ImageUpdateAutomation for every app
  *     notifications.yaml                 Provider and Alert: commit statuses to GitLab (flux.commitStatuses),
  *                                          committed last, after Terraform created the token's Secret
- *   infrastructure/<cluster>/          the infrastructure layer: what makes the cluster usable
+ *   infrastructure/<cluster>/          the infrastructure layer: what makes the cluster usable (controllers)
  *     kustomization.yaml, cluster-autoscaler.yaml,
  *     image-repository-identity.yaml      the admission policy that keeps teams off the reflector's identity
+ *   infrastructure-configs/<cluster>/  with dns: what needs the controllers' CRDs (IngressClasses), after them
  *   tenants/<cluster>/                 the teams layer (when the cluster has teams; the folder keeps
  *                                      Flux's multi-tenancy name, see repositoryPaths)
  *     kustomization.yaml                 lists the team folders
@@ -102,6 +103,8 @@ const inFolder =
 const infrastructureFolder = (at: Place) => repositoryPaths.infrastructureLayer(at.cluster);
 const appFolder = (at: Place) => repositoryPaths.app(at.cluster, nameOf(at, "app"));
 const appAutoscalingFolder = (at: Place) => repositoryPaths.appAutoscaling(at.cluster, nameOf(at, "app"));
+const appExposeFolder = (at: Place) => repositoryPaths.appExpose(at.cluster, nameOf(at, "app"));
+const infrastructureConfigsFolder = (at: Place) => repositoryPaths.infrastructureConfigsLayer(at.cluster);
 const clusterFolder = (at: Place) => repositoryPaths.cluster(at.cluster);
 const teamFolder = (at: Place) => repositoryPaths.team(at.cluster, nameOf(at, "team"));
 
@@ -123,6 +126,36 @@ export const INFRASTRUCTURE_LAYER = {
       path: inFolder(infrastructureFolder, addon.templateFile),
     })),
     { role: "infrastructure.index", template: INDEX_FILE, owner: "terraform", path: inFolder(infrastructureFolder, INDEX_FILE) },
+  ],
+} as const satisfies TemplateLayer;
+
+/**
+ * What needs the infrastructure layer's CRDs, rendered into infrastructure-configs/<cluster>/ for a
+ * cluster with `dns` (the load balancer controller's IngressClasses), its kustomization.yaml last.
+ */
+export const INFRASTRUCTURE_CONFIGS_LAYER = {
+  templateDir: "infrastructure-configs",
+  files: [
+    {
+      role: "infrastructure-configs.ingress-classes",
+      template: "ingress-classes.yaml",
+      owner: "terraform",
+      path: inFolder(infrastructureConfigsFolder, "ingress-classes.yaml"),
+    },
+    { role: "infrastructure-configs.index", template: INDEX_FILE, owner: "terraform", path: inFolder(infrastructureConfigsFolder, INDEX_FILE) },
+  ],
+} as const satisfies TemplateLayer;
+
+/** The Flux Kustomization of the configs layer: clusters/<cluster>/infrastructure-configs.yaml, for a cluster with `dns`. */
+export const INFRASTRUCTURE_CONFIGS_SYNC_LAYER = {
+  templateDir: "cluster-infrastructure-configs",
+  files: [
+    {
+      role: "cluster.infrastructure-configs-sync",
+      template: "infrastructure-configs.yaml",
+      owner: "terraform",
+      path: (at: Place) => repositoryPaths.infrastructureConfigsSync(at.cluster),
+    },
   ],
 } as const satisfies TemplateLayer;
 
@@ -161,6 +194,15 @@ export const APP_AUTOSCALING_LAYER = {
   files: [
     { role: "app.autoscaling.hpa", template: "hpa.yaml", owner: "terraform", path: inFolder(appAutoscalingFolder, "hpa.yaml") },
     { role: "app.autoscaling.index", template: INDEX_FILE, owner: "terraform", path: inFolder(appAutoscalingFolder, INDEX_FILE) },
+  ],
+} as const satisfies TemplateLayer;
+
+/** An app's exposure (apps[].expose): its Ingress component, rendered into apps/<cluster>/<app>/expose/ before the app's kustomization.yaml. */
+export const APP_EXPOSE_LAYER = {
+  templateDir: "app-expose",
+  files: [
+    { role: "app.expose.ingress", template: "ingress.yaml", owner: "terraform", path: inFolder(appExposeFolder, "ingress.yaml") },
+    { role: "app.expose.index", template: INDEX_FILE, owner: "terraform", path: inFolder(appExposeFolder, INDEX_FILE) },
   ],
 } as const satisfies TemplateLayer;
 
@@ -269,9 +311,12 @@ export const TEAMS_SYNC_LAYER = {
 /** Every template layer: each folder of config_files/ is one of them. */
 export const ALL_LAYERS = [
   INFRASTRUCTURE_LAYER,
+  INFRASTRUCTURE_CONFIGS_LAYER,
+  INFRASTRUCTURE_CONFIGS_SYNC_LAYER,
   NAMESPACE_LAYER,
   APP_LAYER,
   APP_AUTOSCALING_LAYER,
+  APP_EXPOSE_LAYER,
   APPS_INDEX_LAYER,
   CLUSTER_LAYER,
   IMAGE_POLICY_LAYER,
@@ -331,11 +376,15 @@ export const repositoryPaths = {
   notifications: (cluster: string) => `clusters/${cluster}/notifications.yaml`,
   /** The infrastructure layer of a cluster. */
   infrastructureLayer: (cluster: string) => `infrastructure/${cluster}`,
+  /** What needs the infrastructure layer's CRDs, for a cluster with `dns`. */
+  infrastructureConfigsLayer: (cluster: string) => `infrastructure-configs/${cluster}`,
+  infrastructureConfigsSync: (cluster: string) => `clusters/${cluster}/infrastructure-configs.yaml`,
   /** The apps layer of a cluster: its kustomization.yaml, the namespaces and one folder per app. */
   appsLayer: (cluster: string) => `apps/${cluster}`,
   namespace: (cluster: string, namespace: string) => `apps/${cluster}/namespaces/${namespace}.yaml`,
   app: (cluster: string, app: string) => `apps/${cluster}/${app}`,
   appAutoscaling: (cluster: string, app: string) => `apps/${cluster}/${app}/autoscaling`,
+  appExpose: (cluster: string, app: string) => `apps/${cluster}/${app}/expose`,
   /**
    * The teams layer of a cluster: one folder per team. The folder (and clusters/<cluster>/tenants.yaml,
    * the Kustomization `tenants`, the label toolkit.fluxcd.io/tenant, the variable TENANT_NAME)

@@ -2,7 +2,8 @@
  * Names built from settings in more than one place: the constructs create resources with them and
  * the settings schema checks them against AWS length limits, so both must build them the same way.
  */
-import { ADDONS } from "./addons";
+import { ADDONS, isInstalledOn } from "./addons";
+import type { ClusterSettings } from "./settings/schema";
 
 /** The EKS node group of a cluster: "<cluster>-<node group>". */
 export function nodeGroupName(clusterName: string, groupName: string): string {
@@ -112,10 +113,11 @@ export function accountWideRoleNames(cluster: {
   readonly name: string;
   readonly nodeGroup: { readonly name: string };
   readonly teams: readonly { readonly name: string; readonly ecrRepositories: readonly string[] }[];
+  readonly dns?: ClusterSettings["dns"];
 }): { readonly name: string; readonly from: readonly (string | number)[] }[] {
   return [
     { name: nodeRoleName(nodeGroupName(cluster.name, cluster.nodeGroup.name)), from: ["nodeGroup", "name"] },
-    ...ADDONS.flatMap((addon) => (addon.identity ? [{ name: addon.identity.roleName(cluster.name), from: ["name"] }] : [])),
+    ...ADDONS.flatMap((addon) => (addon.identity && isInstalledOn(addon, cluster) ? [{ name: addon.identity.roleName(cluster.name), from: ["name"] }] : [])),
     { name: controllerRoleNames.imageReflector(cluster.name), from: ["name"] },
     { name: flowLogsRoleName(cluster.name), from: ["name"] },
     ...cluster.teams

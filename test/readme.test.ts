@@ -171,9 +171,11 @@ function addonVersionProblems(readme: string, addons: readonly Addon[]): string[
   for (const addon of fluxAddons(addons)) {
     const file = `\`stacks/addons/${addon.name}.ts\``;
     const chart = `\`${addon.chart.name}\` ${addon.chart.version} from \`${addon.chart.repository}\``;
-    const images = Object.entries(addon.imageTags)
-      .map(([minor, tag], i) => (i === 0 ? `${tag} (Kubernetes ${minor})` : `${tag} (${minor})`))
-      .join(", ");
+    const images = addon.imageTags
+      ? Object.entries(addon.imageTags)
+          .map(([minor, tag], i) => (i === 0 ? `${tag} (Kubernetes ${minor})` : `${tag} (${minor})`))
+          .join(", ")
+      : `\`${addon.chartImage}\`, the chart's own`;
     for (const [what, version] of [
       [`${addon.title} chart`, chart],
       [`${addon.title} image`, images],

@@ -28,6 +28,8 @@ export interface AddonPolicyContext {
   readonly accountId: string;
   /** The cluster's name as the settings give it (a plain string: it goes into ARNs and tag keys). */
   readonly clusterName: string;
+  /** ARN of the cluster's Route53 zone (usually a token), for a cluster with `dns`. */
+  readonly zoneArn?: string;
 }
 
 /** The AWS role one service account of the add-on assumes through EKS Pod Identity (a PodIdentityRole). */
@@ -63,11 +65,19 @@ export interface EksAddonIdentity extends AddonIdentity {
   readonly association: "addon" | "resource";
 }
 
+/** What decides whether a cluster gets an add-on (read before validation is complete too, by the role-name rule). */
+export type AddonClusterView = Pick<ClusterSettings, "dns">;
+
 interface AddonBase {
   /** The add-on's name: the EKS add-on name, or the Helm release of a Flux-installed one. */
   readonly name: string;
   /** Its name in prose (messages, the README). */
   readonly title: string;
+  /**
+   * Whether a cluster gets it (the settings decide, e.g. `dns` for what serves exposed apps).
+   * @default - every cluster
+   */
+  readonly installedOn?: (cluster: AddonClusterView) => boolean;
 }
 
 /** An EKS managed add-on, at EKS's default version for the cluster's Kubernetes version or at `eks.addonVersions[name]`. */
@@ -114,10 +124,16 @@ export interface FluxAddonUnit extends AddonBase {
   readonly templateFile: string;
   readonly chart: HelmChart;
   /**
-   * The image tag per Kubernetes minor version. A Kubernetes version missing here is refused by the
-   * settings (see supportedKubernetesVersions).
+   * The image tag per Kubernetes minor version, for an add-on whose release must match the control
+   * plane's. A Kubernetes version missing here is refused by the settings (see supportedKubernetesVersions).
+   * @default - the chart's own image, whatever the Kubernetes version
    */
-  readonly imageTags: Readonly<Record<string, string>>;
+  readonly imageTags?: Readonly<Record<string, string>>;
+  /**
+   * The image the chart's pinned version installs, for an add-on without imageTags (the README's versions table).
+   * @default - none: the add-on has imageTags
+   */
+  readonly chartImage?: string;
   /**
    * The values of its template, besides the layer's own (CLUSTER_NAME, REGION); the placeholders
    * are its own, no other add-on's.

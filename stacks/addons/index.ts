@@ -5,11 +5,14 @@
  * names in it. Adding an add-on is a file of stacks/addons/ and a line here (and, for a Flux one,
  * its template in config_files/infrastructure/).
  */
-import type { Addon, EksAddonUnit, FluxAddonUnit } from "./addon";
+import type { ClusterSettings } from "../settings/schema";
+import type { Addon, AddonClusterView, EksAddonUnit, FluxAddonUnit } from "./addon";
 import { awsEbsCsiDriver } from "./aws-ebs-csi-driver";
+import { awsLoadBalancerController } from "./aws-load-balancer-controller";
 import { clusterAutoscaler } from "./cluster-autoscaler";
 import { coredns } from "./coredns";
 import { eksPodIdentityAgent } from "./eks-pod-identity-agent";
+import { externalDns } from "./external-dns";
 import { kubeProxy } from "./kube-proxy";
 import { metricsServer } from "./metrics-server";
 import { vpcCni } from "./vpc-cni";
@@ -17,7 +20,17 @@ import { vpcCni } from "./vpc-cni";
 export type { Addon, AddonIdentity, AddonPhase, EksAddonIdentity, EksAddonUnit, FluxAddonUnit } from "./addon";
 
 /** Every add-on of every cluster, in install order. */
-export const ADDONS: readonly Addon[] = [vpcCni, kubeProxy, eksPodIdentityAgent, coredns, awsEbsCsiDriver, metricsServer, clusterAutoscaler];
+export const ADDONS: readonly Addon[] = [
+  vpcCni,
+  kubeProxy,
+  eksPodIdentityAgent,
+  coredns,
+  awsEbsCsiDriver,
+  metricsServer,
+  clusterAutoscaler,
+  awsLoadBalancerController,
+  externalDns,
+];
 
 /** The EKS add-ons of a registry, in its order. */
 export function eksAddons(addons: readonly Addon[] = ADDONS): EksAddonUnit[] {
@@ -29,6 +42,16 @@ export function fluxAddons(addons: readonly Addon[] = ADDONS): FluxAddonUnit[] {
   return addons.filter((a): a is FluxAddonUnit => a.installedBy === "flux");
 }
 
+/** Whether `cluster` gets `addon` (its installedOn; every cluster without one). */
+export function isInstalledOn(addon: Addon, cluster: AddonClusterView): boolean {
+  return addon.installedOn?.(cluster) ?? true;
+}
+
+/** The add-ons of a registry that `cluster` gets, in its order. */
+export function installedAddons(cluster: ClusterSettings, addons: readonly Addon[] = ADDONS): Addon[] {
+  return addons.filter((a) => isInstalledOn(a, cluster));
+}
+
 /** The names `eks.addonVersions` accepts: the EKS add-ons, in the registry's order. */
 export const EKS_ADDON_NAMES = eksAddons().map((a) => a.name) as [string, ...string[]];
 
@@ -37,7 +60,7 @@ export const EKS_ADDON_NAMES = eksAddons().map((a) => a.name) as [string, ...str
  * settings accept only these. Undefined when no add-on pins images per version (then any is fine).
  */
 export function supportedKubernetesVersions(addons: readonly Addon[] = ADDONS): string[] | undefined {
-  const pinning = fluxAddons(addons).map((a) => Object.keys(a.imageTags));
+  const pinning = fluxAddons(addons).flatMap((a) => (a.imageTags ? [Object.keys(a.imageTags)] : []));
   if (pinning.length === 0) return undefined;
   return pinning[0].filter((version) => pinning.every((versions) => versions.includes(version)));
 }
@@ -45,6 +68,7 @@ export function supportedKubernetesVersions(addons: readonly Addon[] = ADDONS): 
 /** Who pins the images the Kubernetes version must have, for the settings' message: "stacks/addons/<name>.ts pins a <title> image". */
 export function kubernetesVersionPinners(addons: readonly Addon[] = ADDONS): string {
   return fluxAddons(addons)
+    .filter((a) => a.imageTags)
     .map((a) => `stacks/addons/${a.name}.ts pins a ${a.title} image`)
     .join(" and ");
 }

@@ -1,6 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
-import { type Addon, type AddonIdentity, ADDONS, eksAddons, type EksAddonUnit } from "../addons";
+import { type Addon, type AddonIdentity, ADDONS, eksAddons, type EksAddonUnit, installedAddons } from "../addons";
 import { EksAddon } from "../constructs/aws/eks-addon";
 import { managedPolicyArn } from "../constructs/aws/iam";
 import { PodIdentityRole } from "../constructs/aws/pod-identity-role";
@@ -17,6 +17,11 @@ export interface ClusterAddonsProps {
   readonly accountId: string;
   /** The AWS partition (usually a token). */
   readonly partition: string;
+  /**
+   * ARN of the cluster's Route53 zone, for a cluster with `dns` (ExternalDNS may change records there only).
+   * @default - none
+   */
+  readonly zoneArn?: string;
   /**
    * The add-ons, in order.
    * @default ADDONS (stacks/addons/index.ts)
@@ -51,7 +56,8 @@ export class ClusterAddons {
     private readonly stack: Construct,
     private readonly props: ClusterAddonsProps,
   ) {
-    this.addons = props.addons ?? ADDONS;
+    // Only what this cluster gets: an add-on for exposed apps needs `dns`, say.
+    this.addons = installedAddons(props.cluster, props.addons ?? ADDONS);
   }
 
   /** Installs the before-nodes add-ons; returns them in the registry's order, for the node group to wait for. */
@@ -87,7 +93,9 @@ export class ClusterAddons {
       serviceAccount: identity.serviceAccount,
       roleName: identity.roleName(cluster.name),
       ...(identity.managedPolicies ? { managedPolicyArns: identity.managedPolicies.map((name) => managedPolicyArn(partition, name)) } : {}),
-      ...(identity.inlinePolicy ? { inlinePolicy: identity.inlinePolicy({ partition, region: cluster.region, accountId, clusterName: cluster.name }) } : {}),
+      ...(identity.inlinePolicy
+        ? { inlinePolicy: identity.inlinePolicy({ partition, region: cluster.region, accountId, clusterName: cluster.name, zoneArn: this.props.zoneArn }) }
+        : {}),
       associate,
     });
     this.identities.set(identity.id, { role, ready: role.association ? [role.association] : role.permissions });

@@ -1,5 +1,6 @@
 import {
   APP_AUTOSCALING_LAYER,
+  APP_EXPOSE_LAYER,
   APP_LAYER,
   APPS_INDEX_LAYER,
   CLUSTER_LAYER,
@@ -7,6 +8,8 @@ import {
   fileWithRole,
   type FileRole,
   IMAGE_POLICY_LAYER,
+  INFRASTRUCTURE_CONFIGS_LAYER,
+  INFRASTRUCTURE_CONFIGS_SYNC_LAYER,
   INFRASTRUCTURE_LAYER,
   NAMESPACE_LAYER,
   NOTIFICATIONS_LAYER,
@@ -27,10 +30,12 @@ import {
   appsIndexTemplateValues,
   clusterTemplateValues,
   imagePolicyTemplateValues,
+  infrastructureRoles,
   infrastructureTemplateValues,
   namespaceTemplateValues,
   notificationsTemplateValues,
 } from "./values";
+import { appExposeTemplateValues, infrastructureConfigsTemplateValues } from "./expose-values";
 import { teamFolderRoles, teamsTemplateValues, teamTemplateValues } from "./team-values";
 
 /** The URL of each app's ECR repository, by app name (usually cross-stack references). */
@@ -108,19 +113,26 @@ export function renderClusterFiles(
     const place = { ...at, app: app.name };
     const values = appTemplateValues(cluster, app, urlOf(app.name));
     const autoscaling = app.autoscaling ? renderAt(APP_AUTOSCALING_LAYER, place, values, options) : [];
-    // The autoscaling component before the app's kustomization.yaml that lists it.
-    return insertBefore(renderAt(APP_LAYER, place, values, options), "app.index", autoscaling);
+    const expose = app.expose ? renderAt(APP_EXPOSE_LAYER, place, { ...values, ...appExposeTemplateValues(cluster, app) }, options) : [];
+    // The components before the app's kustomization.yaml that lists them.
+    return insertBefore(renderAt(APP_LAYER, place, values, options), "app.index", [...autoscaling, ...expose]);
   });
   const clusterFiles = renderAt(CLUSTER_LAYER, at, clusterTemplateValues(cluster, gitlab), options);
   const teams = teamLayer(cluster, gitlab, options);
 
+  // With dns: the configs layer (IngressClasses) after the controllers' layer, and its Kustomization after theirs.
+  const configs = cluster.dns ? renderAt(INFRASTRUCTURE_CONFIGS_LAYER, at, infrastructureConfigsTemplateValues(cluster), options) : [];
+  const configsSync = cluster.dns ? renderAt(INFRASTRUCTURE_CONFIGS_SYNC_LAYER, at, infrastructureConfigsTemplateValues(cluster), options) : [];
+
   return [
-    ...renderAt(INFRASTRUCTURE_LAYER, at, infrastructureTemplateValues(cluster), options),
+    ...renderAt(INFRASTRUCTURE_LAYER, at, infrastructureTemplateValues(cluster), { ...options, only: infrastructureRoles(cluster) }),
+    ...configs,
     ...teams.layer,
     ...appNamespaces(cluster).flatMap((ns) => renderAt(NAMESPACE_LAYER, { ...at, namespace: ns.namespace }, namespaceTemplateValues(cluster, ns), options)),
     ...apps,
     ...renderAt(APPS_INDEX_LAYER, at, appsIndexTemplateValues(cluster), options),
     fileWithRole(clusterFiles, "cluster.infrastructure-sync"),
+    ...configsSync,
     fileWithRole(clusterFiles, "cluster.apps-sync"),
     ...teams.sync,
     ...cluster.apps.flatMap((app) => renderAt(IMAGE_POLICY_LAYER, { ...at, app: app.name }, imagePolicyTemplateValues(cluster, app, urlOf(app.name)), options)),

@@ -58,6 +58,12 @@ export interface RenderOptions {
    * @default config_files/ of this repository
    */
   readonly templatesRoot?: string;
+  /**
+   * The roles of the files to render, for a layer of which a cluster gets only some (the add-ons
+   * installed on it); the folder must still hold every declared template.
+   * @default - every file of the layer
+   */
+  readonly only?: readonly string[];
 }
 
 /** The templates directory of this repository. */
@@ -99,15 +105,17 @@ export function renderLayer(layer: TemplateLayer, values: TemplateValues, option
   ];
   if (problems.length > 0) throw new TemplateError(problems);
 
-  return layer.files.map(({ role, template: rel, owner }) => {
-    const file = label(rel);
-    const template = fs.readFileSync(path.join(dir, ...rel.split("/")), "utf8");
-    checkTemplate(template, file, owner);
-    const content = renderTemplate(template, values, { escape: options.escape, file });
-    // The values must not break the YAML either (a quote, a colon, a newline in the wrong place).
-    checkManifests(renderTemplate(template, values, { escape: "none", file }), file, " after filling in the placeholders");
-    return { role, template: rel, content, owner };
-  });
+  return layer.files
+    .filter((f) => options.only?.includes(f.role) ?? true)
+    .map(({ role, template: rel, owner }) => {
+      const file = label(rel);
+      const template = fs.readFileSync(path.join(dir, ...rel.split("/")), "utf8");
+      checkTemplate(template, file, owner);
+      const content = renderTemplate(template, values, { escape: options.escape, file });
+      // The values must not break the YAML either (a quote, a colon, a newline in the wrong place).
+      checkManifests(renderTemplate(template, values, { escape: "none", file }), file, " after filling in the placeholders");
+      return { role, template: rel, content, owner };
+    });
 }
 
 /** A template, before any value is filled in: Kubernetes YAML, with a setter marker exactly when Flux owns it. */

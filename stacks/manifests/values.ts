@@ -1,5 +1,5 @@
-import { ADDONS, type Addon, fluxAddons } from "../addons";
-import { INFRASTRUCTURE_LAYER, pathOf, relativePath, repositoryPaths } from "../layout";
+import { ADDONS, type Addon, fluxAddons, installedAddons } from "../addons";
+import { type FileRole, INFRASTRUCTURE_LAYER, pathOf, relativePath, repositoryPaths } from "../layout";
 import { COMMIT_STATUS_TOKEN_SECRET, logicalImageName } from "../naming";
 import type { AppSettings, ClusterSettings, GitLabSettings } from "../settings/schema";
 
@@ -30,8 +30,10 @@ export interface AppTemplateValues extends Values {
   readonly MEMORY_REQUEST: string;
   readonly CPU_LIMIT: string;
   readonly MEMORY_LIMIT: string;
-  /** The kustomize components of the app, as a flow sequence: ["image"] or ["image", "autoscaling"]. */
+  /** The kustomize components of the app, as a flow sequence: "image", then "autoscaling" and "expose" when it has them. */
   readonly APP_COMPONENTS: string;
+  /** The path of the app's readiness and liveness probes (the load balancer checks it too). */
+  readonly PROBE_PATH: string;
   readonly MIN_REPLICAS: string;
   readonly MAX_REPLICAS: string;
   readonly TARGET_CPU_UTILIZATION: string;
@@ -76,6 +78,13 @@ export interface ClusterTemplateValues extends Values {
   readonly IMAGE_UPDATE_INTERVAL: string;
   readonly COMMIT_AUTHOR_NAME: string;
   readonly COMMIT_AUTHOR_EMAIL: string;
+  /**
+   * "true" for a cluster with the configs layer (and the ConfigMap cluster-variables): `dns`; then
+   * the apps wait for infrastructure-configs and the infrastructure layer substitutes the variables.
+   */
+  readonly CONFIGS_LAYER: "true" | "false";
+  /** The other value of CONFIGS_LAYER, for the sections of a cluster without it. */
+  readonly NO_CONFIGS_LAYER: "true" | "false";
 }
 
 /** Values of config_files/image-policy/, rendered once per app into clusters/<cluster>/images/<app>.yaml. */
@@ -100,6 +109,9 @@ export interface NotificationsTemplateValues extends Values {
   readonly TOKEN_SECRET_NAME: string;
 }
 
+/** The path the app's probes ask (config_files/app/deployment.yaml), and its load balancer's health check. */
+export const APP_PROBE_PATH = "/";
+
 /** A JSON flow sequence, which is also YAML. */
 export const flowList = (items: readonly string[]) => JSON.stringify(items);
 
@@ -121,7 +133,8 @@ export function appTemplateValues(cluster: ClusterSettings, app: AppSettings, ec
     MEMORY_REQUEST: app.resources.memoryRequest,
     CPU_LIMIT: app.resources.cpuLimit,
     MEMORY_LIMIT: app.resources.memoryLimit,
-    APP_COMPONENTS: flowList(app.autoscaling ? ["image", "autoscaling"] : ["image"]),
+    APP_COMPONENTS: flowList(["image", ...(app.autoscaling ? ["autoscaling"] : []), ...(app.expose ? ["expose"] : [])]),
+    PROBE_PATH: APP_PROBE_PATH,
     MIN_REPLICAS: String(scaling.minReplicas),
     MAX_REPLICAS: String(scaling.maxReplicas),
     TARGET_CPU_UTILIZATION: String(scaling.targetCpuUtilization),
@@ -151,11 +164,23 @@ export function appsIndexTemplateValues(cluster: ClusterSettings): AppsIndexTemp
   };
 }
 
+/**
+ * The roles of the infrastructure layer's files a cluster gets, in commit order: the layer's own,
+ * and those of the Flux add-ons installed on it (an add-on for exposed apps needs `dns`).
+ */
+export function infrastructureRoles(cluster: ClusterSettings, addons: readonly Addon[] = ADDONS): FileRole[] {
+  const installed = new Set(fluxAddons(installedAddons(cluster, addons)).map((a) => `infrastructure.${a.name}`));
+  const addonRoles = new Set(fluxAddons(addons).map((a) => `infrastructure.${a.name}`));
+  return INFRASTRUCTURE_LAYER.files.map((f) => f.role).filter((role) => !addonRoles.has(role) || installed.has(role));
+}
+
 export function infrastructureTemplateValues(cluster: ClusterSettings, addons: readonly Addon[] = ADDONS): InfrastructureTemplateValues {
   const index = pathOf("infrastructure.index", { cluster: cluster.name });
-  const listed = INFRASTRUCTURE_LAYER.files.filter((f) => f.role !== "infrastructure.index").map((f) => relativePath(index, f.path({ cluster: cluster.name })));
+  const listed = infrastructureRoles(cluster, addons)
+    .filter((role) => role !== "infrastructure.index")
+    .map((role) => relativePath(index, pathOf(role, { cluster: cluster.name })));
   const values: Record<string, string | readonly string[]> = { CLUSTER_NAME: cluster.name, REGION: cluster.region, INFRASTRUCTURE_RESOURCES: listed };
-  for (const addon of fluxAddons(addons)) {
+  for (const addon of fluxAddons(installedAddons(cluster, addons))) {
     for (const [placeholder, value] of Object.entries(addon.templateValues(cluster))) {
       // Every template of the layer gets every value: one add-on must not change another's.
       if (placeholder in values) throw new Error(`add-on ${addon.name}: placeholder ${placeholder} is the layer's or another add-on's`);
@@ -179,6 +204,8 @@ export function clusterTemplateValues(cluster: ClusterSettings, gitlab: GitLabSe
     IMAGE_UPDATE_INTERVAL: cluster.flux.imageUpdateInterval,
     COMMIT_AUTHOR_NAME: gitlab.commitAuthor.name,
     COMMIT_AUTHOR_EMAIL: gitlab.commitAuthor.email,
+    CONFIGS_LAYER: cluster.dns ? "true" : "false",
+    NO_CONFIGS_LAYER: cluster.dns ? "false" : "true",
   };
 }
 

@@ -109,12 +109,13 @@ describe("the add-on registry", () => {
 
   test("GIVEN each unit THEN it is stacks/addons/<name>.ts, and every file of stacks/addons/ but the declaration and the registry is a unit listed", () => {
     const dir = path.resolve(__dirname, "..", "..", "stacks", "addons");
-    const units = fs.readdirSync(dir).filter((f) => f !== "addon.ts" && f !== "index.ts");
+    const units = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "addon.ts" && f !== "index.ts");
     expect(units.sort()).toEqual(ADDONS.map((a) => `${a.name}.ts`).sort());
   });
 
   test("GIVEN the Flux add-ons THEN each template is in the infrastructure layer, listed by its rendered kustomization.yaml, before it", () => {
-    const rendered = renderLayer(INFRASTRUCTURE_LAYER, infrastructureTemplateValues(testCluster()));
+    // A cluster with dns gets every Flux add-on.
+    const rendered = renderLayer(INFRASTRUCTURE_LAYER, infrastructureTemplateValues(testCluster({ dns: { zoneName: "apps.example.com" } })));
     const kustomization = parse(rendered.find((f) => f.role === "infrastructure.index")!.content) as { resources: string[] };
     const layerFiles = INFRASTRUCTURE_LAYER.files.map((f) => f.template);
     // The index lists every other file of the layer, in commit order: an add-on's template is listed by declaring it.
@@ -129,7 +130,13 @@ describe("the add-on registry", () => {
 
   test("GIVEN a Flux add-on's images THEN each tag's minor is its Kubernetes minor, and the settings accept exactly the versions every one pins", () => {
     for (const addon of fluxAddons()) {
-      for (const [minor, tag] of Object.entries(addon.imageTags))
+      // Pinned per Kubernetes minor, or the chart's own image, said: one of the two.
+      expect([addon.name, addon.imageTags === undefined, addon.chartImage === undefined]).toEqual([
+        addon.name,
+        addon.chartImage !== undefined,
+        addon.imageTags !== undefined,
+      ]);
+      for (const [minor, tag] of Object.entries(addon.imageTags ?? {}))
         expect([addon.name, tag]).toEqual([addon.name, expect.stringMatching(new RegExp(`^v${minor.replace(".", "\\.")}\\.\\d+$`))]);
     }
     const supported = supportedKubernetesVersions() ?? [];
@@ -148,7 +155,13 @@ describe("the add-on registry", () => {
   });
 
   test("GIVEN each identity's inline policy THEN it is JSON that grants no wildcard action", () => {
-    const context = { partition: "aws", region: "us-west-2", accountId: "111122223333", clusterName: "prod" };
+    const context = {
+      partition: "aws",
+      region: "us-west-2",
+      accountId: "111122223333",
+      clusterName: "prod",
+      zoneArn: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+    };
     for (const identity of ADDONS.flatMap((a) => (a.identity?.inlinePolicy ? [a.identity] : []))) {
       const policy = JSON.parse(identity.inlinePolicy!(context)) as { Statement: { Action: string | string[] }[] };
       const actions = policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));

@@ -25,7 +25,7 @@ function templatesOnDisk(): string[] {
     .sort();
 }
 
-/** A cluster with every kind of file: apps with and without autoscaling, teams with one and several namespaces, an ECR reader, commit statuses. */
+/** A cluster with every kind of file: apps with and without autoscaling, one exposed (dns), teams with one and several namespaces, an ECR reader, commit statuses. */
 function richClusterFiles() {
   const settings = parseSettings({
     ...MINIMAL_SETTINGS,
@@ -33,8 +33,9 @@ function richClusterFiles() {
       {
         name: "prod",
         flux: { commitStatuses: true },
+        dns: { zoneName: "apps.example.com" },
         apps: [
-          { name: "web", namespace: "shop" },
+          { name: "web", namespace: "shop", expose: { host: "web.apps.example.com" } },
           { name: "api", namespace: "api", autoscaling: {} },
         ],
         teams: [
