@@ -7,6 +7,7 @@
  *     flux-system/                       this folder (it has no kustomization.yaml, so
  *     infrastructure.yaml                kustomize-controller generates one listing every YAML file
  *     apps.yaml                          below it and taking flux-system/ as one entry)
+ *     infrastructure-configs.yaml        with dns: the configs layer's Kustomization, after infrastructure
  *     tenants.yaml                       the teams layer's Kustomization (when the cluster has teams)
  *     images/<app>.yaml                  ImageRepository and ImagePolicy of one app
  *     image-automation.yaml              one ImageUpdateAutomation for every app
@@ -28,6 +29,7 @@
  *     <app>/kustomization.yaml, deployment.yaml, service.yaml
  *     <app>/image/kustomization.yaml     the image name and tag: the only file Flux rewrites
  *     <app>/autoscaling/                 a HorizontalPodAutoscaler component, when the app asks for one
+ *     <app>/expose/                      an Ingress component (and its NetworkPolicy), when the app is exposed
  *
  * Why this split: kustomize-controller builds a path all-or-nothing, and the Flux provider
  * re-bootstraps (and then fails) whenever flux-system is not Ready. Keeping the manifests out of

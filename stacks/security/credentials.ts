@@ -21,7 +21,11 @@ export type CredentialBlock = keyof typeof CREDENTIAL_BLOCKS;
  * Block types whose provider schema marks an attribute sensitive, but whose state holds nothing
  * that grants access, with the reason.
  */
-export const SENSITIVE_BUT_NOT_CREDENTIALS: Readonly<Record<string, string>> = {};
+export const SENSITIVE_BUT_NOT_CREDENTIALS: Readonly<Record<string, string>> = {
+  // Its schema's sensitive attribute is private_key, for importing a certificate of one's own.
+  "resource.aws_acm_certificate":
+    "the exposed hosts' certificate, issued by ACM (stacks/constructs/aws/cluster-dns.ts): ACM keeps its private key, which cannot be exported; the state holds the ARN and the public certificate, never a key (private_key is for imported certificates, never set here)",
+};
 
 /** The part of a synthesized stack (cdk.tf.json) this reads. */
 export interface SynthesizedStack {

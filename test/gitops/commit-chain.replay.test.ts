@@ -218,6 +218,85 @@ if (!kustomize) {
       });
     });
 
+    describe("GIVEN a cluster with a DNS zone and two exposed apps (one internal) and one that is not", () => {
+      const exposed = () =>
+        parseSettings({
+          ...MINIMAL_SETTINGS,
+          clusters: [
+            {
+              name: "test-cluster",
+              dns: { zoneName: "apps.example.com" },
+              apps: [
+                { name: "shop", expose: { host: "shop.apps.example.com" } },
+                { name: "admin", ecr: { repositoryName: "admin-repo" }, expose: { host: "admin.apps.example.com", internal: true } },
+                { name: "worker", ecr: { repositoryName: "worker-repo" } },
+              ],
+            },
+          ],
+        });
+      /** Each state's Kustomizations whose dependsOn names one that state does not have (Flux would wait for it forever). */
+      const danglingDependencies = (commits: readonly Commit[], from: number): string[] =>
+        statesOf(commits)
+          .slice(from)
+          .flatMap(({ after, tree }) => {
+            const root = writeTree(tree);
+            try {
+              const built = buildLikeFlux(kustomize, root, repositoryPaths.cluster("test-cluster"));
+              if (!built.ok) return [`after ${after}: ${built.error}`];
+              const kustomizations = built.objects.filter((o) => o.kind === "Kustomization");
+              const names = new Set(kustomizations.map((k) => k.metadata.name));
+              return kustomizations.flatMap((k) =>
+                ((k.spec.dependsOn as { name: string }[] | undefined) ?? [])
+                  .filter((d) => !names.has(d.name))
+                  .map((d) => `after ${after}: ${k.metadata.name} depends on ${d.name}, absent`),
+              );
+            } finally {
+              fs.rmSync(root, { recursive: true, force: true });
+            }
+          });
+
+      test("WHEN deployed THEN every commit builds and no Kustomization waits for one not there; the layers are controllers, then IngressClasses, then the apps with their Ingresses", () => {
+        const commits = deployOf(exposed());
+        expect(replay(commits, 0)).toEqual([]);
+        expect(danglingDependencies(commits, BOOTSTRAP)).toEqual([]);
+        const tree = treeAfter(commits);
+        const root = writeTree(tree);
+        try {
+          const layer = (p: string) => {
+            const built = buildLikeFlux(kustomize, root, p);
+            if (!built.ok) throw new Error(built.error);
+            return built.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`).sort();
+          };
+          expect(layer(repositoryPaths.infrastructureLayer("test-cluster"))).toEqual(
+            expect.arrayContaining(["HelmRelease/flux-system/aws-load-balancer-controller", "HelmRelease/flux-system/external-dns"]),
+          );
+          expect(layer(repositoryPaths.infrastructureConfigsLayer("test-cluster"))).toEqual([
+            "IngressClass//alb",
+            "IngressClass//alb-internal",
+            "IngressClassParams//alb",
+            "IngressClassParams//alb-internal",
+          ]);
+          const apps = layer(repositoryPaths.appsLayer("test-cluster"));
+          expect(apps.filter((o) => /^(Ingress|NetworkPolicy)\/apps\/(shop|admin|worker)/.test(o))).toEqual([
+            "Ingress/apps/admin",
+            "Ingress/apps/shop",
+            "NetworkPolicy/apps/admin-from-load-balancer",
+            "NetworkPolicy/apps/shop-from-load-balancer",
+          ]);
+        } finally {
+          fs.rmSync(root, { recursive: true, force: true });
+        }
+      });
+
+      test("WHEN destroyed, the files removed in reverse order THEN every state builds and no Kustomization waits for one not there", () => {
+        const commits = deployOf(exposed());
+        const removals = [...commits.slice(BOOTSTRAP)].reverse().map((f) => fileCommit(f.label, undefined));
+        const destroy = [...commits, ...removals];
+        expect(replay(destroy, commits.length)).toEqual([]);
+        expect(danglingDependencies(destroy, commits.length)).toEqual([]);
+      });
+    });
+
     describe("GIVEN a cluster with two teams (one with two namespaces, one with an ECR repository)", () => {
       const teams = (which: string[]) =>
         parseSettings({

@@ -79,6 +79,17 @@ if ("missing" in checkov) {
       for (const [label, settings] of [
         ["committed", exampleSettings()],
         ["fleet", twoClusters()],
+        // Exposed apps: the zone, the certificate, the controllers' roles.
+        [
+          "exposed",
+          exampleSettings({
+            dns: { zoneName: "apps.example.com" },
+            apps: [
+              { expose: { host: "nginx.apps.example.com" } },
+              { name: "admin", ecr: { repositoryName: "admin-repo" }, expose: { host: "admin.apps.example.com", internal: true } },
+            ],
+          }),
+        ],
       ] as const) {
         for (const [name, json] of Object.entries(synthApp(settings))) addStack(`terraform/${label}/${name}/main.tf.json`, json);
       }

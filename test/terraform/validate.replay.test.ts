@@ -17,7 +17,7 @@ import { cutProviders, providerOf, synthesizeStacks, type TerraformJson } from "
  * Every synthesized stack, whole, through the real providers, offline (./terraform/providers.ts):
  * `terraform validate`, and the schema check validate lacks (./terraform/schema-check.ts: every key
  * of every provider block, resource and data source, nested, against `terraform providers schema
- * -json`), for the committed settings, two clusters, and a fleet with apps and teams.
+ * -json`), for the committed settings, two clusters, and a fleet with apps, exposed apps and teams.
  *
  * Only the blocks of a provider that cannot be had here are cut out (GitLab: its source is not
  * public where this runs), each reference to them pointed at a built-in stand-in
@@ -61,7 +61,9 @@ const fleets: [string, Settings][] = [
       clusters: [
         {
           name: "us",
-          apps: [{}, { name: "api", autoscaling: {} }],
+          // Exposed apps: the zone, the certificate and its validation records, the controllers' roles.
+          dns: { zoneName: "apps.example.com" },
+          apps: [{ expose: { host: "nginx.apps.example.com" } }, { name: "api", autoscaling: {}, expose: { host: "api.apps.example.com", internal: true } }],
           teams: [{ name: "payments", gitlabProject: "teams/payments", ecrRepositories: ["payments/api"] }],
         },
         {
