@@ -113,6 +113,21 @@ export interface HelmChart {
 }
 
 /**
+ * The placeholders every Flux add-on's template has for its chart and service account, named after
+ * the add-on (`<PREFIX>_REPOSITORY`, `_CHART`, `_CHART_VERSION`, `_SERVICE_ACCOUNT`), so that no two
+ * add-ons share one.
+ */
+export function chartTemplateValues(prefix: string, chart: HelmChart, serviceAccount: string): AddonTemplateValues {
+  return {
+    [`${prefix}_REPOSITORY`]: chart.repository,
+    [`${prefix}_CHART`]: chart.name,
+    [`${prefix}_CHART_VERSION`]: chart.version,
+    /** The service account its Pod Identity role is associated with. */
+    [`${prefix}_SERVICE_ACCOUNT`]: serviceAccount,
+  };
+}
+
+/**
  * A HelmRelease (with its HelmRepository) that Flux installs from the GitOps repository's
  * infrastructure layer. The role of its identity is created by the cluster stack, with its own
  * association.

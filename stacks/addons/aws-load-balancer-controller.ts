@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { AddonPolicyContext, FluxAddonUnit } from "./addon";
+import { type AddonPolicyContext, chartTemplateValues, type FluxAddonUnit } from "./addon";
 
 /*
  * The AWS Load Balancer Controller, installed by Flux in the infrastructure layer on a cluster with
@@ -54,11 +54,5 @@ export const awsLoadBalancerController: FluxAddonUnit = {
     roleName: (cluster) => `${cluster}-aws-lb-controller`,
     inlinePolicy: loadBalancerControllerPolicy,
   },
-  templateValues: () => ({
-    LOAD_BALANCER_CONTROLLER_REPOSITORY: CHART.repository,
-    LOAD_BALANCER_CONTROLLER_CHART: CHART.name,
-    LOAD_BALANCER_CONTROLLER_CHART_VERSION: CHART.version,
-    /** The service account its Pod Identity role is associated with. */
-    LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
-  }),
+  templateValues: () => chartTemplateValues("LOAD_BALANCER_CONTROLLER", CHART, SERVICE_ACCOUNT),
 };

@@ -1,5 +1,5 @@
 import { policyDocument } from "../constructs/aws/iam";
-import type { AddonPolicyContext, FluxAddonUnit } from "./addon";
+import { type AddonPolicyContext, chartTemplateValues, type FluxAddonUnit } from "./addon";
 
 /*
  * The Cluster Autoscaler, installed by Flux in the infrastructure layer
@@ -91,13 +91,9 @@ export const clusterAutoscaler: FluxAddonUnit = {
     // The settings schema accepts only Kubernetes versions this table has.
     if (!imageTag) throw new Error(`no Cluster Autoscaler image for Kubernetes ${cluster.eks.kubernetesVersion}`);
     return {
-      CLUSTER_AUTOSCALER_REPOSITORY: CHART.repository,
-      CLUSTER_AUTOSCALER_CHART: CHART.name,
-      CLUSTER_AUTOSCALER_CHART_VERSION: CHART.version,
+      ...chartTemplateValues("CLUSTER_AUTOSCALER", CHART, SERVICE_ACCOUNT),
       /** The autoscaler release for the cluster's Kubernetes minor version. */
       CLUSTER_AUTOSCALER_IMAGE_TAG: imageTag,
-      /** The service account its Pod Identity role is associated with. */
-      CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
     };
   },
 };

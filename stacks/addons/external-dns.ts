@@ -1,5 +1,5 @@
 import { policyDocument } from "../constructs/aws/iam";
-import type { AddonPolicyContext, FluxAddonUnit } from "./addon";
+import { type AddonPolicyContext, chartTemplateValues, type FluxAddonUnit } from "./addon";
 
 /*
  * ExternalDNS, installed by Flux in the infrastructure layer on a cluster with `dns`
@@ -57,10 +57,7 @@ export const externalDns: FluxAddonUnit = {
   templateValues: (cluster) => {
     if (!cluster.dns) throw new Error(`ExternalDNS on cluster ${cluster.name}, which has no dns`);
     return {
-      EXTERNAL_DNS_REPOSITORY: CHART.repository,
-      EXTERNAL_DNS_CHART: CHART.name,
-      EXTERNAL_DNS_CHART_VERSION: CHART.version,
-      EXTERNAL_DNS_SERVICE_ACCOUNT: SERVICE_ACCOUNT,
+      ...chartTemplateValues("EXTERNAL_DNS", CHART, SERVICE_ACCOUNT),
       /** Only names in this zone are written. */
       EXTERNAL_DNS_ZONE: cluster.dns.zoneName,
       /** Its TXT ownership records name the cluster: two clusters in one zone never touch each other's records. */
