@@ -11,6 +11,7 @@ import { ClusterAccess } from "./constructs/aws/cluster-access";
 import { ClusterDns } from "./constructs/aws/cluster-dns";
 import { EcrRepository } from "./constructs/aws/ecr-repository";
 import { EksCluster } from "./constructs/aws/eks-cluster";
+import { LoadBalancerCleanup } from "./constructs/aws/load-balancer-cleanup";
 import { ManagedNodeGroup } from "./constructs/aws/managed-node-group";
 import { Network } from "./constructs/aws/network";
 import { flowLogsRoleName, nodeGroupName } from "./naming";
@@ -153,6 +154,14 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
         })
       : undefined;
     if (dns) this.dns = { vpcId: network.vpc.id, zoneId: dns.zoneId, certificateArn: dns.certificateArn };
+    // With exposed apps, the destroy deletes what the load balancer controller left before the network goes.
+    if (dns) {
+      new LoadBalancerCleanup(this, "load-balancer-cleanup", {
+        clusterName: cluster.name,
+        region: cluster.region,
+        dependsOn: [network.vpc, ...network.publicSubnets, ...network.privateSubnets, network.natGateway, network.internetGateway],
+      });
+    }
 
     // The add-ons by phase (stacks/addons/): the node group waits for the early ones, the others for it.
     const addons = new ClusterAddons(this, {

@@ -198,6 +198,9 @@ describe("GIVEN a cluster with a DNS zone and two exposed apps: what Flux applie
     const configs = docsOf("clusters/test-cluster/infrastructure-configs.yaml")[0];
     expect(configs.spec).toMatchObject({ dependsOn: [{ name: "infrastructure" }], path: "./infrastructure-configs/test-cluster", wait: true, prune: true });
     expect(docsOf("clusters/test-cluster/apps.yaml")[0].spec.dependsOn).toEqual([{ name: "infrastructure-configs" }]);
+    // A destroy: Flux waits for the apps (the Ingresses, until their ALBs are deleted), and leaves the controllers running.
+    expect(docsOf("clusters/test-cluster/apps.yaml")[0].spec.deletionPolicy).toBe("WaitForTermination");
+    expect(docsOf("clusters/test-cluster/infrastructure.yaml")[0].spec.deletionPolicy).toBe("Orphan");
     const classes = docsOf("infrastructure-configs/test-cluster/ingress-classes.yaml");
     const params = (name: string) => classes.find((d) => d.kind === "IngressClassParams" && d.metadata.name === name)!.spec;
     expect(params("alb")).toMatchObject({ scheme: "internet-facing", group: { name: "test-cluster-public" }, targetType: "ip", sslRedirectPort: "443" });
@@ -239,5 +242,7 @@ describe("GIVEN a cluster with a DNS zone and two exposed apps: what Flux applie
     const paths = resourcesOf(plain, "gitlab_repository_file").map(([, f]) => f.file_path as string);
     expect(paths.filter((p) => /infrastructure-configs|load-balancer|external-dns|\/expose\//.test(p))).toEqual([]);
     expect(resourcesOf(plain, "kubernetes_config_map_v1")).toEqual([]);
+    const sync = resourcesOf(plain, "gitlab_repository_file").find(([, f]) => f.file_path === "clusters/test-cluster/apps.yaml")![1];
+    expect(sync.content).not.toContain("deletionPolicy");
   });
 });

@@ -49,6 +49,8 @@ export class Network extends Construct {
   readonly publicSubnets: Subnet[];
   readonly privateSubnets: Subnet[];
   readonly natGateway: NatGateway;
+  /** The public subnets' route to the internet (internet-facing load balancers' addresses are mapped through it). */
+  readonly internetGateway: InternetGateway;
   /** The flow log, when props.flowLogs asks for one. */
   readonly flowLog?: FlowLog;
 
@@ -73,10 +75,11 @@ export class Network extends Construct {
 
     if (props.flowLogs) this.flowLog = this.addFlowLogs(props.name, props.flowLogs);
 
-    const igw = new InternetGateway(this, "internet-gateway", {
+    this.internetGateway = new InternetGateway(this, "internet-gateway", {
       vpcId: this.vpc.id,
       tags: { Name: `${props.name}-igw` },
     });
+    const igw = this.internetGateway;
 
     this.publicSubnets = props.publicSubnetCidrs.map(
       (cidr, i) =>

@@ -1,10 +1,20 @@
 import type { Construct } from "constructs";
-import { TerraformResource } from "cdktf";
+import { type ITerraformDependable, type LocalExecProvisioner, TerraformResource } from "cdktf";
 
 /** Props of {@link TerraformData}. */
 export interface TerraformDataProps {
   /** Stored in the state and shown as `output` after apply; a change replaces the resource. */
   readonly input: Record<string, unknown>;
+  /**
+   * What it waits for (and, on destroy, what outlives it).
+   * @default []
+   */
+  readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Commands Terraform runs where it runs, at create or destroy.
+   * @default - none
+   */
+  readonly provisioners?: LocalExecProvisioner[];
 }
 
 /**
@@ -17,7 +27,12 @@ export class TerraformData extends TerraformResource {
   private readonly input: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: TerraformDataProps) {
-    super(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" } });
+    super(scope, id, {
+      terraformResourceType: "terraform_data",
+      terraformGeneratorMetadata: { providerName: "terraform" },
+      dependsOn: props.dependsOn,
+      provisioners: props.provisioners,
+    });
     this.input = props.input;
   }
 
