@@ -365,3 +365,44 @@ describe("rendered manifests against real schemas", () => {
     expect(policyErrors(noComponent, "apps/flux-cluster/nginx/kustomization.yaml")).toEqual(["components: service.yaml has no kustomization.yaml"]);
   });
 });
+
+describe("GIVEN a cluster with dns and exposed apps: its own documents against the models", () => {
+  const exposed = renderedFiles(
+    exampleSettings({
+      dns: { zoneName: "apps.example.com" },
+      apps: [
+        { expose: { host: "nginx.apps.example.com" } },
+        { name: "admin", ecr: { repositoryName: "admin-repo" }, expose: { host: "admin.apps.example.com", internal: true } },
+      ],
+    }),
+  );
+  const plainPaths = new Set(FILES.map((f) => f.path));
+  // What only a cluster with dns has (the files the default cluster has are checked above).
+  const own = exposed
+    .filter((f) => !plainPaths.has(f.path) || /^clusters\/[^/]+\/(infrastructure|apps)\.yaml$/.test(f.path))
+    .flatMap((f) => parseAllDocuments(f.content).map((d, i) => ({ id: `${f.path}#${i}`, file: f.path, doc: d.toJS() as Doc })));
+  // The IngressClassParams is a CRD of the controller's chart, with no model here: test/addons/exposure-upstream.test.ts checks it against that CRD.
+  const apiObjects = own.filter((d) => !KUSTOMIZE_API.test(d.doc.apiVersion) && d.doc.kind !== "IngressClassParams");
+  const results = validateApiObjects(apiObjects.map(({ id, doc }) => ({ id, doc })));
+
+  test("THEN the controllers' HelmReleases, the IngressClasses, the Ingresses, their NetworkPolicies and the layer Kustomizations are valid for their models", () => {
+    expect(apiObjects.map((d) => `${d.doc.apiVersion} ${d.doc.kind}`).sort()).toEqual(
+      expect.arrayContaining([
+        "helm.toolkit.fluxcd.io/v2 HelmRelease",
+        "networking.k8s.io/v1 IngressClass",
+        "networking.k8s.io/v1 Ingress",
+        "networking.k8s.io/v1 NetworkPolicy",
+        "kustomize.toolkit.fluxcd.io/v1 Kustomization",
+      ]),
+    );
+    for (const { id, doc } of apiObjects) expect({ id, ...results.get(id) }).toEqual({ id, model: `${doc.apiVersion} ${doc.kind}`, errors: [] });
+  });
+
+  test("THEN its kustomize files are valid Kustomizations or Components", () => {
+    const kustomizeFiles = own.filter((d) => KUSTOMIZE_API.test(d.doc.apiVersion));
+    expect(kustomizeFiles.map((d) => d.file)).toEqual(
+      expect.arrayContaining(["infrastructure-configs/flux-cluster/kustomization.yaml", "apps/flux-cluster/nginx/expose/kustomization.yaml"]),
+    );
+    for (const { id, doc } of kustomizeFiles) expect({ id, errors: kustomizeErrors(doc) }).toEqual({ id, errors: [] });
+  });
+});
