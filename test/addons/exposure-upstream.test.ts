@@ -95,6 +95,9 @@ describe("the Ingress and the IngressClassParams against the controller v3.5.0",
     const params = classes.filter((d) => d.kind === "IngressClassParams");
     expect(params.map((p) => p.apiVersion)).toEqual(["elbv2.k8s.aws/v1beta1", "elbv2.k8s.aws/v1beta1"]);
     for (const p of params) expect([p.metadata.name, validate(p), validate.errors]).toEqual([p.metadata.name, true, null]);
+    // The CRD's schema does not refuse unknown fields (the API server prunes them silently): each field must be one it has.
+    const known = (version.schema.openAPIV3Schema as Json).properties.spec.properties as Record<string, unknown>;
+    for (const p of params) expect([p.metadata.name, Object.keys(p.spec as object).filter((k) => !(k in known))]).toEqual([p.metadata.name, []]);
   });
 
   test("GIVEN a scheme the CRD does not know THEN it is refused", () => {
