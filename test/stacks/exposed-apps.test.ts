@@ -205,6 +205,10 @@ describe("GIVEN a cluster with a DNS zone and two exposed apps: what Flux applie
     const params = (name: string) => classes.find((d) => d.kind === "IngressClassParams" && d.metadata.name === name)!.spec;
     expect(params("alb")).toMatchObject({ scheme: "internet-facing", group: { name: "test-cluster-public" }, targetType: "ip", sslRedirectPort: "443" });
     expect(params("alb-internal")).toMatchObject({ scheme: "internal", group: { name: "test-cluster-internal" } });
+    // No team namespace (labelled toolkit.fluxcd.io/tenant by the platform) may use either class.
+    for (const name of ["alb", "alb-internal"]) {
+      expect(params(name).namespaceSelector).toEqual({ matchExpressions: [{ key: "toolkit.fluxcd.io/tenant", operator: "DoesNotExist" }] });
+    }
     // The commit order: each file waits for the one committed before it (RepositoryFiles).
     const previous = new Map(
       resourcesOf(gitops, "gitlab_repository_file").map(([id, f]) => [
