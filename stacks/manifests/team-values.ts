@@ -43,6 +43,15 @@ export interface TeamTemplateValues extends Values {
    * without ECR repositories, whose folder has no ECR reader (no template uses it then).
    */
   readonly TEAM_IMAGE_READER_ROLE_ARN: string;
+  /** The ResourceQuota of each team namespace (teams[].quota). */
+  readonly TEAM_QUOTA_CPU: string;
+  readonly TEAM_QUOTA_MEMORY: string;
+  readonly TEAM_QUOTA_PODS: string;
+  /** The LimitRange's defaults for a container that names no resources (teams[].containerDefaults). */
+  readonly TEAM_DEFAULT_CPU_REQUEST: string;
+  readonly TEAM_DEFAULT_MEMORY_REQUEST: string;
+  readonly TEAM_DEFAULT_CPU_LIMIT: string;
+  readonly TEAM_DEFAULT_MEMORY_LIMIT: string;
 }
 
 /**
@@ -83,6 +92,13 @@ export function teamTemplateValues(
     TEAM_RESOURCES: flowList([...team.namespaces.map((namespace) => relative(pathOf("team.namespace", { ...at, namespace }))), ...own]),
     ECR_READER_SERVICE_ACCOUNT: TEAM_ECR_READER.serviceAccount,
     TEAM_IMAGE_READER_ROLE_ARN: imageReaderRoleArn ?? "none",
+    TEAM_QUOTA_CPU: team.quota.cpu,
+    TEAM_QUOTA_MEMORY: team.quota.memory,
+    TEAM_QUOTA_PODS: String(team.quota.pods),
+    TEAM_DEFAULT_CPU_REQUEST: team.containerDefaults.cpuRequest,
+    TEAM_DEFAULT_MEMORY_REQUEST: team.containerDefaults.memoryRequest,
+    TEAM_DEFAULT_CPU_LIMIT: team.containerDefaults.cpuLimit,
+    TEAM_DEFAULT_MEMORY_LIMIT: team.containerDefaults.memoryLimit,
   };
 }
 

@@ -312,7 +312,7 @@ if (!kustomize) {
           ],
         });
 
-      test("WHEN deployed THEN every commit builds, and the teams layer (tenants/) holds each team's namespaces, rights, ECR reader and sync", () => {
+      test("WHEN deployed THEN every commit builds, and the teams layer (tenants/) holds each team's namespaces, rights, quota and container defaults, ECR reader and sync", () => {
         const commits = deployOf(teams(["payments", "search"]));
         expect(replay(commits, 0)).toEqual([]);
         const root = writeTree(treeAfter(commits));
@@ -326,6 +326,9 @@ if (!kustomize) {
             "GitRepository/search/search",
             "Kustomization/payments/payments",
             "Kustomization/search/search",
+            "LimitRange/payments/team-container-defaults",
+            "LimitRange/search-jobs/team-container-defaults",
+            "LimitRange/search/team-container-defaults",
             "Namespace//payments",
             "Namespace//search",
             "Namespace//search-jobs",
@@ -338,6 +341,9 @@ if (!kustomize) {
             "NetworkPolicy/search/allow-egress",
             "NetworkPolicy/search/allow-same-team",
             "NetworkPolicy/search/default-deny-ingress",
+            "ResourceQuota/payments/team-quota",
+            "ResourceQuota/search-jobs/team-quota",
+            "ResourceQuota/search/team-quota",
             "RoleBinding/payments/flux-tenant-payments",
             "RoleBinding/search-jobs/flux-tenant-search",
             "RoleBinding/search/flux-tenant-search",

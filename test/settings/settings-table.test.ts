@@ -54,6 +54,8 @@ describe("README settings table, generated from the schema", () => {
       "clusters[].apps[].autoscaling",
       "clusters[].dns",
       "clusters[].teams",
+      "clusters[].teams[].quota",
+      "clusters[].teams[].containerDefaults",
     ]);
     expect(leaves.filter((p) => !paths.includes(p))).toEqual([]);
     expect(paths.indexOf("gitlab.awsOidcProvider")).toBeLessThan(paths.indexOf("clusters[].name"));

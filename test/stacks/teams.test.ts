@@ -209,3 +209,55 @@ describe("GIVEN bad team entries", () => {
     expect(parse).toThrow(line);
   });
 });
+
+describe("GIVEN a team's namespaces: the platform's guardrails in each", () => {
+  const quotaOf = (docs: Doc[], ns: string) => find(docs, "ResourceQuota", ns, "team-quota");
+  const limitsOf = (docs: Doc[], ns: string) => find(docs, "LimitRange", ns, "team-container-defaults");
+
+  test("THEN every team namespace has the default ResourceQuota and LimitRange, labelled with the team, in the platform's teams layer", () => {
+    const search = docsOf("tenants/test-cluster/search/namespaces/");
+    for (const ns of ["search", "search-jobs"]) {
+      expect(quotaOf(search, ns)?.spec.hard).toEqual({ "requests.cpu": "4", "limits.cpu": "4", "requests.memory": "8Gi", "limits.memory": "8Gi", pods: "40" });
+      expect(limitsOf(search, ns)?.spec.limits).toEqual([
+        { type: "Container", defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "256Mi" } },
+      ]);
+      expect(quotaOf(search, ns)?.metadata.labels).toEqual({ "toolkit.fluxcd.io/tenant": "search" });
+    }
+  });
+
+  test("WHEN a team sets its own THEN its namespaces carry them", () => {
+    const own = parseSettings({
+      ...MINIMAL_SETTINGS,
+      clusters: [
+        {
+          name: "test-cluster",
+          teams: [
+            {
+              name: "big",
+              gitlabProject: "teams/big",
+              quota: { cpu: "16", memory: "64Gi", pods: 200 },
+              containerDefaults: { cpuLimit: "1", memoryLimit: "1Gi" },
+            },
+          ],
+        },
+      ],
+    });
+    const files = resourcesOf(synthApp(own)["test-cluster-gitops"], "gitlab_repository_file").map(([, f]) => f);
+    const docs = files
+      .filter((f) => f.file_path === "tenants/test-cluster/big/namespaces/big.yaml")
+      .flatMap((f) => parseAllDocuments(f.content as string).map((d) => d.toJS() as Doc));
+    expect(quotaOf(docs, "big")?.spec.hard).toMatchObject({ "limits.cpu": "16", "limits.memory": "64Gi", pods: "200" });
+    expect(limitsOf(docs, "big")?.spec.limits[0].default).toEqual({ cpu: "1", memory: "1Gi" });
+  });
+
+  test("WHEN a quota could not hold one container with the defaults THEN synth stops with one line naming it", () => {
+    const tooSmall = () =>
+      parseSettings({
+        ...MINIMAL_SETTINGS,
+        clusters: [{ name: "test-cluster", teams: [{ name: "tiny", gitlabProject: "teams/tiny", quota: { cpu: "200m" } }] }],
+      });
+    expect(tooSmall).toThrow(
+      'settings.clusters[0].teams[0].quota.cpu: "200m" is not allowed; allowed: at least containerDefaults.cpuLimit (500m), or no container fits',
+    );
+  });
+});

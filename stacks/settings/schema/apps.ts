@@ -9,11 +9,13 @@ import { dnsLabel, RESERVED_NAMESPACES } from "./common";
 import { ecrSchema } from "./ecr";
 import { refuse, type RuleContext } from "./rules";
 
-const cpuQuantity = z
+/** A CPU quantity as Kubernetes writes it, above zero. */
+export const cpuQuantity = z
   .string()
   .regex(/^(\d+m|\d+(\.\d+)?)$/, "a CPU quantity such as 50m, 500m or 1")
   .refine((v) => v !== "0" && v !== "0m", "a CPU quantity above zero");
-const memoryQuantity = z.string().regex(/^\d+(Ki|Mi|Gi)$/, "a memory quantity such as 64Mi or 1Gi");
+/** A memory quantity in Ki, Mi or Gi. */
+export const memoryQuantity = z.string().regex(/^\d+(Ki|Mi|Gi)$/, "a memory quantity such as 64Mi or 1Gi");
 
 /** CPU quantity in millicores, for comparisons. */
 export function milliCpu(quantity: string): number {

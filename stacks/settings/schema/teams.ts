@@ -5,7 +5,52 @@
  */
 import { z } from "zod";
 import { dnsLabel, gitBranch, gitlabProjectPath } from "./common";
+import { cpuQuantity, kibibytes, limitsCoverRequests, memoryQuantity, milliCpu } from "./apps";
 import { ecrRepositoryName } from "./ecr";
+import { refuse, type RuleContext } from "./rules";
+
+/** What a container of the team that names no resources gets (its namespaces' LimitRange). */
+const containerDefaultsSchema = z
+  .object({
+    cpuRequest: cpuQuantity.default("100m").describe("CPU a container of the team requests when it names none."),
+    memoryRequest: memoryQuantity.default("128Mi").describe("Memory a container of the team requests when it names none."),
+    cpuLimit: cpuQuantity.default("500m").describe("CPU limit of a container of the team that names none (at least the request)."),
+    memoryLimit: memoryQuantity.default("256Mi").describe("Memory limit of a container of the team that names none (at least the request)."),
+  })
+  .strict()
+  .superRefine(limitsCoverRequests);
+
+/** The most each namespace of the team may hold (its ResourceQuota). */
+const quotaSchema = z
+  .object({
+    cpu: cpuQuantity.default("4").describe("CPU the team's pods of one namespace may request, and have as limits, in all."),
+    memory: memoryQuantity.default("8Gi").describe("Memory the team's pods of one namespace may request, and have as limits, in all."),
+    pods: z
+      .number()
+      .int()
+      .min(1, "a whole number from 1 to 1000")
+      .max(1000, "a whole number from 1 to 1000")
+      .default(40)
+      .describe("Pods one namespace of the team may run."),
+  })
+  .strict();
+
+/**
+ * Refuses a quota one container with the default resources would not fit in: every pod of the team
+ * would then be refused by the namespace's ResourceQuota.
+ */
+export function quotaHoldsAContainer(
+  t: {
+    readonly quota: { readonly cpu: string; readonly memory: string };
+    readonly containerDefaults: { readonly cpuLimit: string; readonly memoryLimit: string };
+  },
+  ctx: RuleContext,
+): void {
+  if (milliCpu(t.quota.cpu) < milliCpu(t.containerDefaults.cpuLimit))
+    refuse(ctx, ["quota", "cpu"], t.quota.cpu, `at least containerDefaults.cpuLimit (${t.containerDefaults.cpuLimit}), or no container fits`);
+  if (kibibytes(t.quota.memory) < kibibytes(t.containerDefaults.memoryLimit))
+    refuse(ctx, ["quota", "memory"], t.quota.memory, `at least containerDefaults.memoryLimit (${t.containerDefaults.memoryLimit}), or no container fits`);
+}
 
 export const teamSchema = z
   .object({
@@ -42,6 +87,11 @@ export const teamSchema = z
       .describe(
         'Branches of the team\'s project whose CI may assume its push role (AWS checks the OIDC `sub` claim: list the protected branches); `["*"]` for any ref.',
       ),
+    quota: quotaSchema.prefault({}).describe("The most each of the team's namespaces may hold (a ResourceQuota the team cannot change; see [Teams](#teams))."),
+    containerDefaults: containerDefaultsSchema
+      .prefault({})
+      .describe("The resources a container of the team gets when it names none (a LimitRange the team cannot change)."),
   })
   .strict()
+  .superRefine(quotaHoldsAContainer)
   .transform((t) => ({ ...t, namespaces: t.namespaces ?? [t.name] }));
