@@ -17,7 +17,7 @@ import { CommitStatusToken } from "./constructs/gitops/commit-status-token";
 import { TeamAccess } from "./constructs/gitops/team-access";
 import { FluxBootstrap } from "./constructs/gitops/flux-bootstrap";
 import { RepositoryFiles } from "./constructs/gitops/repository-files";
-import { repositoryPaths } from "./layout";
+import { repositoryPaths } from "./repository-paths";
 import { renderClusterFiles } from "./manifests/cluster-files";
 import { gitlabProjectAddress } from "./manifests/values";
 import { commitStatusTokenName, controllerRoleNames, sshGitUrl, stackNames, teamGitSecretName } from "./naming";

@@ -1,4 +1,5 @@
-import { pathOf, relativePath, repositoryPaths } from "../layout";
+import { pathOf } from "../layout";
+import { relativePath, repositoryPaths } from "../repository-paths";
 import type { AppSettings, ClusterSettings } from "../settings/schema";
 import { APP_PROBE_PATH, type Values } from "./values";
 

@@ -1,4 +1,5 @@
-import { pathOf, relativePath, repositoryPaths, TEAM_LAYER, type FileRole } from "../layout";
+import { pathOf, TEAM_LAYER, type FileRole } from "../layout";
+import { relativePath, repositoryPaths } from "../repository-paths";
 import { sshGitUrl, TEAM_ECR_READER, teamGitSecretName } from "../naming";
 import type { ClusterSettings, GitLabSettings, TeamSettings } from "../settings/schema";
 import { flowList, type Values } from "./values";

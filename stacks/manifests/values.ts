@@ -1,5 +1,6 @@
 import { ADDONS, type Addon, fluxAddons, installedAddons } from "../addons";
-import { type FileRole, INFRASTRUCTURE_LAYER, pathOf, relativePath, repositoryPaths } from "../layout";
+import { type FileRole, INFRASTRUCTURE_LAYER, pathOf } from "../layout";
+import { relativePath, repositoryPaths } from "../repository-paths";
 import { COMMIT_STATUS_TOKEN_SECRET, logicalImageName } from "../naming";
 import type { AppSettings, ClusterSettings, GitLabSettings } from "../settings/schema";
 

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { sshGitUrl } from "../../stacks/gitops-stack";
-import { repositoryPaths } from "../../stacks/layout";
+import { repositoryPaths } from "../../stacks/repository-paths";
 import { parseSettings } from "../../stacks/settings/load";
 import type { Settings, SettingsInput } from "../../stacks/settings/schema";
 import { MINIMAL_SETTINGS, synthApp, testSettings } from "../support";

@@ -1,5 +1,6 @@
 import * as fs from "fs";
-import { pathOf, repositoryPaths } from "../../stacks/layout";
+import { pathOf } from "../../stacks/layout";
+import { repositoryPaths } from "../../stacks/repository-paths";
 import { IMAGE_POLICY_MARKER } from "../../stacks/manifests/render";
 import { exampleSettings, onlyDocument, renderedFiles } from "../manifests/fixtures";
 import { buildLikeFlux, findKustomize, writeTree } from "./kustomize-controller";

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { fluxSystemKustomization, OBJECT_LEVEL_WORKLOAD_IDENTITY_GATE } from "../../stacks/constructs/gitops/flux-bootstrap";
-import { repositoryPaths } from "../../stacks/layout";
+import { repositoryPaths } from "../../stacks/repository-paths";
 import { documentsOf, exampleSettings, renderedFiles } from "../manifests/fixtures";
 import { buildLikeFlux, findKustomize, writeTree } from "./kustomize-controller";
 import * as fs from "fs";

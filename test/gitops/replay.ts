@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { fluxSystemKustomization } from "../../stacks/constructs/gitops/flux-bootstrap";
-import { fluxPath, repositoryPaths } from "../../stacks/layout";
+import { fluxPath, repositoryPaths } from "../../stacks/repository-paths";
 import { type Json, resourcesOf, type SynthesizedJson } from "../support";
 import { evaluateTerraformTemplate } from "../terraform-template";
 import { buildLikeFlux, type Kustomize, writeTree } from "./kustomize-controller";

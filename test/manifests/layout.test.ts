@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ALL_LAYERS, declaredFile, fileWithRole, type FileRole, pathOf, relativePath, type TemplateLayer } from "../../stacks/layout";
+import { ALL_LAYERS, declaredFile, fileWithRole, type FileRole, pathOf, type TemplateLayer } from "../../stacks/layout";
+import { relativePath } from "../../stacks/repository-paths";
 import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
 import { CONFIG_FILES_DIR } from "../../stacks/manifests/render";
 import { parseSettings } from "../../stacks/settings/load";

@@ -1,5 +1,6 @@
 import * as path from "path";
-import { fluxPath, pathOf, repositoryPaths } from "../../stacks/layout";
+import { pathOf } from "../../stacks/layout";
+import { fluxPath, repositoryPaths } from "../../stacks/repository-paths";
 import { IMAGE_POLICY_MARKER } from "../../stacks/manifests/render";
 import { logicalImageName } from "../../stacks/naming";
 import { documentsOf, EXAMPLE_ECR_URL, exampleSettings, onlyDocument, renderedFiles, type Doc } from "./fixtures";

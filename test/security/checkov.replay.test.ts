@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { repositoryPaths } from "../../stacks/layout";
+import { repositoryPaths } from "../../stacks/repository-paths";
 import { exampleSettings, renderedFiles } from "../manifests/fixtures";
 import { type Json, synthApp, twoClusters } from "../support";
 import { buildLikeFlux, findKustomize, writeTree } from "../gitops/kustomize-controller";

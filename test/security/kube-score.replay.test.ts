@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { repositoryPaths } from "../../stacks/layout";
+import { repositoryPaths } from "../../stacks/repository-paths";
 import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
 import { parseSettings } from "../../stacks/settings/load";
 import { buildLikeFlux, findKustomize, writeTree } from "../gitops/kustomize-controller";

@@ -1,6 +1,7 @@
 import { validateApiObjects } from "../manifests/api-validator";
 import { parseAllDocuments } from "yaml";
-import { NOTIFICATIONS_LAYER, repositoryPaths } from "../../stacks/layout";
+import { NOTIFICATIONS_LAYER } from "../../stacks/layout";
+import { repositoryPaths } from "../../stacks/repository-paths";
 import { renderClusterFiles } from "../../stacks/manifests/cluster-files";
 import { COMMIT_STATUS_TOKEN_SECRET } from "../../stacks/naming";
 import { parseSettings } from "../../stacks/settings/load";
