@@ -120,6 +120,12 @@ export const INFRASTRUCTURE_LAYER = {
       owner: "terraform",
       path: inFolder(infrastructureFolder, "image-repository-identity.yaml"),
     },
+    {
+      role: "infrastructure.team-guardrails",
+      template: "team-guardrails.yaml",
+      owner: "terraform",
+      path: inFolder(infrastructureFolder, "team-guardrails.yaml"),
+    },
     // Each add-on Flux installs (stacks/addons/), in the registry's order.
     ...fluxAddons().map((addon) => ({
       role: `infrastructure.${addon.name}` as const,

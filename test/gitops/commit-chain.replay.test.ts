@@ -121,9 +121,11 @@ if (!kustomize) {
         expect(infrastructure.objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
           "HelmRelease/flux-system/cluster-autoscaler",
           "HelmRepository/flux-system/autoscaler",
-          // cluster-scoped: the admission policy for ImageRepositories and its binding
+          // cluster-scoped: the admission policies (ImageRepositories, the teams' guardrails) and their bindings
           "ValidatingAdmissionPolicy/undefined/flux-image-repository-identity",
+          "ValidatingAdmissionPolicy/undefined/platform-team-guardrails",
           "ValidatingAdmissionPolicyBinding/undefined/flux-image-repository-identity",
+          "ValidatingAdmissionPolicyBinding/undefined/platform-team-guardrails",
         ]);
       } finally {
         fs.rmSync(root, { recursive: true, force: true });

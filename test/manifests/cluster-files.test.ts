@@ -38,6 +38,7 @@ describe("renderClusterFiles: commit order", () => {
   test("GIVEN apps, teams and commit statuses THEN infrastructure, teams, namespaces, apps, then the cluster's Flux objects, notifications last", () => {
     expect(pathsOf({ teams: TEAMS, flux: { commitStatuses: true } })).toEqual([
       "infrastructure/prod/image-repository-identity.yaml",
+      "infrastructure/prod/team-guardrails.yaml",
       "infrastructure/prod/cluster-autoscaler.yaml",
       "infrastructure/prod/kustomization.yaml",
       // each team: its namespaces, its own files, its kustomization.yaml last

@@ -13,7 +13,7 @@ describe("GIVEN the committed settings WHEN the infrastructure layer is rendered
 
   test("THEN the layer's kustomization lists the policy file first, so it is in force with the rest of the layer", () => {
     const [index] = documentsOf(renderedFiles(exampleSettings()).filter((f) => f.path === path.replace(/[^/]+$/, "kustomization.yaml")));
-    expect(index.doc.resources).toEqual(["image-repository-identity.yaml", "cluster-autoscaler.yaml"]);
+    expect(index.doc.resources).toEqual(["image-repository-identity.yaml", "team-guardrails.yaml", "cluster-autoscaler.yaml"]);
   });
 
   test("THEN the policy applies to every create and update of an ImageRepository, in any version, and a failing expression denies (failurePolicy Fail)", () => {

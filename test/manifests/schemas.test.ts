@@ -245,6 +245,8 @@ describe("rendered manifests against real schemas", () => {
     expect(docs.map((d) => `${d.file} ${d.doc.apiVersion} ${d.doc.kind}`)).toEqual([
       "infrastructure/flux-cluster/image-repository-identity.yaml admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy",
       "infrastructure/flux-cluster/image-repository-identity.yaml admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding",
+      "infrastructure/flux-cluster/team-guardrails.yaml admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy",
+      "infrastructure/flux-cluster/team-guardrails.yaml admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding",
       "infrastructure/flux-cluster/cluster-autoscaler.yaml source.toolkit.fluxcd.io/v1 HelmRepository",
       "infrastructure/flux-cluster/cluster-autoscaler.yaml helm.toolkit.fluxcd.io/v2 HelmRelease",
       "infrastructure/flux-cluster/kustomization.yaml kustomize.config.k8s.io/v1beta1 Kustomization",

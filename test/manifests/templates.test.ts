@@ -40,6 +40,7 @@ describe("the repository layout", () => {
   test("GIVEN one cluster WHEN rendered THEN the app lives under apps/<cluster>/<app>/ and clusters/<cluster>/ holds Flux objects only", () => {
     expect(FILES.map((f) => f.path)).toEqual([
       "infrastructure/flux-cluster/image-repository-identity.yaml",
+      "infrastructure/flux-cluster/team-guardrails.yaml",
       "infrastructure/flux-cluster/cluster-autoscaler.yaml",
       "infrastructure/flux-cluster/kustomization.yaml",
       "apps/flux-cluster/namespaces/apps.yaml",

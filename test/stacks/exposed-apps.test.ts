@@ -177,7 +177,13 @@ describe("GIVEN a cluster with a DNS zone and two exposed apps: what Flux applie
 
   test("THEN the infrastructure layer installs both controllers, lists them, and substitutes the cluster variables", () => {
     const index = docsOf("infrastructure/test-cluster/kustomization.yaml")[0];
-    expect(index.resources).toEqual(["image-repository-identity.yaml", "cluster-autoscaler.yaml", "aws-load-balancer-controller.yaml", "external-dns.yaml"]);
+    expect(index.resources).toEqual([
+      "image-repository-identity.yaml",
+      "team-guardrails.yaml",
+      "cluster-autoscaler.yaml",
+      "aws-load-balancer-controller.yaml",
+      "external-dns.yaml",
+    ]);
     const controller = docsOf("infrastructure/test-cluster/aws-load-balancer-controller.yaml").find((d) => d.kind === "HelmRelease")!;
     expect(controller.spec.chart.spec).toMatchObject({ chart: "aws-load-balancer-controller", version: "3.5.0" });
     // Terraform writes ${CLUSTER_VPC_ID} (escaped for its own templates as $${...}); Flux substitutes it.

@@ -109,6 +109,7 @@ describe("GitOpsStack", () => {
     }
     expect(chain).toEqual([
       "infrastructure/test-cluster/image-repository-identity.yaml",
+      "infrastructure/test-cluster/team-guardrails.yaml",
       "infrastructure/test-cluster/cluster-autoscaler.yaml",
       "infrastructure/test-cluster/kustomization.yaml",
       "apps/test-cluster/namespaces/apps.yaml",
