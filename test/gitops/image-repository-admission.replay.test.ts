@@ -1,8 +1,7 @@
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { TEAM_ECR_READER } from "../../stacks/naming";
 import { imageRepositoryIdentityPolicy } from "../manifests/fixtures";
 import type { Json } from "../support";
+import { evaluateCel } from "./cel";
 
 /*
  * What the API server decides on ImageRepositories under the admission policy of
@@ -21,19 +20,6 @@ import type { Json } from "../support";
 interface Decision {
   readonly allowed: boolean;
   readonly message?: string;
-}
-
-/** Runs ./cel-evaluate.mjs on every case at once. */
-function evaluateCel(cases: { id: string; expression: string; variables: Json }[]): Map<string, { value?: unknown; error?: string }> {
-  const run = spawnSync(process.execPath, [path.join(__dirname, "cel-evaluate.mjs")], {
-    input: JSON.stringify({ cases }),
-    encoding: "utf8",
-    cwd: path.join(__dirname, "..", ".."),
-    timeout: 60_000,
-  });
-  if (run.status !== 0) throw new Error(`cel-evaluate.mjs failed (${run.status ?? run.signal}): ${run.stderr}`);
-  const { results } = JSON.parse(run.stdout) as { results: { id: string; value?: unknown; error?: string }[] };
-  return new Map(results.map((r) => [r.id, r]));
 }
 
 /** An ImageRepository as the API server hands it to admission: provider defaulted to generic by the CRD. */

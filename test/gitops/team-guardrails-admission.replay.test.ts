@@ -1,9 +1,9 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { CONFIG_FILES_DIR } from "../../stacks/manifests/render";
 import type { Json } from "../support";
+import { evaluateCel } from "./cel";
 
 /*
  * What the API server decides under config_files/infrastructure/team-guardrails.yaml, replayed: its
@@ -18,18 +18,6 @@ import type { Json } from "../support";
 const POLICY = parseAllDocuments(fs.readFileSync(path.join(CONFIG_FILES_DIR, "infrastructure", "team-guardrails.yaml"), "utf8"))
   .map((d) => d.toJS() as Json)
   .find((d) => d.kind === "ValidatingAdmissionPolicy")!;
-
-function evaluateCel(cases: { id: string; expression: string; variables: Json }[]): Map<string, { value?: unknown; error?: string }> {
-  const run = spawnSync(process.execPath, [path.join(__dirname, "cel-evaluate.mjs")], {
-    input: JSON.stringify({ cases }),
-    encoding: "utf8",
-    cwd: path.join(__dirname, "..", ".."),
-    timeout: 60_000,
-  });
-  if (run.status !== 0) throw new Error(`cel-evaluate.mjs failed (${run.status ?? run.signal}): ${run.stderr}`);
-  const { results } = JSON.parse(run.stdout) as { results: { id: string; value?: unknown; error?: string }[] };
-  return new Map(results.map((r) => [r.id, r]));
-}
 
 /** An object of a team namespace as it is in the cluster (the request's oldObject). */
 const inTeamNamespace = (kind: string, name: string, appliedBy?: string): Json => ({
