@@ -59,15 +59,33 @@ export interface SettingLeaf {
   readonly required: boolean;
 }
 
-/** Every leaf setting under `node`, in schema order. A list of objects is walked into, a record is a leaf. */
-export function settingLeaves(node: JsonSchemaNode = settingsJsonSchema(), prefix = "", required = true): SettingLeaf[] {
+/** A node of the settings schema: a leaf setting, or an object or list of objects with settings in it. */
+export interface SettingNode extends SettingLeaf {
+  /** A setting the user writes a value for (no properties of its own, not a list of objects). */
+  readonly leaf: boolean;
+}
+
+/**
+ * Every node under `node`, `node` itself first, in schema order, each before the nodes in it. A
+ * list of objects is walked into (its element as `<path>[]`), a record is a leaf.
+ */
+export function settingNodes(node: JsonSchemaNode = settingsJsonSchema(), prefix = "", required = true): SettingNode[] {
+  const here = { path: prefix, schema: node, required, leaf: !node.properties && !node.items?.properties };
   if (node.properties) {
-    return Object.entries(node.properties).flatMap(([key, child]) =>
-      settingLeaves(child, prefix ? `${prefix}.${key}` : key, node.required?.includes(key) ?? false),
-    );
+    return [
+      here,
+      ...Object.entries(node.properties).flatMap(([key, child]) =>
+        settingNodes(child, prefix ? `${prefix}.${key}` : key, node.required?.includes(key) ?? false),
+      ),
+    ];
   }
-  if (node.items?.properties) return settingLeaves(node.items, `${prefix}[]`, required);
-  return [{ path: prefix, schema: node, required }];
+  if (node.items?.properties) return [here, ...settingNodes(node.items, `${prefix}[]`, required)];
+  return [here];
+}
+
+/** Every leaf setting under `node`, in schema order (see settingNodes). */
+export function settingLeaves(node: JsonSchemaNode = settingsJsonSchema(), prefix = "", required = true): SettingLeaf[] {
+  return settingNodes(node, prefix, required).flatMap(({ leaf, ...setting }) => (leaf ? [setting] : []));
 }
 
 /** Dotted paths of every leaf setting (see settingLeaves). */

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UserInputError } from "../errors";
-import { type JsonSchemaNode, settingsJsonSchema } from "./introspect";
+import { type JsonSchemaNode, type SettingNode, settingNodes, settingsJsonSchema } from "./introspect";
 import { readRawSettings } from "./load";
 
 /*
@@ -30,26 +30,9 @@ export interface SettingsTableRow {
   readonly meaning: string;
 }
 
-/** A described node of the schema, with its path and whether its object requires it. */
-interface DescribedNode {
-  readonly path: string;
-  readonly node: JsonSchemaNode;
-  readonly required: boolean;
-  readonly leaf: boolean;
-}
-
 /** Every node with a description, and every leaf (which must have one), in schema order. */
-function describedNodes(node: JsonSchemaNode, prefix = "", required = true): DescribedNode[] {
-  const leaf = !node.properties && !node.items?.properties;
-  const here = prefix && (leaf || node.description !== undefined) ? [{ path: prefix, node, required, leaf }] : [];
-  if (node.properties) {
-    const children = Object.entries(node.properties).flatMap(([key, child]) =>
-      describedNodes(child, prefix ? `${prefix}.${key}` : key, node.required?.includes(key) ?? false),
-    );
-    return [...here, ...children];
-  }
-  if (node.items?.properties) return [...here, ...describedNodes(node.items, `${prefix}[]`, required)];
-  return here;
+function describedNodes(root: JsonSchemaNode): SettingNode[] {
+  return settingNodes(root).filter((n) => n.path !== "" && (n.leaf || n.schema.description !== undefined));
 }
 
 /** The value at a table path in settings as written (a list's first element stands for the list). */
@@ -75,7 +58,7 @@ function committedWords(value: unknown): string {
 }
 
 /** The default column of one setting; throws naming the setting when the schema leaves it unsaid. */
-function defaultCell({ path: at, node, required }: DescribedNode, committed: unknown): string {
+function defaultCell({ path: at, schema: node, required }: SettingNode, committed: unknown): string {
   const words = node.defaultInWords;
   let cell: string;
   if (node.default !== undefined) cell = words === undefined ? json(node.default) : `${json(node.default)}: ${words}`;
@@ -97,7 +80,7 @@ const cell = (text: string) => text.replace(/\|/g, "\\|");
  */
 export function settingsTableRows(committed?: unknown, root: JsonSchemaNode = settingsJsonSchema()): SettingsTableRow[] {
   return describedNodes(root).map((described) => {
-    const { path: at, node, leaf } = described;
+    const { path: at, schema: node, leaf } = described;
     if (node.description === undefined) throw new Error(`stacks/settings/schema: ${at} has no description: give it .describe() with its meaning`);
     // Only leaves take the committed value: a list or object row describes the whole.
     return { path: at, defaultCell: defaultCell(described, leaf ? valueAt(committed, at) : undefined), meaning: node.description };
