@@ -1,10 +1,7 @@
-import { spawn, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
+import { type ChildProcess, spawnSync } from "child_process";
 import { parseSettings } from "../../stacks/settings/load";
 import { type Json, MINIMAL_SETTINGS, resourcesOf, synthApp } from "../support";
-import { freePort } from "./moto";
-import { REPO_ROOT } from "../terraform/providers";
+import { findMoto, startMotoServer } from "./moto";
 
 /*
  * The destroy-time cleanup of a cluster with exposed apps (stacks/constructs/aws/load-balancer-cleanup.ts),
@@ -14,17 +11,15 @@ import { REPO_ROOT } from "../terraform/providers";
  * nobody's. The ordering (it runs before the network goes) is checked on the synthesized JSON.
  */
 
-const VENV_PYTHON = path.join(REPO_ROOT, ".cache", "moto-venv", "bin", "python");
-const PINNED = /moto\[server\]==(\S+)/.exec(fs.readFileSync(path.join(REPO_ROOT, ".ci", "moto-requirements.txt"), "utf8"))?.[1];
 const REGION = "us-west-2";
 
-/** Why the replay cannot run here, or undefined. */
-function missingTool(): string | undefined {
-  const moto = spawnSync(VENV_PYTHON, ["-c", "import moto; print(moto.__version__)"], { encoding: "utf8" });
-  if (moto.error || moto.status !== 0 || moto.stdout.trim() !== PINNED) return `moto ${PINNED} not installed (.ci/run installs it into .cache/moto-venv)`;
+/** The Python of moto's venv, or why the replay cannot run here. */
+function tools(): { python: string } | { missing: string } {
+  const moto = findMoto();
+  if ("missing" in moto) return moto;
   const aws = spawnSync("aws", ["--version"], { encoding: "utf8" });
-  if (aws.error || aws.status !== 0) return "the AWS CLI (aws) is not on the PATH: the cleanup runs it, as the deploy's token exec does";
-  return undefined;
+  if (aws.error || aws.status !== 0) return { missing: "the AWS CLI (aws) is not on the PATH: the cleanup runs it, as the deploy's token exec does" };
+  return moto;
 }
 
 const settings = parseSettings({
@@ -49,19 +44,19 @@ describe("the load balancer cleanup, as synthesized", () => {
   });
 });
 
-const missing = missingTool();
-if (missing) {
-  console.warn(`load balancer cleanup replay SKIPPED: ${missing}`);
-  test.skip(`the load balancer cleanup against moto — skipped: ${missing}`, () => undefined);
+const found = tools();
+if ("missing" in found) {
+  console.warn(`load balancer cleanup replay SKIPPED: ${found.missing}`);
+  test.skip(`the load balancer cleanup against moto — skipped: ${found.missing}`, () => undefined);
 } else {
   describe("GIVEN what the controller left for this cluster, another cluster's load balancer and one that is nobody's, in moto", () => {
-    let server: ReturnType<typeof spawnAsync>;
+    let server: ChildProcess | undefined;
     let endpoint: string;
 
     /** Python with `client(service)` for moto in the cluster's region; prints are returned. */
     const boto3 = (code: string): string => {
       const prelude = `import boto3\ndef client(s): return boto3.client(s, region_name="${REGION}", endpoint_url="${endpoint}", aws_access_key_id="test", aws_secret_access_key="test")`;
-      const run = spawnSync(VENV_PYTHON, ["-c", `${prelude}\n${code}`], { encoding: "utf8" });
+      const run = spawnSync(found.python, ["-c", `${prelude}\n${code}`], { encoding: "utf8" });
       if (run.status !== 0) throw new Error(run.stderr);
       return run.stdout;
     };
@@ -87,10 +82,7 @@ print(json.dumps({
       ) as { loadBalancers: string[]; targetGroups: string[]; securityGroups: string[] };
 
     beforeAll(async () => {
-      const port = await freePort();
-      endpoint = `http://127.0.0.1:${port}`;
-      server = spawnAsync(VENV_PYTHON, [path.join(__dirname, "moto-server.py"), String(port)]);
-      await server.ready;
+      ({ server, endpoint } = await startMotoServer(found.python));
       boto3(`ec2, elb = client("ec2"), client("elbv2")
 vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
 subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"${REGION}{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
@@ -101,7 +93,7 @@ for name, owner in (("k8s-testcluster-public", "test-cluster"), ("k8s-other-publ
     elb.create_load_balancer(Name=name, Subnets=subnets, SecurityGroups=[sg], **({"Tags": tagged(owner)} if owner else {}))
     elb.create_target_group(Name=f"{name}-tg"[:32], Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", **({"Tags": tagged(owner)} if owner else {}))`);
     }, 60_000);
-    afterAll(() => server?.child.kill());
+    afterAll(() => server?.kill());
 
     test("WHEN the cleanup runs THEN this cluster's load balancer, target group and security group are gone, and nothing else", () => {
       expect(remaining().loadBalancers).toHaveLength(3);
@@ -120,23 +112,4 @@ for name, owner in (("k8s-testcluster-public", "test-cluster"), ("k8s-other-publ
       expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
     });
   });
-}
-
-/** A child process and a promise for the moment it prints "ready" (moto-server.py does). */
-function spawnAsync(command: string, args: string[]) {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const ready = new Promise<void>((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`moto did not start in 30 s: ${output}`)), 30_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`moto exited (${code}): ${output}`)));
-  });
-  return { child, ready };
 }

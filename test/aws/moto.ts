@@ -17,16 +17,43 @@ const VENV_PYTHON = path.join(REPO_ROOT, ".cache", "moto-venv", "bin", "python")
 
 export type ReplayTools = { python: string; terraform: string; aws: AvailableProvider } | { missing: string };
 
-/** What the AWS replays need (moto at the pinned version, Terraform, an AWS provider), or why they must skip. */
-export function findReplayTools(awsVersion: string): ReplayTools {
+/** The Python of moto's venv, with moto at the pinned version, or why it cannot be had. */
+export function findMoto(): { python: string } | { missing: string } {
   const moto = spawnSync(VENV_PYTHON, ["-c", "import moto; print(moto.__version__)"], { encoding: "utf8" });
   if (moto.error || moto.status !== 0) return { missing: `moto ${PINNED} not installed (.ci/run installs it into .cache/moto-venv from PyPI)` };
   if (moto.stdout.trim() !== PINNED) return { missing: `moto ${moto.stdout.trim()} installed, the replays are for moto ${PINNED}` };
+  return { python: VENV_PYTHON };
+}
+
+/** What the AWS replays need (moto at the pinned version, Terraform, an AWS provider), or why they must skip. */
+export function findReplayTools(awsVersion: string): ReplayTools {
+  const moto = findMoto();
+  if ("missing" in moto) return moto;
   const terraform = findTerraform();
   if (!terraform) return { missing: "terraform is not on the PATH (.ci/provider-mirror installs it)" };
   const aws = lookupProvider("hashicorp/aws", awsVersion);
   if ("missing" in aws) return { missing: aws.missing };
-  return { python: VENV_PYTHON, terraform, aws: aws.available };
+  return { python: moto.python, terraform, aws: aws.available };
+}
+
+/** moto's server (with ./moto-server.py's additions) on a free local port, once it says it is ready. */
+export async function startMotoServer(python: string): Promise<{ server: ChildProcess; endpoint: string }> {
+  const port = await freePort();
+  const server = spawn(python, [path.join(__dirname, "moto-server.py"), String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`moto did not start in 30 s: ${output}`)), 30_000);
+    server.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("ready")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    server.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    server.once("exit", (code) => reject(new Error(`moto exited (${code}): ${output}`)));
+  });
+  return { server, endpoint: `http://127.0.0.1:${port}` };
 }
 
 /** A local TCP port nothing listens on (yet): for a server to start on, or to be refused at. */
@@ -53,22 +80,8 @@ export class MotoAws {
   ) {}
 
   static async start(tools: { python: string; terraform: string; aws: AvailableProvider }): Promise<MotoAws> {
-    const port = await freePort();
-    const server = spawn(tools.python, [path.join(__dirname, "moto-server.py"), String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-    await new Promise<void>((resolve, reject) => {
-      let output = "";
-      const timer = setTimeout(() => reject(new Error(`moto did not start in 30 s: ${output}`)), 30_000);
-      server.stdout?.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("ready")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      server.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      server.once("exit", (code) => reject(new Error(`moto exited (${code}): ${output}`)));
-    });
-    return new MotoAws(server, `http://127.0.0.1:${port}`, tools);
+    const { server, endpoint } = await startMotoServer(tools.python);
+    return new MotoAws(server, endpoint, tools);
   }
 
   stop(): void {
