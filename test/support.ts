@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { escapeRegExp } from "../stacks/text";
 import * as path from "path";
 import { Testing, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -130,6 +131,6 @@ function synthAppUncached(settings: Settings): Record<string, SynthesizedJson> {
  * by cdktf's block names) and <name> ends with `output` (cdktf names outputs after the attribute).
  */
 export function remoteOutput(stacks: Readonly<Record<string, SynthesizedJson>>, reader: string, producer: string, output: string | RegExp): RegExp {
-  const block = remoteStateBlock(stacks, reader, producer).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const block = escapeRegExp(remoteStateBlock(stacks, reader, producer));
   return new RegExp(`data\\.terraform_remote_state\\.${block}\\.outputs\\.[^}]*${typeof output === "string" ? output : output.source}`);
 }

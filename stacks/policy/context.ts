@@ -2,6 +2,7 @@ import type { IConstruct } from "constructs";
 import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformResource, type TerraformStack, Tokenization } from "cdktf";
 import type { RuleId } from "./rule-ids";
 import { terraformAddress } from "../constructs/terraform/address";
+import { escapeRegExp } from "../text";
 
 /** One resource of a stack as Terraform will see it: snake_case attributes, references as `${type.id.attr}`. */
 export interface ResourceView {
@@ -112,7 +113,7 @@ export class PolicyContext {
   /** Whether `value` (any attribute, however nested) refers to an attribute of `target`. */
   refersTo(value: unknown, target: ResourceView): boolean {
     const text = typeof value === "string" ? value : JSON.stringify(value ?? null);
-    return text.includes(`${target.address}.`) && new RegExp(`\\$\\{[^}]*\\b${escape(target.address)}\\.`).test(text);
+    return text.includes(`${target.address}.`) && new RegExp(`\\$\\{[^}]*\\b${escapeRegExp(target.address)}\\.`).test(text);
   }
 
   /** The resources of `type` that `value` refers to. */
@@ -122,7 +123,3 @@ export class PolicyContext {
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}

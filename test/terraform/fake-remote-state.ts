@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, X509Certificate } from "crypto";
+import { escapeRegExp } from "../../stacks/text";
 import { backendOf, producerOf } from "../../stacks/state/remote-reads";
 import type { TerraformJson } from "./stack-config";
 
@@ -32,7 +33,7 @@ export function remoteStateReads(consumer: TerraformJson, stacks: ReadonlyMap<st
   const blocks = Object.entries(consumer.data?.terraform_remote_state ?? {});
   const text = JSON.stringify({ ...consumer, data: { ...consumer.data, terraform_remote_state: undefined } });
   return blocks.map(([block, body]) => {
-    const escaped = block.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const escaped = escapeRegExp(block);
     const outputs = [...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${escaped}\\.outputs\\.([\\w-]+)`, "g"))].map((m) => m[1]);
     return { block, producer: producerOf("the consumer", block, body, backends), outputs: [...new Set(outputs)].sort() };
   });

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { escapeRegExp } from "../../stacks/text";
 import * as path from "path";
 import { App } from "cdktf";
 import { buildApp } from "../../main";
@@ -101,7 +102,7 @@ export function cutProviders(config: TerraformJson, cut: ReadonlySet<string>): C
 /** Replaces references to `addresses` as {@link cutProviders} describes, in expressions and `depends_on` lists. */
 function rewriteReferences(config: TerraformJson, addresses: readonly string[]): TerraformJson {
   if (addresses.length === 0) return config;
-  const escaped = addresses.map((a) => a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  const escaped = addresses.map(escapeRegExp).join("|");
   // The address, then any attribute path after it (`.a`, `[0]`, `["k"]`), not inside a longer name.
   const reference = new RegExp(`(?<![\\w.-])(${escaped})(?![\\w-])((?:\\.[\\w-]+|\\[\\d+\\]|\\["[^"\\]]*"\\])*)`, "g");
   const replacement = (address: string) => `terraform_data.${standInName(address)}.${address.startsWith("data.") ? "input" : "id"}`;
