@@ -153,9 +153,9 @@ export class ClusterStack extends ProjectStack implements ClusterOutputs {
           hosts: cluster.apps.flatMap((app) => (app.expose ? [app.expose.host] : [])),
         })
       : undefined;
-    if (dns) this.dns = { vpcId: network.vpc.id, zoneId: dns.zoneId, certificateArn: dns.certificateArn };
-    // With exposed apps, the destroy deletes what the load balancer controller left before the network goes.
     if (dns) {
+      this.dns = { vpcId: network.vpc.id, zoneId: dns.zoneId, certificateArn: dns.certificateArn };
+      // With exposed apps, the destroy deletes what the load balancer controller left before the network goes.
       new LoadBalancerCleanup(this, "load-balancer-cleanup", {
         clusterName: cluster.name,
         region: cluster.region,

@@ -5,7 +5,6 @@
  * names in it. Adding an add-on is a file of stacks/addons/ and a line here (and, for a Flux one,
  * its template in config_files/infrastructure/).
  */
-import type { ClusterSettings } from "../settings/schema";
 import type { Addon, AddonClusterView, EksAddonUnit, FluxAddonUnit } from "./addon";
 import { awsEbsCsiDriver } from "./aws-ebs-csi-driver";
 import { awsLoadBalancerController } from "./aws-load-balancer-controller";
@@ -48,7 +47,7 @@ export function isInstalledOn(addon: Addon, cluster: AddonClusterView): boolean 
 }
 
 /** The add-ons of a registry that `cluster` gets, in its order. */
-export function installedAddons(cluster: ClusterSettings, addons: readonly Addon[] = ADDONS): Addon[] {
+export function installedAddons(cluster: AddonClusterView, addons: readonly Addon[] = ADDONS): Addon[] {
   return addons.filter((a) => isInstalledOn(a, cluster));
 }
 
