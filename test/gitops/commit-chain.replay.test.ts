@@ -236,31 +236,9 @@ if (!kustomize) {
             },
           ],
         });
-      /** Each state's Kustomizations whose dependsOn names one that state does not have (Flux would wait for it forever). */
-      const danglingDependencies = (commits: readonly Commit[], from: number): string[] =>
-        statesOf(commits)
-          .slice(from)
-          .flatMap(({ after, tree }) => {
-            const root = writeTree(tree);
-            try {
-              const built = buildLikeFlux(kustomize, root, repositoryPaths.cluster("test-cluster"));
-              if (!built.ok) return [`after ${after}: ${built.error}`];
-              const kustomizations = built.objects.filter((o) => o.kind === "Kustomization");
-              const names = new Set(kustomizations.map((k) => k.metadata.name));
-              return kustomizations.flatMap((k) =>
-                ((k.spec.dependsOn as { name: string }[] | undefined) ?? [])
-                  .filter((d) => !names.has(d.name))
-                  .map((d) => `after ${after}: ${k.metadata.name} depends on ${d.name}, absent`),
-              );
-            } finally {
-              fs.rmSync(root, { recursive: true, force: true });
-            }
-          });
-
       test("WHEN deployed THEN every commit builds and no Kustomization waits for one not there; the layers are controllers, then IngressClasses, then the apps with their Ingresses", () => {
         const commits = deployOf(exposed());
         expect(replay(commits, 0)).toEqual([]);
-        expect(danglingDependencies(commits, BOOTSTRAP)).toEqual([]);
         const tree = treeAfter(commits);
         const root = writeTree(tree);
         try {
@@ -295,7 +273,11 @@ if (!kustomize) {
         const removals = [...commits.slice(BOOTSTRAP)].reverse().map((f) => fileCommit(f.label, undefined));
         const destroy = [...commits, ...removals];
         expect(replay(destroy, commits.length)).toEqual([]);
-        expect(danglingDependencies(destroy, commits.length)).toEqual([]);
+        // The check can fail: the IngressClasses' Kustomization removed while the apps still depend on it.
+        const outOfOrder = [...commits, fileCommit("clusters/test-cluster/infrastructure-configs.yaml", undefined)];
+        expect(replay(outOfOrder, commits.length)).toEqual([
+          expect.stringMatching(/Kustomization apps \(clusters\/test-cluster\): depends on infrastructure-configs, absent$/),
+        ]);
       });
     });
 

@@ -135,7 +135,8 @@ export function treeAfter(commits: readonly Commit[]): Map<string, string> {
 /**
  * Builds the repository as Flux would at one point in time: every cluster path that has a
  * flux-system folder (what flux-system applies), then the path of every Flux Kustomization that
- * build contains. Returns one line per failed build, empty when everything builds.
+ * build contains, and checks that each dependsOn names a Kustomization of that build (Flux would
+ * wait for one that is not there forever). Returns one line per failure, empty when everything builds.
  */
 export function fluxBuildFailures(kustomize: Kustomize, tree: ReadonlyMap<string, string>): string[] {
   const root = writeTree(tree);
@@ -148,7 +149,12 @@ export function fluxBuildFailures(kustomize: Kustomize, tree: ReadonlyMap<string
         failures.push(`Kustomization flux-system (${clusterPath}): ${result.error}`);
         continue;
       }
-      for (const ks of result.objects.filter((o) => o.kind === "Kustomization" && /^kustomize\.toolkit\.fluxcd\.io\//.test(o.apiVersion))) {
+      const kustomizations = result.objects.filter((o) => o.kind === "Kustomization" && /^kustomize\.toolkit\.fluxcd\.io\//.test(o.apiVersion));
+      const names = new Set(kustomizations.map((k) => k.metadata.name as string));
+      for (const ks of kustomizations) {
+        for (const dependency of (ks.spec.dependsOn as { name: string }[] | undefined) ?? []) {
+          if (!names.has(dependency.name)) failures.push(`Kustomization ${ks.metadata.name} (${clusterPath}): depends on ${dependency.name}, absent`);
+        }
         if (ks.metadata.name === "flux-system") continue;
         const applied = buildLikeFlux(kustomize, root, ks.spec.path);
         if (!applied.ok) failures.push(`Kustomization ${ks.metadata.name} (${ks.spec.path}): ${applied.error}`);
